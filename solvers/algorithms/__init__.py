@@ -1,0 +1,1 @@
+"""Instrumented algorithms; ``solvers.registry`` maps names to them."""

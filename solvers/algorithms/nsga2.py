@@ -1,0 +1,337 @@
+"""NSGA-II (Deb, Pratap, Agarwal & Meyarivan, IEEE TEVC 6(2), 2002), instrumented.
+
+Two variation schemes share one survival step:
+
+* **binary, as analysed by Zheng, Liu & Doerr (AAAI 2022; Zheng & Doerr, AIJ 2023)**: N
+  parents chosen by ``fair`` (each individual once, in random order), ``uniform`` (N
+  independent uniform picks), ``tournament`` (N binary tournaments between two uniform
+  picks) or ``deb-tournament`` (two random permutations of P, consecutive pairs meet, as in
+  Deb's reference code); ``one-bit`` or ``bitwise`` (rate 1/n) mutation; crossover off by
+  default, ``uniform`` or ``one-point`` with probability ``crossover_prob`` per pair;
+* **real-coded, as in Deb's reference code**: ``deb-tournament`` selection, simulated binary
+  crossover (SBX, Deb & Agrawal 1995; per-variable probability 1/2, bounded form) with
+  index ``eta_c`` and polynomial mutation (bounded form of Deb's code) with index ``eta_m``
+  and rate 1/n_var.
+
+Survival: the 2N parents and offspring are ranked (moocore), fronts are taken whole while
+they fit, and the last front is cut by crowding distance (descending, ties at random).
+Tournaments compare rank, then crowding distance, then a fair coin; ranks and crowding
+distances are those assigned in the survival step that produced P_t (Deb's code does the
+same), or computed on P_0 for the first generation.
+
+Per generation t (row for P_t) the trace holds: for binary problems the number of covered
+Pareto-front values, the number of front values of R_{t-1} lost by survival and the size of
+the first front; for real problems the hypervolume of P_t (moocore, reference point 1.1 per
+objective) and the size of the first front.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import moocore
+import numpy as np
+from numpy.typing import NDArray
+
+from solvers.algorithms.base import Solver
+from solvers.algorithms.sorting import crowding_distance, pareto_ranks
+from solvers.config import Config, Rule, choices
+from solvers.problems.base import BinaryProblem, Problem, RealProblem
+from solvers.trace import TraceRecorder
+from theory.errors import InvalidParameterError
+
+__all__ = ["NSGA2", "NSGA2Config"]
+
+SELECTIONS = ("fair", "uniform", "tournament", "deb-tournament")
+BINARY_MUTATIONS = ("one-bit", "bitwise")
+REAL_MUTATIONS = ("polynomial",)
+BINARY_CROSSOVERS = ("none", "uniform", "one-point")
+REAL_CROSSOVERS = ("none", "sbx")
+
+
+@dataclass(frozen=True)
+class NSGA2Config(Config):
+    pop: int = field(default=100, metadata={"help": "population size N"})
+    max_generations: int = field(default=250, metadata={"help": "generation cap"})
+    selection: str = field(default="deb-tournament", metadata={"help": "parent selection"})
+    mutation: str = field(default="auto", metadata={
+        "help": "one-bit | bitwise (binary), polynomial (real); auto picks bitwise/polynomial"})
+    crossover: str = field(default="auto", metadata={
+        "help": "none | uniform | one-point (binary), none | sbx (real); auto: none/sbx"})
+    crossover_prob: float = field(default=0.9, metadata={"help": "crossover probability"})
+    eta_c: float = field(default=15.0, metadata={"help": "SBX distribution index"})
+    eta_m: float = field(default=20.0, metadata={"help": "polynomial-mutation index"})
+    stop_when_covered: bool = field(default=True, metadata={
+        "help": "binary problems: stop once the whole front is covered"})
+    RULES: ClassVar[tuple[Rule, ...]] = (
+        Rule("pop >= 2", ("pop",), lambda c: c.pop >= 2),
+        Rule("max_generations >= 0", ("max_generations",), lambda c: c.max_generations >= 0),
+        choices("selection", SELECTIONS),
+        choices("mutation", ("auto", *BINARY_MUTATIONS, *REAL_MUTATIONS)),
+        choices("crossover", ("auto", *BINARY_CROSSOVERS, *REAL_CROSSOVERS[1:])),
+        Rule("0 <= crossover_prob <= 1", ("crossover_prob",),
+             lambda c: 0 <= c.crossover_prob <= 1),
+        Rule("eta_c >= 0", ("eta_c",), lambda c: c.eta_c >= 0),
+        Rule("eta_m >= 0", ("eta_m",), lambda c: c.eta_m >= 0),
+    )
+
+
+class NSGA2(Solver):
+    name = "nsga2"
+    Config = NSGA2Config
+    problem_kinds = ("binary", "real")
+
+    def resolved(self, problem: Problem) -> tuple[str, str]:
+        cfg = self.config
+        assert isinstance(cfg, NSGA2Config)
+        binary = problem.kind == "binary"
+        mutation = cfg.mutation if cfg.mutation != "auto" else (
+            "bitwise" if binary else "polynomial")
+        crossover = cfg.crossover if cfg.crossover != "auto" else ("none" if binary else "sbx")
+        return mutation, crossover
+
+    def validate(self, problem: Problem) -> None:
+        super().validate(problem)
+        cfg = self.config
+        assert isinstance(cfg, NSGA2Config)
+        mutation, crossover = self.resolved(problem)
+        allowed_mut = BINARY_MUTATIONS if problem.kind == "binary" else REAL_MUTATIONS
+        allowed_x = BINARY_CROSSOVERS if problem.kind == "binary" else REAL_CROSSOVERS
+        if mutation not in allowed_mut:
+            raise InvalidParameterError(
+                f"mutation in {{{', '.join(allowed_mut)}}} on {problem.kind} problems",
+                f"mutation={mutation!r}")
+        if crossover not in allowed_x:
+            raise InvalidParameterError(
+                f"crossover in {{{', '.join(allowed_x)}}} on {problem.kind} problems",
+                f"crossover={crossover!r}")
+        if cfg.selection == "deb-tournament" and cfg.pop % 2:
+            raise InvalidParameterError(
+                "pop % 2 == 0 for selection='deb-tournament'", f"pop={cfg.pop}",
+                "two permutations of the population give pop/2 tournaments each")
+        if crossover != "none" and cfg.pop % 2:
+            raise InvalidParameterError(
+                "pop % 2 == 0 when crossover is on", f"pop={cfg.pop}, crossover={crossover!r}",
+                "parents are paired")
+
+    # -- shared steps -------------------------------------------------------------------
+    def _select(self, ranks: NDArray[np.int64], crowd: NDArray[np.float64],
+                rng: np.random.Generator) -> NDArray[np.int64]:
+        cfg = self.config
+        assert isinstance(cfg, NSGA2Config)
+        size = cfg.pop
+        if cfg.selection == "fair":
+            return rng.permutation(size)
+        if cfg.selection == "uniform":
+            return rng.integers(0, size, size)
+        if cfg.selection == "tournament":
+            a, b = rng.integers(0, size, (2, size))
+        else:
+            first, second = rng.permutation(size), rng.permutation(size)
+            a = np.concatenate((first[0::2], second[0::2]))
+            b = np.concatenate((first[1::2], second[1::2]))
+        coin = rng.random(size) < 0.5
+        a_wins = (ranks[a] < ranks[b]) | (
+            (ranks[a] == ranks[b])
+            & ((crowd[a] > crowd[b]) | ((crowd[a] == crowd[b]) & coin))
+        )
+        return np.where(a_wins, a, b)
+
+    def _survive(self, objectives: NDArray[np.float64], rng: np.random.Generator
+                 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        size = self.config.pop  # type: ignore[attr-defined]
+        ranks = pareto_ranks(objectives)
+        counts = np.bincount(ranks)
+        cumulative = np.cumsum(counts)
+        last_rank = int(np.searchsorted(cumulative, size))
+        keep_mask = ranks <= last_rank
+        crowd = np.zeros(len(ranks))
+        crowd[keep_mask] = crowding_distance(objectives[keep_mask], ranks[keep_mask])
+        chosen = np.flatnonzero(ranks < last_rank)
+        last_front = np.flatnonzero(ranks == last_rank)
+        room = size - len(chosen)
+        shuffled = last_front[rng.permutation(len(last_front))]
+        by_crowding = shuffled[np.argsort(-crowd[shuffled], kind="stable")]
+        survivors = np.concatenate((chosen, by_crowding[:room]))
+        return survivors, ranks[survivors], crowd[survivors]
+
+    # -- binary variation ------------------------------------------------------------------
+    def _vary_binary(self, parents: NDArray[np.bool_], mutation: str, crossover: str,
+                     rng: np.random.Generator) -> NDArray[np.bool_]:
+        cfg = self.config
+        assert isinstance(cfg, NSGA2Config)
+        children = parents.copy()
+        size, n = children.shape
+        if crossover != "none":
+            first, second = children[0::2], children[1::2]
+            do = rng.random(size // 2) < cfg.crossover_prob
+            if crossover == "uniform":
+                swap = (rng.random(first.shape) < 0.5) & do[:, None]
+            else:
+                cut = rng.integers(1, n, size // 2) if n > 1 else np.ones(size // 2, int)
+                swap = (np.arange(n)[None, :] >= cut[:, None]) & do[:, None]
+            new_first = np.where(swap, second, first)
+            new_second = np.where(swap, first, second)
+            children[0::2], children[1::2] = new_first, new_second
+        if mutation == "one-bit":
+            children[np.arange(size), rng.integers(0, n, size)] ^= True
+        else:
+            children ^= rng.random((size, n)) < 1.0 / n
+        return children
+
+    # -- real variation ----------------------------------------------------------------------
+    def _sbx(self, parents: NDArray[np.float64], lower: NDArray[np.float64],
+             upper: NDArray[np.float64], rng: np.random.Generator) -> NDArray[np.float64]:
+        cfg = self.config
+        assert isinstance(cfg, NSGA2Config)
+        x1, x2 = parents[0::2].copy(), parents[1::2].copy()
+        pairs, n_var = x1.shape
+        eta = cfg.eta_c
+        active = (rng.random(pairs) < cfg.crossover_prob)[:, None] & \
+            (rng.random((pairs, n_var)) < 0.5) & (np.abs(x1 - x2) > 1e-14)
+        y1, y2 = np.minimum(x1, x2), np.maximum(x1, x2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gap = np.where(active, y2 - y1, 1.0)
+            u = rng.random((pairs, n_var))
+
+            def spread(beta: NDArray[np.float64]) -> NDArray[np.float64]:
+                alpha = 2.0 - beta ** (-(eta + 1.0))
+                return np.where(u <= 1.0 / alpha, (u * alpha) ** (1.0 / (eta + 1.0)),
+                                (1.0 / (2.0 - u * alpha)) ** (1.0 / (eta + 1.0)))
+
+            beta_q1 = spread(1.0 + 2.0 * (y1 - lower) / gap)
+            beta_q2 = spread(1.0 + 2.0 * (upper - y2) / gap)
+        c1 = np.clip(0.5 * ((y1 + y2) - beta_q1 * (y2 - y1)), lower, upper)
+        c2 = np.clip(0.5 * ((y1 + y2) + beta_q2 * (y2 - y1)), lower, upper)
+        flip = rng.random((pairs, n_var)) <= 0.5
+        child1 = np.where(active, np.where(flip, c2, c1), x1)
+        child2 = np.where(active, np.where(flip, c1, c2), x2)
+        children = np.empty_like(parents)
+        children[0::2], children[1::2] = child1, child2
+        return children
+
+    def _polynomial(self, x: NDArray[np.float64], lower: NDArray[np.float64],
+                    upper: NDArray[np.float64], rng: np.random.Generator) -> NDArray[np.float64]:
+        cfg = self.config
+        assert isinstance(cfg, NSGA2Config)
+        size, n_var = x.shape
+        eta = cfg.eta_m
+        mutate = rng.random((size, n_var)) < 1.0 / n_var
+        width = upper - lower
+        delta1 = (x - lower) / width
+        delta2 = (upper - x) / width
+        u = rng.random((size, n_var))
+        power = 1.0 / (eta + 1.0)
+        low = u <= 0.5
+        val_low = 2.0 * u + (1.0 - 2.0 * u) * (1.0 - delta1) ** (eta + 1.0)
+        val_high = 2.0 * (1.0 - u) + 2.0 * (u - 0.5) * (1.0 - delta2) ** (eta + 1.0)
+        delta_q = np.where(low, val_low**power - 1.0, 1.0 - val_high**power)
+        return np.where(mutate, np.clip(x + delta_q * width, lower, upper), x)
+
+    # -- the loop ---------------------------------------------------------------------------
+    def _run(self, problem: Problem, rng: np.random.Generator,
+             recorder: TraceRecorder) -> None:
+        if isinstance(problem, BinaryProblem):
+            self._run_binary(problem, rng, recorder)
+        else:
+            assert isinstance(problem, RealProblem)
+            self._run_real(problem, rng, recorder)
+
+    def _run_binary(self, problem: BinaryProblem, rng: np.random.Generator,
+                    recorder: TraceRecorder) -> None:
+        cfg = self.config
+        assert isinstance(cfg, NSGA2Config)
+        mutation, crossover = self.resolved(problem)
+        size, front_size = cfg.pop, problem.front_size
+        population = rng.random((size, problem.n)) < 0.5
+        objectives = problem.evaluate(population)
+        ranks = pareto_ranks(objectives)
+        crowd = crowding_distance(objectives, ranks)
+        evaluations = size
+        lost = 0
+        best_covered = 0
+        max_lost = 0
+        covered_at: int | None = None
+        for generation in range(cfg.max_generations + 1):
+            on_front = problem.front_index(objectives)
+            n_covered = len(np.unique(on_front[on_front >= 0]))
+            best_covered = max(best_covered, n_covered)
+            max_lost = max(max_lost, lost)
+            recorder.record(generation, evaluations, n_covered=n_covered,
+                            covered_fraction=n_covered / front_size,
+                            front_values_lost=lost,
+                            first_front_size=int(np.sum(ranks == 0)))
+            if n_covered == front_size and covered_at is None:
+                covered_at = generation
+                if cfg.stop_when_covered:
+                    break
+            if generation == cfg.max_generations:
+                break
+            parents = population[self._select(ranks, crowd, rng)]
+            offspring = self._vary_binary(parents, mutation, crossover, rng)
+            offspring_objectives = problem.evaluate(offspring)
+            evaluations += size
+            combined = np.concatenate((population, offspring))
+            combined_objectives = np.concatenate((objectives, offspring_objectives))
+            survivors, ranks, crowd = self._survive(combined_objectives.astype(float), rng)
+            combined_front = problem.front_index(combined_objectives)
+            before = set(np.unique(combined_front[combined_front >= 0]).tolist())
+            population = combined[survivors]
+            objectives = combined_objectives[survivors]
+            after_front = problem.front_index(objectives)
+            lost = len(before - set(after_front[after_front >= 0].tolist()))
+        recorder.set_summary(
+            covered=covered_at is not None,
+            generations_to_cover=covered_at,
+            evaluations_to_cover=None if covered_at is None else size * (covered_at + 1),
+            censored=covered_at is None,
+            generations_run=generation,
+            max_covered_fraction=best_covered / front_size,
+            max_front_values_lost=max_lost,
+            mutation=mutation,
+            crossover=crossover,
+        )
+
+    def _run_real(self, problem: RealProblem, rng: np.random.Generator,
+                  recorder: TraceRecorder) -> None:
+        cfg = self.config
+        assert isinstance(cfg, NSGA2Config)
+        mutation, crossover = self.resolved(problem)
+        size = cfg.pop
+        lower, upper = problem.lower, problem.upper
+        reference = problem.hypervolume_reference
+        population = lower + rng.random((size, problem.n_var)) * (upper - lower)
+        objectives = problem.evaluate(population)
+        ranks = pareto_ranks(objectives)
+        crowd = crowding_distance(objectives, ranks)
+        archive = objectives[ranks == 0]
+        evaluations = size
+        for generation in range(cfg.max_generations + 1):
+            recorder.record(generation, evaluations,
+                            hypervolume=float(moocore.hypervolume(objectives, ref=reference)),
+                            first_front_size=int(np.sum(ranks == 0)))
+            if generation == cfg.max_generations:
+                break
+            parents = population[self._select(ranks, crowd, rng)]
+            offspring = parents
+            if crossover == "sbx":
+                offspring = self._sbx(parents, lower, upper, rng)
+            offspring = self._polynomial(offspring, lower, upper, rng)
+            offspring_objectives = problem.evaluate(offspring)
+            evaluations += size
+            candidates = np.concatenate((archive, offspring_objectives))
+            archive = candidates[moocore.is_nondominated(candidates)]
+            combined = np.concatenate((population, offspring))
+            combined_objectives = np.concatenate((objectives, offspring_objectives))
+            survivors, ranks, crowd = self._survive(combined_objectives, rng)
+            population = combined[survivors]
+            objectives = combined_objectives[survivors]
+        recorder.set_summary(
+            final_hypervolume=float(moocore.hypervolume(objectives, ref=reference)),
+            archive_hypervolume=float(moocore.hypervolume(archive, ref=reference)),
+            generations_run=generation,
+            seconds_per_generation=recorder.elapsed / max(generation, 1),
+            mutation=mutation,
+            crossover=crossover,
+        )

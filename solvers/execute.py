@@ -1,0 +1,99 @@
+"""Running specs: build, validate, run, store; many runs through an executor.
+
+``make_spec`` validates names and parameters before anything runs, so bad input fails
+before the store is touched. ``run_many`` skips runs already stored, sends the rest to a
+local process pool (or runs them in-process with ``workers=1``), shows a progress bar, and
+returns the stored runs in the order of the specs.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from solvers.registry import make_problem, make_solver
+from solvers.store import RunSpec, RunStore, StoredRun
+from solvers.trace import TraceRecorder
+
+__all__ = ["RunReport", "execute_spec", "make_spec", "run_many"]
+
+
+def make_spec(solver: str, solver_params: Mapping[str, Any] | None, problem: str,
+              problem_params: Mapping[str, Any] | None, seed: int) -> RunSpec:
+    """A validated spec with every config field filled in (defaults included)."""
+    solver_obj = make_solver(solver, solver_params)
+    problem_obj = make_problem(problem, problem_params)
+    solver_obj.validate(problem_obj)
+    from solvers.algorithms.base import rng_for
+
+    rng_for(seed)  # validates the seed
+    return RunSpec(solver, solver_obj.config.to_dict(), problem, problem_obj.config.to_dict(),
+                   int(seed))
+
+
+def execute_spec(spec: RunSpec, store_root: str) -> str:
+    """Run one spec and store it (a worker's entry point); returns the run key."""
+    store = RunStore(store_root)
+    if store.load(spec) is not None:
+        return spec.key
+    problem = make_problem(spec.problem, spec.problem_config)
+    solver = make_solver(spec.solver, spec.solver_config)
+    recorder = TraceRecorder()
+    start = time.perf_counter()
+    solver.run(problem, spec.seed, recorder)
+    store.save(spec, recorder, time.perf_counter() - start)
+    return spec.key
+
+
+@dataclass
+class RunReport:
+    runs: list[StoredRun]
+    reused: int
+    executed: int
+
+
+def run_many(specs: Sequence[RunSpec], store: RunStore, workers: int | None = None,
+             executor: Executor | None = None, progress: bool = True,
+             description: str = "runs") -> RunReport:
+    """Every spec's stored run, running the missing ones first."""
+    unique: dict[str, RunSpec] = {spec.key: spec for spec in specs}
+    missing = [spec for spec in unique.values() if store.load(spec) is None]
+    reused = len(unique) - len(missing)
+    if missing:
+        bar = tqdm(total=len(missing), desc=description, disable=not progress, leave=False)
+        root = str(Path(store.root).resolve())
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        if executor is None and (workers <= 1 or len(missing) == 1):
+            for spec in missing:
+                execute_spec(spec, root)
+                bar.update()
+        else:
+            own = executor is None
+            pool = executor or ProcessPoolExecutor(max_workers=min(workers, len(missing)))
+            try:
+                futures = [pool.submit(execute_spec, spec, root) for spec in missing]
+                for future in as_completed(futures):
+                    future.result()
+                    bar.update()
+            finally:
+                if own:
+                    pool.shutdown()
+        bar.close()
+    runs = []
+    for spec in specs:
+        run = store.load(spec)
+        if run is None:  # pragma: no cover - a run that vanished after being written
+            raise RuntimeError(f"run {spec.key} is missing after execution")
+        runs.append(run)
+    return RunReport(runs, reused, len(missing))
+
+
+def seeds(count: int, start: int = 0) -> Iterable[int]:
+    return range(start, start + count)

@@ -1,0 +1,22 @@
+"""Problems with their ground truth; ``PROBLEMS`` maps each registered name to its class."""
+
+from __future__ import annotations
+
+from solvers.problems.base import BinaryProblem, Problem, RealProblem, SmoothProblem
+from solvers.problems.binary import LOTZ, OneMinMax
+from solvers.problems.smooth import (
+    DroriTeboulleHuber,
+    IndefiniteQuadratic,
+    Logistic,
+    Quadratic,
+    RotatedCauchy,
+)
+from solvers.problems.zdt import ZDT1, ZDT2, ZDT3
+
+PROBLEMS: dict[str, type[Problem]] = {
+    cls.name: cls
+    for cls in (OneMinMax, LOTZ, ZDT1, ZDT2, ZDT3, Quadratic, IndefiniteQuadratic,
+                RotatedCauchy, Logistic, DroriTeboulleHuber)
+}
+
+__all__ = ["PROBLEMS", "BinaryProblem", "Problem", "RealProblem", "SmoothProblem"]

@@ -1,0 +1,284 @@
+"""The ``Bound`` object: one convergence or complexity claim, complete and evaluable.
+
+A bound carries one symbolic statement (sympy), the kind of claim it makes, its
+assumptions as named predicates that can be evaluated on a problem instance, the exact
+source, a numeric evaluator and its LaTeX (STYLE.md pattern 1, after PEPit's examples).
+
+A bound speaks about a *named quantity* ("min_grad_norm_sq", "generations_to_cover"); the
+checks in ``proofs_checks`` bind that name to what a solver recorded. ``theory`` itself
+never looks at a run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+import sympy as sp
+
+from theory.errors import InvalidParameterError
+
+__all__ = ["EQ_RTOL", "Assumption", "Bound", "Direction", "Mode", "Source", "approx_eq"]
+
+
+#: Equality assumptions on floating-point constants hold to this relative tolerance
+#: (``1/49 * 49`` is not 1 in binary floating point).
+EQ_RTOL = sp.Rational(1, 10**12)
+
+
+def approx_eq(lhs: sp.Expr, rhs: sp.Expr) -> sp.Basic:
+    """``lhs == rhs`` up to the relative tolerance ``EQ_RTOL``."""
+    return sp.Abs(lhs - rhs) <= EQ_RTOL * sp.Abs(rhs)
+
+
+
+class Direction(StrEnum):
+    """Which way the measured quantity relates to the expression."""
+
+    UPPER = "upper"  # quantity <= expression
+    LOWER = "lower"  # quantity >= expression
+    EQUAL = "equal"  # quantity == expression (exact counts, attained worst cases)
+
+
+class Mode(StrEnum):
+    """In what sense the claim holds."""
+
+    DETERMINISTIC = "deterministic"  # on every instance satisfying the assumptions
+    EXPECTATION = "expectation"  # for the expected value over the algorithm's randomness
+    HIGH_PROBABILITY = "high-probability"  # with probability tending to one in the size
+    ORDER = "asymptotic-order"  # expected value is O(expression) as the size grows
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a claim comes from.
+
+    ``locator`` is the theorem, lemma, corollary or section. ``derived`` marks a constant
+    derived in this project rather than quoted; its proof is checked step by step in
+    ``proofs_checks.symbolic``. ``locator_checked`` is False where the locator could not be
+    read against the published text when the entry was written; such entries are listed by
+    ``nasbound bounds list`` so that a reader knows what to verify.
+    """
+
+    authors: str
+    title: str
+    venue: str
+    year: int
+    locator: str
+    derived: bool = False
+    locator_checked: bool = True
+    note: str = ""
+
+    def cite(self) -> str:
+        text = f"{self.authors} ({self.year}), {self.title}, {self.venue}, {self.locator}"
+        if self.derived:
+            text += " [constant derived here]"
+        return text
+
+
+def _as_sympy_value(value: object) -> object:
+    if isinstance(value, bool):
+        return sp.true if value else sp.false
+    return sp.sympify(value)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A named hypothesis of a bound, evaluable on an instance's constants.
+
+    ``predicate`` is a sympy Boolean over named symbols. Structural properties that are
+    not algebraic ("f is convex") are boolean symbols (``Symbol('convex')``) which an
+    instance sets to True or False; algebraic ones are relations (``N >= 4*(n+1)``).
+    """
+
+    name: str
+    statement: str
+    predicate: sp.Basic
+
+    @cached_property
+    def symbol_names(self) -> frozenset[str]:
+        return frozenset(str(s) for s in self.predicate.free_symbols)
+
+    def holds(self, constants: Mapping[str, object]) -> bool:
+        """Decide the predicate on ``constants``; unknown or undecidable raises."""
+        missing = sorted(self.symbol_names - set(constants))
+        if missing:
+            raise InvalidParameterError(
+                f"assumption {self.name!r} needs {', '.join(missing)}",
+                f"constants {sorted(constants)}",
+            )
+        subs = {s: _as_sympy_value(constants[str(s)]) for s in self.predicate.free_symbols}
+        value = self.predicate.subs(subs)
+        if value is sp.true:
+            return True
+        if value is sp.false:
+            return False
+        simplified = sp.simplify(value)
+        if simplified is sp.true:
+            return True
+        if simplified is sp.false:
+            return False
+        raise InvalidParameterError(
+            f"assumption {self.name!r} ({self.rule}) must be decidable",
+            f"{value} after substitution",
+        )
+
+    @property
+    def rule(self) -> str:
+        return sp.sstr(self.predicate)
+
+    def latex(self) -> str:
+        return sp.latex(self.predicate)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One claim: ``quantity  <direction>  expression`` in the sense of ``mode``.
+
+    ``symbols`` describes every free symbol of ``expression`` (name -> meaning), so the
+    bound can be evaluated and printed without reading its module. ``definitions`` lists
+    auxiliary quantities written as their own symbol in ``expression`` (for example the
+    harmonic number ``H_n``) together with how an instance computes them; they are
+    documentation, the instance supplies their value.
+    """
+
+    id: str
+    family: str
+    title: str
+    quantity: str
+    quantity_description: str
+    quantity_latex: str
+    direction: Direction
+    mode: Mode
+    expression: sp.Expr
+    symbols: Mapping[str, str]
+    assumptions: tuple[Assumption, ...]
+    source: Source
+    tight: bool = False
+    tight_note: str = ""
+    definitions: Mapping[str, str] = field(default_factory=dict)
+    order_variable: str = ""
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        free = {str(s) for s in self.expression.free_symbols}
+        undeclared = sorted(free - set(self.symbols))
+        if undeclared:
+            raise InvalidParameterError(
+                "every free symbol of a bound's expression is declared in `symbols`",
+                f"undeclared {undeclared} in bound {self.id!r}",
+            )
+        if self.mode is Mode.ORDER and self.order_variable not in free:
+            raise InvalidParameterError(
+                "an asymptotic-order bound names its growth variable (order_variable)",
+                f"order_variable={self.order_variable!r} in bound {self.id!r}",
+            )
+
+    # -- symbolic views -------------------------------------------------------------
+    @cached_property
+    def free_symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(sorted(self.expression.free_symbols, key=str))
+
+    @cached_property
+    def quantity_symbol(self) -> sp.Symbol:
+        return sp.Symbol(self.quantity, real=True)
+
+    def statement(self) -> sp.Basic:
+        """The claim as a sympy relation (for ORDER claims, the growth rate compared)."""
+        q = self.quantity_symbol
+        if self.direction is Direction.UPPER:
+            return sp.Le(q, self.expression)
+        if self.direction is Direction.LOWER:
+            return sp.Ge(q, self.expression)
+        return sp.Eq(q, self.expression)
+
+    def latex(self) -> str:
+        """The claim in LaTeX, decorated by its mode."""
+        rhs = sp.latex(self.expression)
+        lhs = self.quantity_latex
+        if self.mode is Mode.EXPECTATION:
+            lhs = rf"\mathbb{{E}}\left[{lhs}\right]"
+        if self.mode is Mode.ORDER:
+            return rf"\mathbb{{E}}\left[{lhs}\right] = O\!\left({rhs}\right)"
+        rel = {Direction.UPPER: r"\le", Direction.LOWER: r"\ge", Direction.EQUAL: "="}
+        return f"{lhs} {rel[self.direction]} {rhs}"
+
+    # -- numeric views --------------------------------------------------------------
+    @cached_property
+    def _evaluator(self) -> Callable[..., Any]:
+        return sp.lambdify(self.free_symbols, self.expression, modules=["math"])
+
+    def evaluate(self, **constants: float) -> float:
+        """The expression's value on ``constants`` (extra names are ignored)."""
+        missing = [str(s) for s in self.free_symbols if str(s) not in constants]
+        if missing:
+            raise InvalidParameterError(
+                f"bound {self.id!r} needs a value for every symbol of its expression",
+                f"missing {', '.join(missing)}",
+            )
+        args = [constants[str(s)] for s in self.free_symbols]
+        try:
+            value = float(self._evaluator(*args))
+        except (ValueError, ZeroDivisionError, OverflowError) as exc:
+            given = ", ".join(f"{s}={constants[str(s)]}" for s in self.free_symbols)
+            raise InvalidParameterError(
+                f"bound {self.id!r} is finite on the given constants", given, str(exc)
+            ) from exc
+        if math.isnan(value):
+            given = ", ".join(f"{s}={constants[str(s)]}" for s in self.free_symbols)
+            raise InvalidParameterError(
+                f"bound {self.id!r} is defined on the given constants", given, "NaN"
+            )
+        return value
+
+    def failed_assumptions(self, constants: Mapping[str, object]) -> list[Assumption]:
+        """The assumptions that do not hold on ``constants``."""
+        return [a for a in self.assumptions if not a.holds(constants)]
+
+    def require_assumptions(self, constants: Mapping[str, object]) -> None:
+        """Raise naming the first broken assumption, with the values given."""
+        for assumption in self.assumptions:
+            if not assumption.holds(constants):
+                given = ", ".join(
+                    f"{name}={constants[name]}" for name in sorted(assumption.symbol_names)
+                )
+                raise InvalidParameterError(
+                    assumption.rule, given, f"assumption {assumption.name!r} of {self.id}"
+                )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (what ``nasbound bounds show --json`` prints)."""
+        return {
+            "id": self.id,
+            "family": self.family,
+            "title": self.title,
+            "quantity": self.quantity,
+            "quantity_description": self.quantity_description,
+            "direction": self.direction.value,
+            "mode": self.mode.value,
+            "tight": self.tight,
+            "expression": sp.sstr(self.expression),
+            "latex": self.latex(),
+            "symbols": dict(self.symbols),
+            "definitions": dict(self.definitions),
+            "assumptions": [
+                {"name": a.name, "statement": a.statement, "rule": a.rule}
+                for a in self.assumptions
+            ],
+            "source": {
+                "authors": self.source.authors,
+                "title": self.source.title,
+                "venue": self.source.venue,
+                "year": self.source.year,
+                "locator": self.source.locator,
+                "derived": self.source.derived,
+                "locator_checked": self.source.locator_checked,
+                "note": self.source.note,
+            },
+            "order_variable": self.order_variable,
+            "notes": self.notes,
+        }

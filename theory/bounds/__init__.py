@@ -1,0 +1,1 @@
+"""The bound catalogue, one module per family; ``theory.registry`` collects them."""

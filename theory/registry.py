@@ -1,0 +1,58 @@
+"""The bound registry: every bound of the catalogue, keyed by its stable id.
+
+The catalogue is the concatenation of the family modules' ``BOUNDS`` tuples; ids are
+unique and never reused for a different claim.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from theory.bound import Bound, Mode
+from theory.bounds import complexity, evolutionary, gradient
+from theory.errors import InvalidParameterError, UnknownNameError
+
+__all__ = ["all_bounds", "families", "get_bound", "select_bounds"]
+
+_FAMILY_MODULES = (gradient, evolutionary, complexity)
+
+
+@cache
+def _catalogue() -> dict[str, Bound]:
+    table: dict[str, Bound] = {}
+    for module in _FAMILY_MODULES:
+        for bound in module.BOUNDS:
+            if bound.id in table:
+                raise InvalidParameterError("bound ids are unique", f"duplicate id {bound.id!r}")
+            table[bound.id] = bound
+    return table
+
+
+def all_bounds() -> tuple[Bound, ...]:
+    """Every registered bound, in catalogue order."""
+    return tuple(_catalogue().values())
+
+
+def get_bound(bound_id: str) -> Bound:
+    """The bound with this id; an unknown id raises naming the known ones."""
+    try:
+        return _catalogue()[bound_id]
+    except KeyError:
+        raise UnknownNameError("bound id", bound_id, list(_catalogue())) from None
+
+
+def families() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(b.family for b in all_bounds()))
+
+
+def select_bounds(family: str | None = None, mode: str | None = None) -> tuple[Bound, ...]:
+    """Bounds filtered by family and claim mode (either may be None)."""
+    if family is not None and family not in families():
+        raise UnknownNameError("family", family, list(families()))
+    modes = [m.value for m in Mode]
+    if mode is not None and mode not in modes:
+        raise UnknownNameError("claim mode", mode, modes)
+    return tuple(
+        b for b in all_bounds()
+        if (family is None or b.family == family) and (mode is None or b.mode.value == mode)
+    )
