@@ -101,8 +101,9 @@ def config_from_mapping(cls: type[C], values: Mapping[str, Any], what: str) -> C
             try:
                 kwargs[name] = cast(raw)
             except (ValueError, KeyError):
+                article = {"int": "an integer", "float": "a number", "bool": "true or false"}
                 raise InvalidParameterError(
-                    f"{name} is a {type_name}", f"{name}={raw!r}"
+                    f"{name} is {article.get(type_name, 'a ' + type_name)}", f"{name}={raw!r}"
                 ) from None
         else:
             kwargs[name] = raw

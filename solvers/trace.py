@@ -64,6 +64,13 @@ class TraceRecorder:
     def __len__(self) -> int:
         return len(self._columns.get("iteration", ()))
 
+    def column(self, name: str) -> np.ndarray:
+        """One column as a numpy array (cheap; no table is built)."""
+        if name not in self._columns:
+            raise InvalidParameterError(
+                f"column is one of {sorted(self._columns)}", f"column={name!r}")
+        return np.asarray(self._columns[name])
+
     def to_arrow(self) -> pa.Table:
         if not self._columns:
             raise InvalidParameterError("a trace has at least one row", "0 rows recorded")

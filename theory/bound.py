@@ -111,8 +111,14 @@ class Assumption:
                 f"assumption {self.name!r} needs {', '.join(missing)}",
                 f"constants {sorted(constants)}",
             )
-        subs = {s: _as_sympy_value(constants[str(s)]) for s in self.predicate.free_symbols}
-        value = self.predicate.subs(subs)
+        try:
+            subs = {s: _as_sympy_value(constants[str(s)]) for s in self.predicate.free_symbols}
+            value = self.predicate.subs(subs)
+        except (TypeError, sp.SympifyError) as exc:  # NaN comparisons, None, ...
+            given = ", ".join(f"{s}={constants[s]!r}" for s in sorted(self.symbol_names))
+            raise InvalidParameterError(
+                f"assumption {self.name!r} ({self.rule}) must be decidable", given, str(exc)
+            ) from exc
         if value is sp.true:
             return True
         if value is sp.false:
@@ -223,7 +229,8 @@ class Bound:
         args = [constants[str(s)] for s in self.free_symbols]
         try:
             value = float(self._evaluator(*args))
-        except (ValueError, ZeroDivisionError, OverflowError) as exc:
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
+            # TypeError: a complex value (fractional power of a negative base) or a non-number
             given = ", ".join(f"{s}={constants[str(s)]}" for s in self.free_symbols)
             raise InvalidParameterError(
                 f"bound {self.id!r} is finite on the given constants", given, str(exc)

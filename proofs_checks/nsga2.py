@@ -1,0 +1,340 @@
+"""Checks of the NSGA-II bounds on OneMinMax and LOTZ against instrumented runs.
+
+* survival lemma: on every Hypothesis-drawn configuration with N >= 4(n+1) (any selection,
+  mutation, crossover), no Pareto-front value of R_t is missing from P_{t+1} at any
+  generation;
+* order claims: stored runs over a grid of n, OLS of log T on log g(n) (g the claimed
+  order), one-sided test of H1: slope > 1 (growth faster than claimed);
+* the explicit constant: per configuration a one-sided t-test of the mean of T against
+  2 n H_n/(p_sel q_mut), Holm-corrected;
+* the negative result for N = n+1: an exact binomial test of H1: P(cover) > 0.1.
+
+Runs that hit the generation cap are censored; their T is counted as the cap (a lower
+bound on the true T, so the tests stay conservative for detecting violations) and a grid
+point where more than half the runs are censored is itself reported as a violation of an
+order claim.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+
+from analysis.stats import binomial_test, constant_fit, holm, loglog_fit, mean_test
+from proofs_checks.check import (
+    ALPHA,
+    Check,
+    CheckContext,
+    CheckResult,
+    Measurement,
+    Sabotage,
+    Verdict,
+    search_instances,
+)
+from solvers.algorithms.nsga2 import SELECTIONS, NSGA2, NSGA2Config
+from solvers.execute import make_spec, run_many
+from solvers.problems.binary import BitStringConfig, OneMinMax
+from solvers.store import StoredRun
+from solvers.trace import TraceRecorder
+
+__all__ = ["NSGA2_CHECKS", "cover_runs"]
+
+
+def _bit_constants(n: int, pop: int, selection: str, mutation: str,
+                   crossover: str) -> dict[str, Any]:
+    return {
+        "n": n, "N": pop,
+        "one_bit_or_bitwise_mutation": mutation in ("one-bit", "bitwise"),
+        "no_crossover": crossover == "none",
+        "fair_or_uniform_selection": selection in ("fair", "uniform"),
+        "H_n": float(sum(1.0 / i for i in range(1, n + 1))),
+        "p_sel": 1.0 if selection == "fair" else 1.0 - (1.0 - 1.0 / pop) ** pop,
+        "q_mut": 1.0 if mutation == "one-bit" else (1.0 - 1.0 / n) ** (n - 1),
+    }
+
+
+def cover_runs(context: CheckContext, problem: str, ns: tuple[int, ...], seeds: int,
+               cap: int, selection: str = "deb-tournament", mutation: str = "bitwise",
+               pop_rule: str = "4(n+1)", description: str = "runs") -> list[StoredRun]:
+    """Stored NSGA-II runs until the front is covered, one per (n, seed)."""
+    specs = []
+    for n in ns:
+        pop = 4 * (n + 1) if pop_rule == "4(n+1)" else n + 1
+        solver_params = {"pop": pop, "selection": selection, "mutation": mutation,
+                         "crossover": "none", "max_generations": cap}
+        for seed in range(context.seed, context.seed + seeds):
+            specs.append(make_spec("nsga2", solver_params, problem, {"n": n}, seed))
+    report = run_many(specs, context.store, workers=context.workers,
+                      progress=context.progress, description=description)
+    return report.runs
+
+
+def _times(runs: list[StoredRun]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(n, T, censored) per run; censored runs count as their cap."""
+    n = np.array([r.spec.problem_config["n"] for r in runs], dtype=float)
+    censored = np.array([bool(r.summary["censored"]) for r in runs])
+    t = np.array([r.summary["generations_to_cover"] if not c else r.summary["generations_run"]
+                  for r, c in zip(runs, censored, strict=True)], dtype=float)
+    return n, t, censored
+
+
+# -- survival lemma -----------------------------------------------------------------------------
+
+@st.composite
+def _survival_instance(draw: st.DrawFn, small_population: bool) -> dict[str, Any]:
+    if small_population:
+        n = draw(st.integers(4, 30))
+        return {"n": n, "pop": n + 1, "selection": "fair",
+                "mutation": draw(st.sampled_from(["one-bit", "bitwise"])),
+                "crossover": "none", "seed": draw(st.integers(0, 2**16))}
+    n = draw(st.integers(1, 20))
+    return {"n": n, "pop": 4 * (n + 1) + 2 * draw(st.integers(0, 5)),
+            "selection": draw(st.sampled_from(SELECTIONS)),
+            "mutation": draw(st.sampled_from(["one-bit", "bitwise"])),
+            "crossover": draw(st.sampled_from(["none", "uniform", "one-point"])),
+            "seed": draw(st.integers(0, 2**16))}
+
+
+class SurvivalCheck(Check):
+    bound_id = "nsga2.oneminmax.survival"
+    name = "nsga2-survival"
+    method = "every generation of every Hypothesis-drawn configuration (shrunk counterexample)"
+    sabotages = (
+        Sabotage("N=n+1", "assumption-dropped", "population n+1 (fair selection)",
+                 assumption="N>=4(n+1)"),
+    )
+
+    def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        generations = 40 if context.quick else 200
+        if setting.name == "N=n+1":
+            generations *= 5
+        failed: set[str] = set()
+
+        def measure(instance: dict[str, Any]) -> Measurement:
+            constants = {"n": instance["n"], "N": instance["pop"]}
+            failed.update(a.name for a in self.bound.failed_assumptions(constants))
+            solver = NSGA2(NSGA2Config(pop=instance["pop"], selection=instance["selection"],
+                                       mutation=instance["mutation"],
+                                       crossover=instance["crossover"],
+                                       max_generations=generations, stop_when_covered=False))
+            recorder = TraceRecorder()
+            solver.run(OneMinMax(BitStringConfig(n=instance["n"])), instance["seed"], recorder)
+            lost = recorder.column("front_values_lost")
+            worst = int(np.argmax(lost))
+            measured = float(lost[worst])
+            return Measurement(measured, 0.0, measured <= 0.0,
+                               {**instance, "generations": generations,
+                                "first_loss_generation": worst if measured > 0 else None})
+
+        examples = 40 if context.quick else 200
+        outcome = search_instances(_survival_instance(setting.name == "N=n+1"), measure,
+                                   examples, context.seed,
+                                   context.database(f"{self.name}-{setting.name}"))
+        counter = outcome.counterexample
+        return self.result(
+            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
+            violations=outcome.violations,
+            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            statistic_name="front values lost (max over generations)",
+            statistic=None if counter is None else counter.measured,
+            tightness=None,
+            counterexample=None if counter is None else {**counter.instance,
+                                                         "values_lost": counter.measured},
+            details={"generations_per_run": generations, "failed_assumptions": sorted(failed)},
+        )
+
+
+# -- order claims ------------------------------------------------------------------------------
+
+class _OrderCheck(Check):
+    method = "OLS of log T on log g(n), one-sided slope test (H1: slope > 1)"
+    problem: str
+    quick_ns: tuple[int, ...]
+    full_ns: tuple[int, ...]
+    cap: int
+
+    def growth(self, n: np.ndarray, setting: Sabotage) -> np.ndarray:
+        raise NotImplementedError
+
+    def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        ns = self.quick_ns if context.quick else self.full_ns
+        seeds = 30 if context.quick else 50
+        small = setting.name == "N=n+1"
+        cap = self.cap
+        if small:  # runs that never cover: a short cap already shows it
+            ns, seeds, cap = ns[:2], 10, min(self.cap, 2000)
+        runs = cover_runs(context, self.problem, ns, seeds, cap,
+                          selection="fair" if small else "deb-tournament",
+                          pop_rule="n+1" if small else "4(n+1)", description=self.name)
+        n, t, censored = _times(runs)
+        failed = {a.name for a in self.bound.failed_assumptions(
+            _bit_constants(int(n[0]), runs[0].spec.solver_config["pop"], "deb-tournament",
+                           "bitwise", "none"))}
+        censored_share = {int(v): float(censored[n == v].mean()) for v in np.unique(n)}
+        g = self.growth(n, setting)
+        fit = loglog_fit(g, np.maximum(t, 1.0), hypothesised_slope=1.0)
+        plain = loglog_fit(n, np.maximum(t, 1.0), hypothesised_slope=1.0)
+        constant = constant_fit(g, t)
+        mostly_censored = any(share > 0.5 for share in censored_share.values())
+        violated = fit.p_greater < ALPHA or mostly_censored
+        means = {int(v): float(t[n == v].mean()) for v in np.unique(n)}
+        return self.result(
+            setting, assumptions_hold=not failed, instances=len(means), runs=len(runs),
+            violations=int(violated),
+            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            statistic_name="slope of log T on log g(n)", statistic=fit.slope,
+            p_value=fit.p_greater, level=ALPHA,
+            tightness=None,
+            counterexample=({"censored_share": censored_share, "cap": cap}
+                            if mostly_censored else
+                            ({"slope": fit.slope, "ci": [fit.slope_ci_low, fit.slope_ci_high]}
+                             if violated else None)),
+            details={"ns": [int(v) for v in np.unique(n)], "seeds": seeds,
+                     "mean_generations": means, "censored_share": censored_share,
+                     "slope_ci": [fit.slope_ci_low, fit.slope_ci_high],
+                     "loglog_slope_on_n": plain.slope,
+                     "loglog_slope_on_n_ci": [plain.slope_ci_low, plain.slope_ci_high],
+                     "fitted_constant": constant.constant,
+                     "fitted_constant_ci": [constant.ci_low, constant.ci_high],
+                     "failed_assumptions": sorted(failed)},
+        )
+
+
+class OneMinMaxOrderCheck(_OrderCheck):
+    bound_id = "nsga2.oneminmax.runtime-order"
+    name = "nsga2-oneminmax-order"
+    problem = "oneminmax"
+    quick_ns = (25, 50, 100)
+    full_ns = (25, 50, 100, 200)
+    cap = 3000
+    sabotages = (
+        Sabotage("order-n", "bound-scaled", "the claimed order n instead of n log n"),
+        Sabotage("N=n+1", "assumption-dropped",
+                 "population n+1 (fair selection): the front is never covered",
+                 assumption="N>=4(n+1)"),
+    )
+
+    def growth(self, n: np.ndarray, setting: Sabotage) -> np.ndarray:
+        return n if setting.name == "order-n" else n * np.log(n)
+
+
+class LOTZOrderCheck(_OrderCheck):
+    bound_id = "nsga2.lotz.runtime-order"
+    name = "nsga2-lotz-order"
+    problem = "lotz"
+    quick_ns = (8, 16, 32)
+    full_ns = (8, 16, 32, 48, 64)
+    cap = 20000
+    sabotages = (
+        Sabotage("order-n", "bound-scaled", "the claimed order n instead of n^2"),
+        Sabotage("N=n+1", "assumption-dropped", "population n+1 (fair selection)",
+                 assumption="N>=4(n+1)"),
+    )
+
+    def growth(self, n: np.ndarray, setting: Sabotage) -> np.ndarray:
+        return n if setting.name == "order-n" else n**2
+
+
+# -- the explicit constant -------------------------------------------------------------------------
+
+class ExplicitConstantCheck(Check):
+    bound_id = "nsga2.oneminmax.runtime-explicit"
+    name = "nsga2-oneminmax-explicit"
+    method = "one-sided t-test per configuration (H1: mean T > bound), Holm-corrected"
+    sabotages = (
+        Sabotage("scaled-0.05", "bound-scaled", "the bound multiplied by 0.05", factor=0.05),
+        Sabotage("N=n+1", "assumption-dropped", "population n+1: censored at the cap",
+                 assumption="N>=4(n+1)"),
+    )
+
+    def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        ns = (25, 50) if context.quick else (25, 50, 100)
+        seeds = 20 if context.quick else 50
+        small = setting.name == "N=n+1"
+        configs = [(s, m) for s in ("fair", "uniform") for m in ("bitwise", "one-bit")]
+        if small:
+            configs, seeds = configs[:1], 10
+        rows: list[dict[str, Any]] = []
+        failed: set[str] = set()
+        for selection, mutation in configs:
+            cap = 3000
+            runs = cover_runs(context, "oneminmax", ns, seeds, cap, selection=selection,
+                              mutation=mutation, pop_rule="n+1" if small else "4(n+1)",
+                              description=f"{self.name}-{selection}-{mutation}")
+            n_values, t, censored = _times(runs)
+            for n in ns:
+                pop = n + 1 if small else 4 * (n + 1)
+                constants = _bit_constants(n, pop, selection, mutation, "none")
+                failed.update(a.name for a in self.bound.failed_assumptions(constants))
+                value = self.bound.evaluate(**constants) * setting.factor
+                sample = t[n_values == n]
+                test = mean_test(sample, value, alternative="greater")
+                rows.append({"n": n, "pop": pop, "selection": selection, "mutation": mutation,
+                             "mean": test.mean, "ci": [test.ci_low, test.ci_high],
+                             "bound": value, "p_value": test.p_value,
+                             "censored": int(censored[n_values == n].sum()),
+                             "tightness": test.mean / value, "runs": len(sample)})
+        adjusted, reject = holm([r["p_value"] for r in rows], ALPHA)
+        for row, p_adj in zip(rows, adjusted, strict=True):
+            row["p_holm"] = float(p_adj)
+        worst = int(np.argmin(adjusted))
+        violated = bool(np.any(reject))
+        return self.result(
+            setting, assumptions_hold=not failed, instances=len(rows),
+            runs=sum(r["runs"] for r in rows), violations=int(np.sum(reject)),
+            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            statistic_name="smallest Holm-adjusted p (H1: mean T > bound)",
+            statistic=float(adjusted[worst]), p_value=float(adjusted[worst]), level=ALPHA,
+            tightness=max(r["tightness"] for r in rows),
+            counterexample=rows[worst] if violated else None,
+            details={"configurations": rows, "failed_assumptions": sorted(failed)},
+        )
+
+
+# -- the negative result for N = n+1 ---------------------------------------------------------------
+
+class SmallPopulationCheck(Check):
+    bound_id = "nsga2.oneminmax.small-population"
+    name = "nsga2-small-population"
+    method = "exact binomial test of H1: P(front ever covered) > 0.1"
+    p0 = 0.1
+    sabotages = (
+        Sabotage("N=4(n+1)", "assumption-dropped", "population 4(n+1): every run covers",
+                 assumption="N=n+1"),
+    )
+
+    def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        ns = (50,) if context.quick else (50, 100)
+        seeds = 20 if context.quick else 50
+        horizon = 1000 if context.quick else 5000
+        large = setting.name == "N=4(n+1)"
+        runs = cover_runs(context, "oneminmax", ns, seeds, horizon, selection="fair",
+                          pop_rule="4(n+1)" if large else "n+1", description=self.name)
+        covered = sum(bool(r.summary["covered"]) for r in runs)
+        fractions = np.array([r.summary["max_covered_fraction"] for r in runs])
+        constants = _bit_constants(ns[0], runs[0].spec.solver_config["pop"], "fair",
+                                   "bitwise", "none")
+        failed = {a.name for a in self.bound.failed_assumptions(constants)}
+        test = binomial_test(covered, len(runs), self.p0, alternative="greater")
+        violated = test.p_value < ALPHA
+        return self.result(
+            setting, assumptions_hold=not failed, instances=len(ns), runs=len(runs),
+            violations=int(violated), verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            statistic_name="runs that covered the whole front", statistic=float(covered),
+            p_value=test.p_value, level=ALPHA,
+            tightness=float(fractions.mean()),
+            counterexample={"covered_runs": covered, "runs": len(runs)} if violated else None,
+            details={"horizon_generations": horizon, "ns": list(ns),
+                     "mean_max_covered_fraction": float(fractions.mean()),
+                     "min_uncovered_fraction": float(1 - fractions.max()),
+                     "cover_rate_ci": [test.ci_low, test.ci_high],
+                     "failed_assumptions": sorted(failed)},
+        )
+
+
+NSGA2_CHECKS: tuple[Check, ...] = (SurvivalCheck(), OneMinMaxOrderCheck(),
+                                   ExplicitConstantCheck(), LOTZOrderCheck(),
+                                   SmallPopulationCheck())
+

@@ -1,0 +1,30 @@
+"""The check registry: every check, and which bound it holds to its runs."""
+
+from __future__ import annotations
+
+from proofs_checks.check import Check
+from proofs_checks.complexity import COMPLEXITY_CHECKS
+from proofs_checks.gradient import GD_CHECKS, SGD_CHECKS
+from proofs_checks.nsga2 import NSGA2_CHECKS
+from theory.errors import UnknownNameError
+from theory.registry import all_bounds, get_bound
+
+__all__ = ["all_checks", "checks_for"]
+
+
+def all_checks() -> tuple[Check, ...]:
+    return (*GD_CHECKS, *SGD_CHECKS, *NSGA2_CHECKS, *COMPLEXITY_CHECKS)
+
+
+def checks_for(bound_ids: list[str] | None = None) -> tuple[Check, ...]:
+    """The checks of the given bounds (all if None); unknown ids raise."""
+    checks = all_checks()
+    if not bound_ids:
+        return checks
+    for bound_id in bound_ids:
+        get_bound(bound_id)  # raises UnknownNameError naming the known ids
+    chosen = tuple(c for c in checks if c.bound_id in bound_ids)
+    missing = sorted(set(bound_ids) - {c.bound_id for c in chosen})
+    if missing:
+        raise UnknownNameError("checked bound", missing[0], [b.id for b in all_bounds()])
+    return chosen
