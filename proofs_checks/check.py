@@ -130,7 +130,8 @@ class CheckResult:
         data["verdict"] = self.verdict.value
         data["ok"] = self.ok
         data["expected_violation"] = self.expected_violation
-        return _json_ready(data)
+        ready: dict[str, Any] = _json_ready(data)
+        return ready
 
 
 def _json_ready(value: Any) -> Any:

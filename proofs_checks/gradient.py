@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from hypothesis import strategies as st
@@ -74,11 +74,13 @@ def smooth_instance(draw: st.DrawFn, families: tuple[str, ...], step_size: float
         step = draw(st.floats(*step_range))
     else:
         step = 1.0 if step_size is None else step_size
+    if family == "huber-worst-case":
+        params["step"] = min(step, 1.0)  # the worst case built for the step GD takes
     return {"problem": family, "params": params, "N": N, "step_size": step,
             "seed": draw(_SEED)}
 
 
-def _run_gd(instance: Mapping[str, Any]) -> tuple[SmoothProblem, TraceRecorder]:
+def _run_gd(instance: Mapping[str, Any]) -> tuple[SmoothProblem[Any], TraceRecorder]:
     problem = make_problem(instance["problem"], instance["params"])
     assert isinstance(problem, SmoothProblem)
     solver = GradientDescent(GDConfig(steps=instance["N"], step_size=instance["step_size"]))
@@ -87,7 +89,7 @@ def _run_gd(instance: Mapping[str, Any]) -> tuple[SmoothProblem, TraceRecorder]:
     return problem, recorder
 
 
-def _constants(problem: SmoothProblem, instance: Mapping[str, Any],
+def _constants(problem: SmoothProblem[Any], instance: Mapping[str, Any],
                recorder: TraceRecorder) -> dict[str, Any]:
     summary = recorder.summary
     step = float(summary["step"])
@@ -110,7 +112,8 @@ class _DeterministicGDCheck(Check):
 
     method = "every Hypothesis-drawn instance (shrunk counterexample)"
     families: tuple[str, ...]
-    sabotage_instances: dict[str, st.SearchStrategy[Any]]
+    sabotage_instances: ClassVar[dict[str, st.SearchStrategy[Any]]]
+    sabotages: ClassVar[tuple[Sabotage, ...]]
 
     def strategy(self, setting: Sabotage) -> st.SearchStrategy[Any]:
         if setting.name in self.sabotage_instances:
@@ -120,7 +123,7 @@ class _DeterministicGDCheck(Check):
     def constants_for_bound(self, constants: dict[str, Any]) -> dict[str, Any]:
         return constants
 
-    def measured(self, problem: SmoothProblem, recorder: TraceRecorder,
+    def measured(self, problem: SmoothProblem[Any], recorder: TraceRecorder,
                  constants: Mapping[str, Any]) -> tuple[float, float]:
         """(measured quantity, bound value) for one run."""
         raise NotImplementedError
@@ -167,9 +170,10 @@ class GDNonconvexCheck(_DeterministicGDCheck):
                  "step 2.5/L instead of 1/L: GD diverges along the top eigenvector",
                  assumption="step-1/L"),
     )
-    sabotage_instances = {"step-2.5/L": smooth_instance(families, step_size=2.5)}
+    sabotage_instances: ClassVar[dict[str, st.SearchStrategy[Any]]] = {
+        "step-2.5/L": smooth_instance(families, step_size=2.5)}
 
-    def measured(self, problem: SmoothProblem, recorder: TraceRecorder,
+    def measured(self, problem: SmoothProblem[Any], recorder: TraceRecorder,
                  constants: Mapping[str, Any]) -> tuple[float, float]:
         grad_sq = recorder.column("grad_norm_sq")
         finite = grad_sq[np.isfinite(grad_sq)]
@@ -180,16 +184,17 @@ class GDConvexNesterovCheck(_DeterministicGDCheck):
     bound_id = "gd.convex.nesterov"
     name = "gd-convex-nesterov"
     families = ("quadratic", "logistic", "huber-worst-case")
-    sabotages = (
+    sabotages: ClassVar[tuple[Sabotage, ...]] = (
         Sabotage("indefinite", "assumption-dropped",
                  "an indefinite quadratic: f* = -inf, so f(x_N) - f* is unbounded "
                  "(on the nonconvex Cauchy family no violation of this constant was found)",
                  assumption="convex"),
         Sabotage("scaled-0.9", "bound-scaled", "the bound multiplied by 0.9", factor=0.9),
     )
-    sabotage_instances = {"indefinite": smooth_instance(("indefinite-quadratic",))}
+    sabotage_instances: ClassVar[dict[str, st.SearchStrategy[Any]]] = {
+        "indefinite": smooth_instance(("indefinite-quadratic",))}
 
-    def measured(self, problem: SmoothProblem, recorder: TraceRecorder,
+    def measured(self, problem: SmoothProblem[Any], recorder: TraceRecorder,
                  constants: Mapping[str, Any]) -> tuple[float, float]:
         final_gap = float(recorder.column("f")[-1]) - problem.f_star
         return final_gap, self.bound.evaluate(**constants)
@@ -208,7 +213,7 @@ class GDConvexDroriTeboulleCheck(GDConvexNesterovCheck):
         Sabotage("scaled-0.9", "bound-scaled",
                  "the bound multiplied by 0.9 (the Huber worst case attains it)", factor=0.9),
     )
-    sabotage_instances = {
+    sabotage_instances: ClassVar[dict[str, st.SearchStrategy[Any]]] = {
         "nonconvex": smooth_instance(("cauchy",), radius=(3.0, 30.0)),
         "step-1.9/L": smooth_instance(("quadratic",), step_range=(1.6, 1.99), steps=(1, 40)),
     }
@@ -219,7 +224,7 @@ class GDConvexDroriTeboulleCheck(GDConvexNesterovCheck):
         return smooth_instance(self.families, step_range=(0.05, 1.0))
 
     def constants_for_bound(self, constants: dict[str, Any]) -> dict[str, Any]:
-        return constants | {"h": constants["h"] * constants["L"]}  # normalised step
+        return constants | {"h_norm": constants["h"] * constants["L"]}
 
 
 class GDStronglyConvexCheck(_DeterministicGDCheck):
@@ -233,7 +238,7 @@ class GDStronglyConvexCheck(_DeterministicGDCheck):
         Sabotage("step-2.2/L", "assumption-dropped",
                  "step 2.2/L > 2/(mu+L) on quadratics", assumption="step<=2/(mu+L)"),
     )
-    sabotage_instances = {
+    sabotage_instances: ClassVar[dict[str, st.SearchStrategy[Any]]] = {
         "indefinite": smooth_instance(("indefinite-quadratic",), steps=(1, 150)),
         "step-2.2/L": smooth_instance(("strongly-quadratic",), step_size=2.2, steps=(1, 150)),
     }
@@ -255,7 +260,7 @@ class GDStronglyConvexCheck(_DeterministicGDCheck):
         instance["step_size"] = fraction * 2 * problem.L / (problem.mu + problem.L)
         return instance
 
-    def measured(self, problem: SmoothProblem, recorder: TraceRecorder,
+    def measured(self, problem: SmoothProblem[Any], recorder: TraceRecorder,
                  constants: Mapping[str, Any]) -> tuple[float, float]:
         dist = recorder.column("dist_sq")
         bounds = np.array([self.bound.evaluate(**(dict(constants) | {"k": k}))
@@ -302,9 +307,9 @@ def _sgd_grid(quick: bool, sabotage: bool) -> list[dict[str, Any]]:
 
 class _SGDCheck(Check):
     method = "one-sided t-test per instance, Holm-corrected"
-    configs: tuple[dict[str, Any], ...]
+    configs: ClassVar[tuple[dict[str, Any], ...]]
 
-    def bound_constants(self, problem: SmoothProblem, summary: Mapping[str, Any],
+    def bound_constants(self, problem: SmoothProblem[Any], summary: Mapping[str, Any],
                         config: SGDConfig, solver: SGD, sigma_claimed: float
                         ) -> dict[str, Any]:
         raise NotImplementedError
@@ -365,7 +370,7 @@ class _SGDCheck(Check):
         )
 
 
-def _delta(problem: SmoothProblem, summary: Mapping[str, Any]) -> float:
+def _delta(problem: SmoothProblem[Any], summary: Mapping[str, Any]) -> float:
     return float(summary["f1"]) - problem.f_star
 
 
@@ -380,7 +385,7 @@ class SGDTheoremCheck(_SGDCheck):
                  assumption="variance-sigma^2"),
     )
 
-    def bound_constants(self, problem: SmoothProblem, summary: Mapping[str, Any],
+    def bound_constants(self, problem: SmoothProblem[Any], summary: Mapping[str, Any],
                         config: SGDConfig, solver: SGD, sigma_claimed: float
                         ) -> dict[str, Any]:
         return problem.constants() | {
@@ -400,7 +405,7 @@ class SGDCorollaryCheck(_SGDCheck):
                  "sigma = 2", assumption="variance-sigma^2"),
     )
 
-    def bound_constants(self, problem: SmoothProblem, summary: Mapping[str, Any],
+    def bound_constants(self, problem: SmoothProblem[Any], summary: Mapping[str, Any],
                         config: SGDConfig, solver: SGD, sigma_claimed: float
                         ) -> dict[str, Any]:
         sigma = max(sigma_claimed, 1e-6)

@@ -9,6 +9,7 @@ raises :class:`theory.errors.InvalidParameterError` naming the rule and the valu
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -54,6 +55,8 @@ class Config:
             if type_name == "float":
                 if isinstance(value, bool) or not isinstance(value, int | float):
                     raise InvalidParameterError(f"{f.name} is a number", f"{f.name}={value!r}")
+                if not math.isfinite(value):
+                    raise InvalidParameterError(f"{f.name} is finite", f"{f.name}={value!r}")
                 object.__setattr__(self, f.name, float(value))
             if type_name == "str" and not isinstance(value, str):
                 raise InvalidParameterError(f"{f.name} is a string", f"{f.name}={value!r}")

@@ -191,7 +191,7 @@ class RunStore:
 
     def iter_runs(self) -> list[StoredRun]:
         """Every valid stored run (damaged ones are quarantined on the way)."""
-        runs = []
+        runs: list[StoredRun] = []
         if not self.root.exists():
             return runs
         for manifest_path in sorted(self.root.glob("??/*/manifest.json")):

@@ -135,10 +135,10 @@ class Assumption:
 
     @property
     def rule(self) -> str:
-        return sp.sstr(self.predicate)
+        return str(sp.sstr(self.predicate))
 
     def latex(self) -> str:
-        return sp.latex(self.predicate)
+        return str(sp.latex(self.predicate))
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,9 @@ class Bound:
     # -- numeric views --------------------------------------------------------------
     @cached_property
     def _evaluator(self) -> Callable[..., Any]:
-        return sp.lambdify(self.free_symbols, self.expression, modules=["math"])
+        evaluator: Callable[..., Any] = sp.lambdify(self.free_symbols, self.expression,
+                                                    modules=["math"])
+        return evaluator
 
     def evaluate(self, **constants: float) -> float:
         """The expression's value on ``constants`` (extra names are ignored)."""

@@ -39,7 +39,8 @@ def dominates(a: ArrayLike, b: ArrayLike) -> bool:
     va = np.asarray(a, dtype=np.float64)
     vb = np.asarray(b, dtype=np.float64)
     if va.shape != vb.shape:
-        raise InvalidParameterError("both vectors have the same length", f"{va.shape} vs {vb.shape}")
+        raise InvalidParameterError("both vectors have the same length",
+                                    f"{va.shape} vs {vb.shape}")
     return bool(np.all(va <= vb) and np.any(va < vb))
 
 

@@ -13,7 +13,8 @@ import sympy as sp
 # -- first-order methods -----------------------------------------------------------------
 L = sp.Symbol("L", positive=True)  # Lipschitz constant of the gradient
 mu = sp.Symbol("mu", positive=True)  # strong-convexity modulus
-h = sp.Symbol("h", positive=True)  # step size (absolute, as in Nesterov) or normalised
+h = sp.Symbol("h", positive=True)  # absolute step size (as in Nesterov)
+h_norm = sp.Symbol("h_norm", positive=True)  # normalised step: the step is h_norm / L
 N_iter = sp.Symbol("N", integer=True, nonnegative=True)  # number of iterations
 k = sp.Symbol("k", integer=True, nonnegative=True)  # iteration index
 R = sp.Symbol("R", nonnegative=True)  # ||x_0 - x*||
@@ -37,7 +38,7 @@ n = sp.Symbol("n", integer=True, positive=True)  # bit-string length
 N_pop = sp.Symbol("N", integer=True, positive=True)  # population size
 H_n = sp.Symbol("H_n", positive=True)  # harmonic number sum_{i=1}^n 1/i
 p_sel = sp.Symbol("p_sel", positive=True)  # prob. a given parent is selected at least once
-q_mut = sp.Symbol("q_mut", positive=True)  # prob. mutation flips one given bit and no other, times n
+q_mut = sp.Symbol("q_mut", positive=True)  # n x P(mutation flips one given bit, no other)
 no_crossover = sp.Symbol("no_crossover")
 fair_or_uniform = sp.Symbol("fair_or_uniform_selection")
 standard_mutation = sp.Symbol("one_bit_or_bitwise_mutation")

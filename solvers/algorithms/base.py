@@ -8,11 +8,11 @@ computes and trusts its inputs (STYLE.md pattern 5).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 import numpy as np
 
-from solvers.config import Config
+from solvers.config import Config as BaseConfig
 from solvers.problems.base import Problem
 from solvers.trace import TraceRecorder
 from theory.errors import InvalidParameterError
@@ -22,17 +22,22 @@ __all__ = ["Solver", "rng_for"]
 
 def rng_for(seed: int) -> np.random.Generator:
     """The generator a run owns: PCG64 seeded through a SeedSequence of the run seed."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise InvalidParameterError("seed is an integer", f"seed={seed!r}")
     if seed < 0:
         raise InvalidParameterError("seed >= 0", f"seed={seed}")
     return np.random.default_rng(np.random.SeedSequence(seed))
 
 
-class Solver(ABC):
+ConfigT = TypeVar("ConfigT", bound=BaseConfig)
+
+
+class Solver(ABC, Generic[ConfigT]):
     name: ClassVar[str]
-    Config: ClassVar[type[Config]]
+    Config: ClassVar[type[BaseConfig]]
     problem_kinds: ClassVar[tuple[str, ...]]
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: ConfigT) -> None:
         if not isinstance(config, self.Config):
             raise TypeError(f"{type(self).__name__} takes a {self.Config.__name__}")
         self.config = config

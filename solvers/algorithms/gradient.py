@@ -36,7 +36,7 @@ class GDConfig(Config):
     )
 
 
-class GradientDescent(Solver):
+class GradientDescent(Solver[GDConfig]):
     """Gradient descent with constant step ``step_size / L``."""
 
     name = "gd"
@@ -81,7 +81,7 @@ class SGDConfig(Config):
     )
 
 
-class SGD(Solver):
+class SGD(Solver[SGDConfig]):
     """Randomized stochastic gradient (Ghadimi & Lan 2013) with three step schedules."""
 
     name = "sgd"

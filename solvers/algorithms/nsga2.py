@@ -77,7 +77,7 @@ class NSGA2Config(Config):
     )
 
 
-class NSGA2(Solver):
+class NSGA2(Solver[NSGA2Config]):
     name = "nsga2"
     Config = NSGA2Config
     problem_kinds = ("binary", "real")
@@ -165,7 +165,7 @@ class NSGA2(Solver):
         size, n = children.shape
         if crossover != "none":
             first, second = children[0::2], children[1::2]
-            do = rng.random(size // 2) < cfg.crossover_prob
+            do = np.less(rng.random(size // 2), cfg.crossover_prob)
             if crossover == "uniform":
                 swap = (rng.random(first.shape) < 0.5) & do[:, None]
             else:
@@ -188,7 +188,7 @@ class NSGA2(Solver):
         x1, x2 = parents[0::2].copy(), parents[1::2].copy()
         pairs, n_var = x1.shape
         eta = cfg.eta_c
-        active = (rng.random(pairs) < cfg.crossover_prob)[:, None] & \
+        active = np.less(rng.random(pairs), cfg.crossover_prob)[:, None] & \
             (rng.random((pairs, n_var)) < 0.5) & (np.abs(x1 - x2) > 1e-14)
         y1, y2 = np.minimum(x1, x2), np.maximum(x1, x2)
         with np.errstate(divide="ignore", invalid="ignore"):

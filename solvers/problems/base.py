@@ -16,24 +16,27 @@ every registered problem's ground truth against brute force or numerical optimis
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
-from solvers.config import Config
+from solvers.config import Config as BaseConfig
 
 __all__ = ["BinaryProblem", "Problem", "RealProblem", "SmoothProblem"]
 
 
-class Problem(ABC):
+ConfigT = TypeVar("ConfigT", bound=BaseConfig)
+
+
+class Problem(ABC, Generic[ConfigT]):
     """Base of every problem: a name, a validated config and a kind."""
 
     name: ClassVar[str]
     kind: ClassVar[str]
-    Config: ClassVar[type[Config]]
+    Config: ClassVar[type[BaseConfig]]
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: ConfigT) -> None:
         if not isinstance(config, self.Config):
             raise TypeError(f"{type(self).__name__} takes a {self.Config.__name__}")
         self.config = config
@@ -42,7 +45,7 @@ class Problem(ABC):
         return {"problem": self.name, "kind": self.kind, **self.config.to_dict()}
 
 
-class SmoothProblem(Problem):
+class SmoothProblem(Problem[ConfigT]):
     """f: R^d -> R, differentiable, with a stochastic gradient G(x) = grad f(x) + xi.
 
     The noise xi is Gaussian with covariance (sigma^2/d) I, so E[G(x)] = grad f(x) and
@@ -73,7 +76,7 @@ class SmoothProblem(Problem):
 
     def initial_point(self, rng: np.random.Generator) -> NDArray[np.float64]:
         """x_0 = x* + r u with u uniform on the sphere and r the config's ``x0_radius``."""
-        radius = float(self.config.x0_radius)  # type: ignore[attr-defined]
+        radius = float(cast(Any, self.config).x0_radius)
         direction = rng.standard_normal(self.dim)
         direction /= np.linalg.norm(direction)
         centre = self.x_star if self.x_star is not None else np.zeros(self.dim)
@@ -98,7 +101,7 @@ class SmoothProblem(Problem):
         }
 
 
-class BinaryProblem(Problem):
+class BinaryProblem(Problem[ConfigT]):
     """Bit strings of length n, integer objective vectors (minimised), known front."""
 
     kind: ClassVar[str] = "binary"
@@ -121,7 +124,7 @@ class BinaryProblem(Problem):
         """The true front, row i at front position i."""
 
 
-class RealProblem(Problem):
+class RealProblem(Problem[ConfigT]):
     """Box-constrained continuous multi-objective problem with a known true front."""
 
     kind: ClassVar[str] = "real"

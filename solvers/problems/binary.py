@@ -29,7 +29,7 @@ class BitStringConfig(Config):
     RULES: ClassVar[tuple[Rule, ...]] = (Rule("n >= 1", ("n",), lambda c: c.n >= 1),)
 
 
-class OneMinMax(BinaryProblem):
+class OneMinMax(BinaryProblem[BitStringConfig]):
     name = "oneminmax"
     Config = BitStringConfig
 
@@ -68,7 +68,7 @@ def trailing_zeros(population: NDArray[np.bool_]) -> NDArray[np.int64]:
     return first_one.astype(np.int64)
 
 
-class LOTZ(BinaryProblem):
+class LOTZ(BinaryProblem[BitStringConfig]):
     name = "lotz"
     Config = BitStringConfig
 

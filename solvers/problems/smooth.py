@@ -28,6 +28,7 @@ _COMMON_RULES = (
     Rule("sigma >= 0", ("sigma",), lambda c: c.sigma >= 0),
     Rule("x0_radius > 0", ("x0_radius",), lambda c: c.x0_radius > 0),
 )
+_SEED_RULE = Rule("instance_seed >= 0", ("instance_seed",), lambda c: c.instance_seed >= 0)
 
 
 def _orthogonal(rng: np.random.Generator, dim: int) -> NDArray[np.float64]:
@@ -45,17 +46,20 @@ class QuadraticConfig(Config):
     x0_radius: float = field(default=1.0, metadata={"help": "||x_0 - x*||"})
     RULES: ClassVar[tuple[Rule, ...]] = (
         *_COMMON_RULES,
+        _SEED_RULE,
         _positive("L"),
         Rule("0 <= mu <= L", ("mu", "L"), lambda c: 0 <= c.mu <= c.L),
     )
 
 
-class Quadratic(SmoothProblem):
+class Quadratic(SmoothProblem[QuadraticConfig]):
     """f(x) = 1/2 (x - x*)^T A (x - x*) with spec(A) in [mu, L], both ends attained.
 
     grad f = A(x - x*), Hessian A: L-smooth with L = lambda_max(A), mu-strongly convex with
     mu = lambda_min(A) (convex if mu = 0). f* = 0 at x* (drawn N(0, I)).
     """
+
+    x_star: NDArray[np.float64]
 
     name = "quadratic"
     Config = QuadraticConfig
@@ -100,6 +104,7 @@ class IndefiniteQuadraticConfig(Config):
     x0_radius: float = field(default=1.0, metadata={"help": "||x_0 - x_saddle||"})
     RULES: ClassVar[tuple[Rule, ...]] = (
         *_COMMON_RULES,
+        _SEED_RULE,
         Rule("dim >= 2", ("dim",), lambda c: c.dim >= 2, "one positive, one negative eigenvalue"),
         _positive("L"),
         Rule("-L <= min_eigenvalue < 0", ("min_eigenvalue", "L"),
@@ -107,7 +112,7 @@ class IndefiniteQuadraticConfig(Config):
     )
 
 
-class IndefiniteQuadratic(SmoothProblem):
+class IndefiniteQuadratic(SmoothProblem[IndefiniteQuadraticConfig]):
     """f(x) = 1/2 x^T A x with spec(A) containing L and min_eigenvalue < 0.
 
     L-smooth with L = max|lambda| = L (since |min_eigenvalue| <= L); not convex and not
@@ -150,10 +155,10 @@ class CauchyConfig(Config):
     instance_seed: int = field(default=0, metadata={"help": "seed of the random instance"})
     sigma: float = field(default=0.0, metadata={"help": "gradient-noise standard deviation"})
     x0_radius: float = field(default=3.0, metadata={"help": "||x_0 - x*||"})
-    RULES: ClassVar[tuple[Rule, ...]] = (*_COMMON_RULES, _positive("L"))
+    RULES: ClassVar[tuple[Rule, ...]] = (*_COMMON_RULES, _SEED_RULE, _positive("L"))
 
 
-class RotatedCauchy(SmoothProblem):
+class RotatedCauchy(SmoothProblem[CauchyConfig]):
     """f(x) = sum_i w_i log(1 + z_i^2), z = Q(x - x*), Q orthogonal, max_i w_i = L/2.
 
     phi(t) = log(1 + t^2) has phi''(t) = 2(1 - t^2)/(1 + t^2)^2, so |phi''| <= 2 with equality
@@ -161,6 +166,8 @@ class RotatedCauchy(SmoothProblem):
     hence grad f is L-Lipschitz with L = 2 max w_i, attained at x*. phi'' < 0 for |t| > 1:
     f is nonconvex, bounded below, f* = 0 at x* only.
     """
+
+    x_star: NDArray[np.float64]
 
     name = "cauchy"
     Config = CauchyConfig
@@ -198,12 +205,12 @@ class LogisticConfig(Config):
     instance_seed: int = field(default=0, metadata={"help": "seed of the random data"})
     sigma: float = field(default=0.0, metadata={"help": "gradient-noise standard deviation"})
     x0_radius: float = field(default=1.0, metadata={"help": "||x_0 - x*||"})
-    RULES: ClassVar[tuple[Rule, ...]] = (*_COMMON_RULES, _positive("mu"),
+    RULES: ClassVar[tuple[Rule, ...]] = (*_COMMON_RULES, _SEED_RULE, _positive("mu"),
                                          Rule("samples >= 1", ("samples",),
                                               lambda c: c.samples >= 1))
 
 
-class Logistic(SmoothProblem):
+class Logistic(SmoothProblem[LogisticConfig]):
     """l2-regularised logistic regression on Gaussian data with random labels.
 
     f(x) = (1/m) sum_i log(1 + exp(-y_i a_i^T x)) + mu/2 ||x||^2. The loss' second derivative
@@ -261,19 +268,23 @@ class HuberConfig(Config):
     dim: int = field(default=1, metadata={"help": "dimension d"})
     L: float = field(default=1.0, metadata={"help": "Lipschitz constant of the gradient"})
     horizon: int = field(default=10, metadata={"help": "number of steps N it is built for"})
+    step: float = field(default=1.0, metadata={
+        "help": "normalised GD step h in (0, 1] it is built for (the step is h/L)"})
     x0_radius: float = field(default=1.0, metadata={"help": "R = ||x_0 - x*||"})
     sigma: float = field(default=0.0, metadata={"help": "gradient-noise standard deviation"})
     RULES: ClassVar[tuple[Rule, ...]] = (*_COMMON_RULES, _positive("L"),
                                          Rule("horizon >= 1", ("horizon",),
-                                              lambda c: c.horizon >= 1))
+                                              lambda c: c.horizon >= 1),
+                                         Rule("0 < step <= 1", ("step",),
+                                              lambda c: 0 < c.step <= 1))
 
 
-class DroriTeboulleHuber(SmoothProblem):
-    """The worst case of GD with step 1/L (Drori & Teboulle 2014, Theorem 3.2).
+class DroriTeboulleHuber(SmoothProblem[HuberConfig]):
+    """The worst case of GD with step h/L (Drori & Teboulle 2014, Theorem 3.2).
 
-    phi(x) = L R/(2N+1) ||x|| - L R^2/(2(2N+1)^2) if ||x|| >= R/(2N+1), else L/2 ||x||^2.
-    Convex, L-smooth, f* = 0 at x* = 0. Started at x_0 = R e_1, N steps of length 1/L give
-    f(x_N) = L R^2/(4N + 2) exactly (the derivation is checked in proofs_checks.symbolic).
+    With tau = R/(2Nh+1): phi(x) = L tau ||x|| - L tau^2/2 if ||x|| >= tau, else L/2 ||x||^2.
+    Convex, L-smooth, f* = 0 at x* = 0. Started at x_0 = R e_1, N steps of length h/L give
+    f(x_N) = L R^2/(4Nh + 2) exactly (the derivation is checked in proofs_checks.symbolic).
     """
 
     name = "huber-worst-case"
@@ -285,7 +296,7 @@ class DroriTeboulleHuber(SmoothProblem):
         self.L = config.L
         self.mu = 0.0
         self.sigma = config.sigma
-        self.threshold = config.x0_radius / (2 * config.horizon + 1)
+        self.threshold = config.x0_radius / (2 * config.horizon * config.step + 1)
         self.x_star = np.zeros(config.dim)
         self.f_star = 0.0
         self.convex = True
@@ -305,5 +316,5 @@ class DroriTeboulleHuber(SmoothProblem):
 
     def initial_point(self, rng: np.random.Generator) -> NDArray[np.float64]:
         x0 = np.zeros(self.dim)
-        x0[0] = self.config.x0_radius  # type: ignore[attr-defined]
+        x0[0] = self.config.x0_radius
         return x0

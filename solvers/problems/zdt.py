@@ -27,7 +27,7 @@ class ZDTConfig(Config):
     RULES: ClassVar[tuple[Rule, ...]] = (Rule("n_var >= 2", ("n_var",), lambda c: c.n_var >= 2),)
 
 
-class _ZDT(RealProblem):
+class _ZDT(RealProblem[ZDTConfig]):
     Config = ZDTConfig
 
     def __init__(self, config: ZDTConfig) -> None:

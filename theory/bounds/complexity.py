@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from theory.bound import Assumption, Bound, Direction, Mode, Source
 from theory.symbols import M, N_points
 
-DEB_2002 = dict(
+DEB_2002 = partial(
+    Source,
     authors="K. Deb, A. Pratap, S. Agarwal and T. Meyarivan",
     title="A fast and elitist multiobjective genetic algorithm: NSGA-II",
     venue="IEEE Transactions on Evolutionary Computation 6(2):182-197",
@@ -26,8 +29,7 @@ FAST_NDS_COMPARISONS = Bound(
     symbols={"N": "number of points sorted"},
     assumptions=(Assumption("N>=1", "at least one point", N_points >= 1),
                  Assumption("M>=1", "at least one objective", M >= 1)),
-    source=Source(
-        **DEB_2002,
+    source=DEB_2002(
         locator="Sec. III-A, fast-non-dominated-sort: each p is compared with every q in P, "
         "hence O(M N^2)",
         note="the self-comparison p = q of the published pseudo-code decides nothing and is"

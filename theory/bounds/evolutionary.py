@@ -11,6 +11,8 @@ generation 0).
 
 from __future__ import annotations
 
+from functools import partial
+
 import sympy as sp
 
 from theory.bound import Assumption, Bound, Direction, Mode, Source
@@ -25,7 +27,8 @@ from theory.symbols import (
     standard_mutation,
 )
 
-ZLD_2022 = dict(
+ZLD_2022 = partial(
+    Source,
     authors="W. Zheng, Y. Liu and B. Doerr",
     title="A First Mathematical Runtime Analysis of the Non-Dominated Sorting Genetic "
     "Algorithm II (NSGA-II)",
@@ -61,8 +64,7 @@ SURVIVAL = Bound(
     expression=sp.Integer(0),
     symbols={},
     assumptions=(A_POP_4,),
-    source=Source(
-        **ZLD_2022,
+    source=ZLD_2022(
         locator="survival lemma for OneMinMax (Lemma 1 of the AAAI version)",
         locator_checked=False,
         note=f"{UNCHECKED} the one proved there: with N >= 4(n+1) at most 4(n+1) individuals"
@@ -83,8 +85,7 @@ ONEMINMAX_ORDER = Bound(
     expression=n * sp.log(n),
     symbols={"n": "bit-string length"},
     assumptions=(A_POP_4, A_MUTATION, A_NO_CROSSOVER),
-    source=Source(
-        **ZLD_2022,
+    source=ZLD_2022(
         locator="OneMinMax runtime theorem (Theorem 2 of the AAAI version)",
         locator_checked=False,
         note=f"{UNCHECKED} O(n log n) expected generations, O(N n log n) evaluations, for all"
@@ -116,8 +117,7 @@ ONEMINMAX_FAIR_UNIFORM = Bound(
         Assumption("fair-or-uniform-selection", "parents are chosen fairly (each once) or "
                    "by N independent uniform picks", fair_or_uniform),
     ),
-    source=Source(
-        **ZLD_2022,
+    source=ZLD_2022(
         locator="constant derived here by the fitness-level argument of their OneMinMax proof",
         derived=True,
         note="proof in paper/main.tex; each step checked in proofs_checks.symbolic",
@@ -136,8 +136,7 @@ LOTZ_ORDER = Bound(
     expression=n**2,
     symbols={"n": "bit-string length"},
     assumptions=(A_POP_4, A_MUTATION, A_NO_CROSSOVER),
-    source=Source(
-        **ZLD_2022,
+    source=ZLD_2022(
         locator="LOTZ runtime theorem of the AAAI version (N >= 4(n+1) for tournament "
         "selection in the journal version)",
         locator_checked=False,
@@ -164,8 +163,7 @@ SMALL_POPULATION = Bound(
                    sp.Eq(N_pop, n + 1)),
         A_MUTATION,
     ),
-    source=Source(
-        **ZLD_2022,
+    source=ZLD_2022(
         locator="negative result for N = n+1 (last theorem of the AAAI version)",
         locator_checked=False,
         note=f"{UNCHECKED} with probability 1 - exp(-Theta(n)), for exp(Theta(n)) iterations a"

@@ -7,6 +7,8 @@ is assembled here from a quoted lemma, the source says ``derived`` and
 
 from __future__ import annotations
 
+from functools import partial
+
 import sympy as sp
 
 from theory.bound import Assumption, Bound, Direction, Mode, Source, approx_eq
@@ -22,6 +24,7 @@ from theory.symbols import (
     f0_gap,
     gamma,
     h,
+    h_norm,
     k,
     mu,
     sigma,
@@ -31,19 +34,22 @@ from theory.symbols import (
     variance_bounded,
 )
 
-NESTEROV_2004 = dict(
+NESTEROV_2004 = partial(
+    Source,
     authors="Yu. Nesterov",
     title="Introductory Lectures on Convex Optimization: A Basic Course",
     venue="Kluwer Academic Publishers (Applied Optimization 87)",
     year=2004,
 )
-DRORI_TEBOULLE_2014 = dict(
+DRORI_TEBOULLE_2014 = partial(
+    Source,
     authors="Y. Drori and M. Teboulle",
     title="Performance of first-order methods for smooth convex minimization: a novel approach",
     venue="Mathematical Programming 145(1-2):451-482",
     year=2014,
 )
-GHADIMI_LAN_2013 = dict(
+GHADIMI_LAN_2013 = partial(
+    Source,
     authors="S. Ghadimi and G. Lan",
     title="Stochastic first- and zeroth-order methods for nonconvex stochastic programming",
     venue="SIAM Journal on Optimization 23(4):2341-2368",
@@ -78,8 +84,7 @@ GD_NONCONVEX = Bound(
     symbols={"L": "Lipschitz constant of grad f", "Delta": "f(x_0) - f*",
              "N": "number of GD steps"},
     assumptions=(A_SMOOTH, A_BOUNDED, A_STEP_1_OVER_L),
-    source=Source(
-        **NESTEROV_2004,
+    source=NESTEROV_2004(
         locator="Sec. 1.2.3: the descent inequality f(x_k) - f(x_{k+1}) >= ||grad f(x_k)||^2"
         "/(2L) for h = 1/L (from Lemma 1.2.3), summed over k = 0..N",
         derived=True,
@@ -100,7 +105,7 @@ GD_CONVEX_NESTEROV = Bound(
     symbols={"L": "Lipschitz constant of grad f", "R": "||x_0 - x*||",
              "N": "number of GD steps"},
     assumptions=(A_SMOOTH, A_CONVEX, A_STEP_1_OVER_L),
-    source=Source(**NESTEROV_2004, locator="Corollary 2.1.2 (h = 1/L)"),
+    source=NESTEROV_2004(locator="Corollary 2.1.2 (h = 1/L)"),
 )
 
 GD_CONVEX_DRORI_TEBOULLE = Bound(
@@ -112,22 +117,23 @@ GD_CONVEX_DRORI_TEBOULLE = Bound(
     quantity_latex=r"f(x_N)-f^\star",
     direction=Direction.UPPER,
     mode=Mode.DETERMINISTIC,
-    expression=L * R**2 / (4 * N_iter * h + 2),
+    expression=L * R**2 / (4 * N_iter * h_norm + 2),
     symbols={"L": "Lipschitz constant of grad f", "R": "||x_0 - x*||",
-             "N": "number of GD steps", "h": "normalised step (the step is h/L)"},
+             "N": "number of GD steps", "h_norm": "normalised step (the step is h_norm/L)"},
     assumptions=(
         A_SMOOTH,
         A_CONVEX,
-        Assumption("normalised-step<=1", "the normalised step satisfies 0 < h <= 1",
-                   sp.And(h > 0, h <= 1)),
+        Assumption("normalised-step<=1", "the normalised step satisfies 0 < h_norm <= 1",
+                   sp.And(h_norm > 0, h_norm <= 1)),
     ),
-    source=Source(
-        **DRORI_TEBOULLE_2014,
+    source=DRORI_TEBOULLE_2014(
         locator="Theorem 3.1 (bound, 0 < h <= 1) and Theorem 3.2 (attained)",
+        note="their h is the normalised step, written h_norm here",
     ),
     tight=True,
-    tight_note="attained by the Huber function of Theorem 3.2 started at distance R "
-    "(solvers.problems.smooth.DroriTeboulleHuber)",
+    tight_note="attained for every h_norm in (0, 1] by the Huber function of Theorem 3.2 "
+    "with threshold R/(2 N h_norm + 1), started at distance R "
+    "(solvers.problems.smooth.DroriTeboulleHuber with step=h_norm)",
 )
 
 GD_STRONGLY_CONVEX = Bound(
@@ -148,7 +154,7 @@ GD_STRONGLY_CONVEX = Bound(
         Assumption("step<=2/(mu+L)", "the step satisfies 0 < h <= 2/(mu + L)",
                    sp.And(h > 0, h * (mu + L) <= 2)),
     ),
-    source=Source(**NESTEROV_2004, locator="Theorem 2.1.15"),
+    source=NESTEROV_2004(locator="Theorem 2.1.15"),
     tight_note="attained for h = 2/(mu+L) by f(x) = L x^2/2 (and by mu x^2/2)",
 )
 
@@ -170,8 +176,7 @@ SGD_THEOREM = Bound(
         A_SMOOTH, A_BOUNDED, A_UNBIASED, A_VARIANCE,
         Assumption("steps<2/L", "every step satisfies gamma_k < 2/L", GAMMA_MAX * L < 2),
     ),
-    source=Source(
-        **GHADIMI_LAN_2013,
+    source=GHADIMI_LAN_2013(
         locator="Theorem 2.1",
         note="stated there as (1/L) E||grad f(x_R)||^2 <= (D_f^2 + sigma^2 S_2)/(2 S_1 - L S_2)"
         " with D_f^2 = 2(f(x_1) - f*)/L; multiplied by L here",
@@ -195,13 +200,13 @@ SGD_COROLLARY = Bound(
     assumptions=(
         A_SMOOTH, A_BOUNDED, A_UNBIASED, A_VARIANCE,
         Assumption("sigma>0", "the gradient noise is not degenerate", sigma > 0),
+        Assumption("N>=1", "at least one step (R is drawn from 1..N)", N_iter >= 1),
         Assumption(
             "constant-step", "gamma = min{1/L, Dtilde/(sigma sqrt N)}",
             approx_eq(gamma, sp.Min(1 / L, D_tilde / (sigma * sp.sqrt(N_iter)))),
         ),
     ),
-    source=Source(
-        **GHADIMI_LAN_2013,
+    source=GHADIMI_LAN_2013(
         locator="Corollary 2.2",
         note="stated there as (1/L) E||grad f(x_R)||^2 <= L D_f^2/N + (Dtilde + D_f^2/Dtilde)"
         " sigma/sqrt(N); multiplied by L and D_f^2 = 2 Delta/L substituted here",

@@ -1,0 +1,98 @@
+"""The check suite's conformance: every bound is checked, every check can fail.
+
+For every registered check and every one of its settings, the quick profile must give the
+expected verdict: no violation as stated (with every assumption holding), and a caught
+violation with a counterexample in every sabotaged setting.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from proofs_checks.check import CheckContext, Verdict
+from proofs_checks.registry import all_checks, checks_for
+from solvers.store import RunStore
+from theory.errors import UnknownNameError
+from theory.registry import all_bounds
+
+SETTINGS = [(check, setting.name) for check in all_checks() for setting in check.settings()]
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> CheckContext:
+    return CheckContext(profile="quick", store=RunStore(tmp_path_factory.mktemp("runs")),
+                        workers=2)
+
+
+def test_every_bound_has_a_check_with_a_sabotage() -> None:
+    checked = {check.bound_id for check in all_checks()}
+    assert checked == {bound.id for bound in all_bounds()}
+    for check in all_checks():
+        assert check.sabotages, f"{check.name} has no sabotaged setting"
+
+
+def test_every_bound_with_assumptions_has_one_dropped() -> None:
+    by_bound = {check.bound_id: check for check in all_checks()}
+    for bound in all_bounds():
+        names = {a.name for a in bound.assumptions}
+        dropped = {s.assumption for s in by_bound[bound.id].sabotages
+                   if s.kind == "assumption-dropped"}
+        if bound.id == "nds.deb2002.pair-comparisons":
+            continue  # its assumptions (N >= 1, M >= 1) only say the input is not empty
+        assert dropped & names, f"{bound.id}: no sabotage drops one of {sorted(names)}"
+
+
+@pytest.mark.parametrize(("check", "setting"), SETTINGS,
+                         ids=[f"{c.name}:{s}" for c, s in SETTINGS])
+def test_verdict_in_every_setting(check, setting: str, context: CheckContext) -> None:
+    result = check.run(context, setting)
+    json.dumps(result.to_dict())  # the evidence is serialisable as reported
+    assert result.instances >= 1
+    if setting == "as-stated":
+        assert result.assumptions_hold, result.details
+        assert result.verdict is Verdict.PASS, result.counterexample
+        assert result.counterexample is None
+    else:
+        assert result.verdict is Verdict.VIOLATION, f"{check.name}: {setting} not caught"
+        assert result.counterexample is not None
+        sabotage = next(s for s in check.sabotages if s.name == setting)
+        if sabotage.kind == "assumption-dropped":
+            assert not result.assumptions_hold
+            assert sabotage.assumption in result.details.get("failed_assumptions", [
+                sabotage.assumption])
+    assert result.ok
+
+
+def test_tight_bound_is_attained() -> None:
+    """Drori-Teboulle is tight: some instance (the Huber worst case) has tightness 1."""
+    check = next(c for c in all_checks() if c.bound_id == "gd.convex.drori-teboulle")
+    result = check.run(CheckContext(profile="quick", store=RunStore("unused")))
+    assert result.tightness == pytest.approx(1.0, rel=1e-9)
+
+
+def test_counterexample_is_shrunk() -> None:
+    """The survival lemma's counterexample with N = n+1 is small after shrinking."""
+    check = next(c for c in all_checks() if c.bound_id == "nsga2.oneminmax.survival")
+    result = check.run(CheckContext(profile="quick", store=RunStore("unused")), "N=n+1")
+    assert result.counterexample is not None
+    assert result.counterexample["pop"] == result.counterexample["n"] + 1
+    assert result.counterexample["n"] <= 12
+
+
+def test_unknown_ids_and_settings_raise() -> None:
+    with pytest.raises(UnknownNameError, match="known bound ids"):
+        checks_for(["no.such.bound"])
+    with pytest.raises(UnknownNameError, match="as-stated"):
+        all_checks()[0].run(CheckContext(store=RunStore("unused")), "no-such-setting")
+    with pytest.raises(UnknownNameError, match="quick"):
+        CheckContext(profile="weekly")
+
+
+def test_same_seed_same_verdict_and_statistics(tmp_path) -> None:
+    check = next(c for c in all_checks() if c.bound_id == "sgd.nonconvex.ghadimi-lan-thm2.1")
+    first = check.run(CheckContext(profile="quick", store=RunStore(tmp_path)))
+    second = check.run(CheckContext(profile="quick", store=RunStore(tmp_path)))
+    assert first.details["instances"] == second.details["instances"]
+    assert first.p_value == second.p_value

@@ -1,0 +1,125 @@
+"""The nasbound command: outputs, exit codes, and clear errors on bad input.
+
+Bad input to every subcommand must exit 2 with one line naming the broken rule and the
+value, and leave nothing (not even an empty folder) in the run store.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paper.cli import main
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_bounds_list_json_holds_every_bound(capsys) -> None:
+    code, out, _ = run_cli(capsys, "bounds", "list", "--json")
+    assert code == 0
+    ids = {entry["id"] for entry in json.loads(out)}
+    assert "gd.convex.drori-teboulle" in ids and "nsga2.oneminmax.survival" in ids
+    for entry in json.loads(out):
+        assert entry["source"]["locator"] and entry["latex"]
+
+
+def test_bounds_filters_show_latex_and_eval(capsys) -> None:
+    code, out, _ = run_cli(capsys, "bounds", "list", "--family", "nsga2", "--json")
+    assert code == 0 and {e["family"] for e in json.loads(out)} == {"nsga2"}
+    code, out, _ = run_cli(capsys, "bounds", "show", "gd.convex.drori-teboulle")
+    assert code == 0 and "Theorem 3.1" in out
+    code, out, _ = run_cli(capsys, "bounds", "eval", "gd.convex.drori-teboulle", "L=2", "R=1",
+                           "N=9", "h=1", "--json")
+    assert code == 0
+    assert json.loads(out)["value"] == pytest.approx(2 / 38)
+    code, out, _ = run_cli(capsys, "bounds", "eval", "nsga2.oneminmax.survival", "n=10",
+                           "N=20", "--json")
+    assert json.loads(out)["failed_assumptions"] == ["N>=4(n+1)"]
+
+
+@pytest.mark.parametrize(("argv", "rule"), [
+    (["bounds", "show", "no.such"], "unknown bound id 'no.such'"),
+    (["bounds", "eval", "gd.convex.nesterov", "L"], "name=value"),
+    (["bounds", "eval", "gd.convex.nesterov", "L=x"], "a value is a number"),
+    (["bounds", "eval", "gd.convex.nesterov", "L=1"], "missing N, R"),
+    (["bounds", "list", "--family", "nope"], "unknown family 'nope'"),
+    (["check", "no.such"], "unknown bound id"),
+])
+def test_bad_bound_and_check_input(capsys, argv: list[str], rule: str) -> None:
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2
+    assert rule in err and out == ""
+
+
+@pytest.mark.parametrize(("params", "rule"), [
+    (["nsga3", "--problem", "oneminmax"], "unknown solver 'nsga3'"),
+    (["nsga2", "--problem", "onemax"], "unknown problem 'onemax'"),
+    (["nsga2", "--problem", "oneminmax", "--n", "0"], "`n >= 1` must hold, got n=0"),
+    (["nsga2", "--problem", "oneminmax", "--n", "ten"], "n is an integer"),
+    (["nsga2", "--problem", "oneminmax", "--n", "50", "--pop", "51"],
+     "`pop % 2 == 0 for selection='deb-tournament'` must hold"),
+    (["nsga2", "--problem", "oneminmax", "--selection", "roulette"], "selection in {"),
+    (["nsga2", "--problem", "oneminmax", "--colour", "red"], "--colour"),
+    (["nsga2", "--problem", "oneminmax", "--n"], "--name value"),
+    (["nsga2", "--problem", "oneminmax", "--seeds", "0"], "--seeds >= 1"),
+    (["gd", "--problem", "oneminmax"], "runs on problems of kind smooth"),
+])
+def test_bad_run_input_writes_nothing(capsys, tmp_path: Path, params: list[str],
+                                      rule: str) -> None:
+    store = tmp_path / "results"
+    code, _out, err = run_cli(capsys, "run", *params, "--results", str(store))
+    assert code == 2
+    assert rule in err, err
+    assert not store.exists()
+
+
+def test_run_reports_generations_to_cover_and_reuses(capsys, tmp_path: Path) -> None:
+    argv = ["run", "nsga2", "--problem", "oneminmax", "--n", "25", "--pop", "104",
+            "--selection", "deb-tournament", "--mutation", "bitwise", "--seeds", "3",
+            "--max-generations", "3000", "--results", str(tmp_path), "--json"]
+    code, out, _ = run_cli(capsys, *argv)
+    assert code == 0
+    report = json.loads(out)
+    assert report["executed"] == 3 and len(report["runs"]) == 3
+    for run in report["runs"]:
+        assert run["covered"] and not run["censored"]
+        assert run["evaluations_to_cover"] == 104 * (run["generations_to_cover"] + 1)
+    code, again, _ = run_cli(capsys, *argv)
+    assert json.loads(again)["reused"] == 3
+    assert [r["generations_to_cover"] for r in json.loads(again)["runs"]] == \
+        [r["generations_to_cover"] for r in report["runs"]]
+
+
+def test_run_censored_at_the_cap(capsys, tmp_path: Path) -> None:
+    code, out, _ = run_cli(capsys, "run", "nsga2", "--problem", "oneminmax", "--n", "40",
+                           "--pop", "41", "--selection", "fair", "--max-generations", "50",
+                           "--results", str(tmp_path), "--json")
+    assert code == 0
+    run = json.loads(out)["runs"][0]
+    assert run["censored"] and run["generations_to_cover"] is None
+
+
+def test_check_json_and_exit_code(capsys, tmp_path: Path) -> None:
+    code, out, _ = run_cli(capsys, "check", "--quick", "--json", "--results", str(tmp_path),
+                           "nds.deb2002.pair-comparisons", "gd.convex.drori-teboulle")
+    assert code == 0
+    report = json.loads(out)
+    assert report["failing"] == 0
+    settings = {(r["bound_id"], r["setting"]) for r in report["results"]}
+    assert ("gd.convex.drori-teboulle", "scaled-0.9") in settings
+    for r in report["results"]:
+        assert r["ok"] and r["instances"] > 0
+
+
+def test_console_script_is_installed() -> None:
+    out = subprocess.run([sys.executable, "-m", "paper.cli", "bounds", "list"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "nds.deb2002.pair-comparisons" in out
