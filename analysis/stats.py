@@ -170,6 +170,6 @@ def holm(p_values: ArrayLike, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """Holm-adjusted p-values and the rejection mask at family-wise level ``alpha``."""
     p = np.asarray(p_values, dtype=float).ravel()
     if len(p) == 0:
-        return np.zeros(0, dtype=bool), p
+        return p, np.zeros(0, dtype=bool)
     reject, adjusted, _, _ = multipletests(p, alpha=alpha, method="holm")
     return adjusted, reject

@@ -253,7 +253,8 @@ class CheckCommand(Command):
                     status = "ok" if result.ok else "NOT OK"
                     print(f"{result.bound_id:34s} {result.setting:22s} "
                           f"{result.verdict.value:10s} {status:6s} n={result.instances:<4d} "
-                          f"p={p:9s} tight={tight:9s} {result.seconds:6.1f}s", flush=True)
+                          f"p={p:9s} tight={tight:9s} {result.seconds:6.1f}s  "
+                          f"{result.evidence}", flush=True)
         failing = [r for r in results if not r.ok]
         if args.json:
             _emit_json({"profile": profile, "results": [r.to_dict() for r in results],

@@ -125,8 +125,23 @@ class CheckResult:
             return self.verdict is Verdict.VIOLATION
         return self.verdict is not Verdict.VIOLATION
 
+    @property
+    def evidence(self) -> str:
+        """One line of the numbers behind the verdict."""
+        interval = self.details.get("slope_ci")
+        censored = self.details.get("censored_share", {})
+        if any(share > 0.5 for share in censored.values()):
+            return f"censored at the cap, share by n: {censored}"
+        if interval is not None and self.statistic is not None:
+            return (f"slope {self.statistic:.3f} [{interval[0]:.3f}, {interval[1]:.3f}], "
+                    f"c = {self.details.get('fitted_constant', float('nan')):.3g}")
+        if self.statistic is not None:
+            return f"{self.statistic_name} = {self.statistic:.4g}"
+        return self.statistic_name
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["evidence"] = self.evidence
         data["verdict"] = self.verdict.value
         data["ok"] = self.ok
         data["expected_violation"] = self.expected_violation

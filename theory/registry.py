@@ -9,12 +9,22 @@ from __future__ import annotations
 from functools import cache
 
 from theory.bound import Bound, Mode
-from theory.bounds import complexity, evolutionary, gradient
+from theory.bounds import (
+    bayesopt,
+    bilevel,
+    complexity,
+    emo,
+    evolutionary,
+    gradient,
+    hybrid,
+    progressive,
+)
 from theory.errors import InvalidParameterError, UnknownNameError
 
 __all__ = ["all_bounds", "families", "get_bound", "select_bounds"]
 
-_FAMILY_MODULES = (gradient, evolutionary, complexity)
+_FAMILY_MODULES = (gradient, bilevel, evolutionary, emo, hybrid, complexity, bayesopt,
+                   progressive)
 
 
 @cache
