@@ -103,7 +103,7 @@ class CellSpace:
         for edge in range(self.n_edges):
             for op in range(self.n_ops):
                 if op != values[edge]:
-                    result.append(values[:edge] + (op,) + values[edge + 1:])
+                    result.append((*values[:edge], op, *values[edge + 1:]))
         return result
 
     def mutate(self, cell: Sequence[int], rng: np.random.Generator) -> tuple[int, ...]:

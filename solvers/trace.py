@@ -18,10 +18,12 @@ import pyarrow as pa
 
 from theory.errors import InvalidParameterError
 
-__all__ = ["REQUIRED_COLUMNS", "VOLATILE_COLUMNS", "TraceRecorder"]
+__all__ = ["REQUIRED_COLUMNS", "VOLATILE_COLUMNS", "VOLATILE_SUMMARY_KEYS", "TraceRecorder"]
 
 REQUIRED_COLUMNS = ("iteration", "evaluations", "wall_seconds")
 VOLATILE_COLUMNS = ("wall_seconds",)
+#: summary entries that depend on the machine's speed, not on the seed
+VOLATILE_SUMMARY_KEYS = ("seconds_per_generation",)
 
 
 def _plain(value: Any) -> Any:

@@ -37,7 +37,7 @@ def test_bounds_filters_show_latex_and_eval(capsys) -> None:
     code, out, _ = run_cli(capsys, "bounds", "show", "gd.convex.drori-teboulle")
     assert code == 0 and "Theorem 3.1" in out
     code, out, _ = run_cli(capsys, "bounds", "eval", "gd.convex.drori-teboulle", "L=2", "R=1",
-                           "N=9", "h=1", "--json")
+                           "N=9", "h_norm=1", "--json")
     assert code == 0
     assert json.loads(out)["value"] == pytest.approx(2 / 38)
     code, out, _ = run_cli(capsys, "bounds", "eval", "nsga2.oneminmax.survival", "n=10",

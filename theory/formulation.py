@@ -36,8 +36,8 @@ def as_objective_matrix(objectives: ArrayLike) -> NDArray[np.float64]:
 
 def dominates(a: ArrayLike, b: ArrayLike) -> bool:
     """True when ``a`` Pareto-dominates ``b`` (minimisation)."""
-    va = np.asarray(a, dtype=np.float64)
-    vb = np.asarray(b, dtype=np.float64)
+    va = as_objective_matrix(np.atleast_2d(np.asarray(a, dtype=np.float64)))[0]
+    vb = as_objective_matrix(np.atleast_2d(np.asarray(b, dtype=np.float64)))[0]
     if va.shape != vb.shape:
         raise InvalidParameterError("both vectors have the same length",
                                     f"{va.shape} vs {vb.shape}")

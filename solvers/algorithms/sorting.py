@@ -51,7 +51,7 @@ def crowding_distance(objectives: NDArray[np.floating] | NDArray[np.integer],
         span = (f[last] - f[first])[front_id]
         previous = np.concatenate(([f[0]], f[:-1]))
         following = np.concatenate((f[1:], [f[-1]]))
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             contribution = np.where(span > 0, (following - previous) / span, 0.0)
         contribution[first | last] = np.inf
         distance[order] += contribution

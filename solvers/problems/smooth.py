@@ -56,7 +56,9 @@ class Quadratic(SmoothProblem[QuadraticConfig]):
     """f(x) = 1/2 (x - x*)^T A (x - x*) with spec(A) in [mu, L], both ends attained.
 
     grad f = A(x - x*), Hessian A: L-smooth with L = lambda_max(A), mu-strongly convex with
-    mu = lambda_min(A) (convex if mu = 0). f* = 0 at x* (drawn N(0, I)).
+    mu = lambda_min(A) (convex if mu = 0). f* = 0 at x* (drawn N(0, I)). With dim = 1 the
+    only eigenvalue is L, so the instance's mu is L whatever the config says (an L-strongly
+    convex function is mu-strongly convex for every mu <= L).
     """
 
     x_star: NDArray[np.float64]

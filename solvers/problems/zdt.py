@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+import moocore
 import numpy as np
 from numpy.typing import NDArray
 
 from solvers.config import Config, Rule
 from solvers.problems.base import RealProblem
-from theory.formulation import non_dominated_mask
 
 __all__ = ["ZDT1", "ZDT2", "ZDT3"]
 
@@ -48,7 +48,7 @@ class _ZDT(RealProblem[ZDTConfig]):
     def pareto_front(self, n_points: int = 1000) -> NDArray[np.float64]:
         f1 = np.linspace(0.0, 1.0, n_points)
         front = np.stack([f1, self._h(f1, np.ones_like(f1))], axis=1)
-        return front[non_dominated_mask(front)]
+        return front[moocore.is_nondominated(front)]
 
 
 class ZDT1(_ZDT):
