@@ -157,6 +157,8 @@ class RunCommand(Command):
         parser.add_argument("--first-seed", type=int, default=0)
         parser.add_argument("--results", type=Path, default=Path("results"))
         parser.add_argument("--workers", type=int, default=None)
+        parser.add_argument("--scheduler", default=None,
+                            help="tcp://HOST:PORT of a Dask scheduler (default: local processes)")
         parser.add_argument("--json", action="store_true")
         parser.epilog = ("solver and problem parameters follow as --name value, "
                          "e.g. --n 50 --pop 204 --selection deb-tournament")
@@ -198,7 +200,8 @@ class RunCommand(Command):
         specs = [make_spec(args.solver, solver_params, args.problem, problem_params, s)
                  for s in seeds]  # everything is validated before anything runs
         report = run_many(specs, RunStore(args.results), workers=args.workers,
-                          progress=not args.json and sys.stderr.isatty())
+                          progress=not args.json and sys.stderr.isatty(),
+                          scheduler=args.scheduler)
         rows = [{"seed": r.spec.seed, "key": r.spec.key, "wall_seconds":
                  r.manifest["wall_seconds"], **r.summary} for r in report.runs]
         if args.json:
@@ -228,6 +231,8 @@ class CheckCommand(Command):
         parser.add_argument("--results", type=Path, default=Path("results"))
         parser.add_argument("--workers", type=int, default=None)
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--scheduler", default=None,
+                            help="tcp://HOST:PORT of a Dask scheduler (default: local processes)")
         parser.add_argument("--json", action="store_true")
 
     def run(self, args: argparse.Namespace, extra: list[str]) -> int:
@@ -239,7 +244,8 @@ class CheckCommand(Command):
         checks = checks_for(args.bound_ids)
         context = CheckContext(profile=profile, store=RunStore(args.results),
                                workers=args.workers, seed=args.seed,
-                               progress=not args.json and sys.stderr.isatty())
+                               progress=not args.json and sys.stderr.isatty(),
+                               scheduler=args.scheduler)
         results = []
         for check in checks:
             for setting in check.settings():
@@ -256,11 +262,22 @@ class CheckCommand(Command):
                           f"p={p:9s} tight={tight:9s} {result.seconds:6.1f}s  "
                           f"{result.evidence}", flush=True)
         failing = [r for r in results if not r.ok]
+        from proofs_checks.assumptions import dropped_assumption_table
+        from proofs_checks.registry import symbolic_only
+
+        findings = [f for f in dropped_assumption_table(results, symbolic_only())
+                    if f.bound_id in {r.bound_id for r in results}]
         if args.json:
             _emit_json({"profile": profile, "results": [r.to_dict() for r in results],
-                        "failing": len(failing)})
-        elif failing:
-            print(f"{len(failing)} check(s) not ok", file=sys.stderr)
+                        "failing": len(failing),
+                        "dropped_assumptions": [f.to_dict() for f in findings]})
+        else:
+            if not args.no_sabotage:
+                print("\ndropped assumptions:")
+                for f in findings:
+                    print(f"  {f.bound_id:34s} {f.assumption:26s} {f.status:17s} {f.evidence}")
+            if failing:
+                print(f"{len(failing)} check(s) not ok", file=sys.stderr)
         return 1 if failing else 0
 
 
@@ -273,18 +290,22 @@ class ReproduceCommand(Command):
         parser.add_argument("--out", type=Path, default=Path("out"))
         parser.add_argument("--results", type=Path, default=Path("results"))
         parser.add_argument("--workers", type=int, default=None)
+        parser.add_argument("--scheduler", default=None,
+                            help="tcp://HOST:PORT of a Dask scheduler (default: local processes)")
 
     def run(self, args: argparse.Namespace, extra: list[str]) -> int:
         from paper.reproduce import reproduce
 
         summary = reproduce(args.profile, args.out, args.results, args.workers,
-                            progress=sys.stderr.isatty())
+                            progress=sys.stderr.isatty(), scheduler=args.scheduler)
         print(summary.describe() if hasattr(summary, "describe") else summary)
         return 0 if getattr(summary, "failing_checks", 0) == 0 else 1
 
 
+from paper.stats_command import StatsCommand  # noqa: E402  (it subclasses Command)
+
 COMMANDS: tuple[Command, ...] = (BoundsCommand(), RunCommand(), CheckCommand(),
-                                 ReproduceCommand())
+                                 ReproduceCommand(), StatsCommand())
 
 
 def build_parser() -> argparse.ArgumentParser:

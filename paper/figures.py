@@ -92,13 +92,13 @@ class ConvexGapTrace:
 
 
 def gd_runs(store: RunStore, problems: Mapping[str, Mapping[str, object]], steps: int,
-            seed: int, workers: int | None = None, progress: bool = False
-            ) -> dict[str, StoredRun]:
+            seed: int, workers: int | None = None, progress: bool = False,
+            scheduler: str | None = None) -> dict[str, StoredRun]:
     """One stored GD run (step 1/L, ``steps`` steps) per problem name -> parameters."""
     specs = {name: make_spec("gd", {"steps": steps, "step_size": 1.0}, name, dict(params),
                              seed) for name, params in problems.items()}
     report = run_many(list(specs.values()), store, workers=workers, progress=progress,
-                      description="gd figure runs")
+                      description="gd figure runs", scheduler=scheduler)
     return dict(zip(specs, report.runs, strict=True))
 
 

@@ -8,6 +8,8 @@ is ``results``, then writes into ``out``::
     figures/<name>.pdf|png    the figures of paper.figures (vector PDF, PNG at the profile's dpi)
     tables/checks.tex         the booktabs table of the checks (paper.tables)
     tables/catalogue.tex      the booktabs catalogue of the bounds
+    tables/assumptions.tex    the dropped-assumption table (proofs_checks.assumptions)
+    assumptions.json          the same findings as data
     bounds.tex                every bound as a theorem-like environment (paper.latex)
     references.tex            the bibliography of the bounds' sources
     numbers.tex               macros with the numbers main.tex quotes (fitted constant, ...)
@@ -38,9 +40,10 @@ from tqdm.auto import tqdm
 
 from paper import figures as figs
 from paper.latex import bounds_tex, compile_pdf, latex_text, references_tex
-from paper.tables import catalogue_table, checks_table
+from paper.tables import assumptions_table, catalogue_table, checks_table
+from proofs_checks.assumptions import dropped_assumption_table
 from proofs_checks.check import PROFILES, CheckContext, CheckResult
-from proofs_checks.registry import checks_for
+from proofs_checks.registry import checks_for, symbolic_only
 from solvers.algorithms.nsga2 import SELECTIONS
 from solvers.store import RunStore
 from theory.errors import InvalidParameterError, UnknownNameError
@@ -358,7 +361,7 @@ def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
 
 
 def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int | None = None,
-              progress: bool = False) -> ReproduceSummary:
+              progress: bool = False, scheduler: str | None = None) -> ReproduceSummary:
     """Run the checks and write every output of the paper into ``out`` (see module doc)."""
     start = time.perf_counter()
     profile = load_profile(profile_name)
@@ -368,7 +371,7 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
     stages: list[tuple[str, float]] = []
     stored_before = _stored_runs(store)
     context = CheckContext(profile=profile.check_profile, store=store, workers=workers,
-                           progress=progress)
+                           progress=progress, scheduler=scheduler)
 
     # 1. checks
     stage = time.perf_counter()
@@ -395,7 +398,7 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
                               "instance_seed": g.instance_seed, "x0_radius": g.x0_radius},
                 "cauchy": {"dim": g.dim, "L": g.L, "instance_seed": g.instance_seed,
                            "x0_radius": g.x0_radius},
-            }, g.steps, g.seed, workers=workers, progress=progress)
+            }, g.steps, g.seed, workers=workers, progress=progress, scheduler=scheduler)
             figure_runs += len(runs)
             fig = figs.gradient_figure(
                 [figs.grad_norm_trace(runs["quadratic"]), figs.grad_norm_trace(runs["cauchy"])],
@@ -420,6 +423,10 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
     bounds = all_bounds()
     _write(out / "tables" / "checks.tex", checks_table(check_results), outputs)
     _write(out / "tables" / "catalogue.tex", catalogue_table(bounds), outputs)
+    findings = dropped_assumption_table(check_results, symbolic_only())
+    _write(out / "tables" / "assumptions.tex", assumptions_table(findings), outputs)
+    _write(out / "assumptions.json", json.dumps([f.to_dict() for f in findings], indent=2)
+           + "\n", outputs)
     _write(out / "bounds.tex", bounds_tex(bounds), outputs)
     _write(out / "references.tex", references_tex(bounds), outputs)
     _write(out / "numbers.tex", _numbers_tex(profile, check_results, runtime), outputs)

@@ -16,10 +16,12 @@ from typing import Any
 import pandas as pd
 
 from paper.latex import ascii_text, claim_kind
+from proofs_checks.assumptions import AssumptionFinding
 from proofs_checks.check import CheckResult
 from theory.bound import Bound
 
-__all__ = ["catalogue_frame", "catalogue_table", "checks_frame", "checks_table"]
+__all__ = ["assumptions_frame", "assumptions_table", "catalogue_frame", "catalogue_table",
+           "checks_frame", "checks_table"]
 
 CHECK_COLUMNS = ("Bound", "Setting", "Method", "Inst./runs", "Viol.", "Statistic", "Value",
                  "p-value", "Tight.", "Verdict")
@@ -52,6 +54,8 @@ def _p_value(value: Any) -> str:
 def _verdict(result: CheckResult) -> str:
     """The verdict, and whether it is the one the setting calls for."""
     verdict = result.verdict.value
+    if result.probe:
+        return f"{verdict} (probe)"
     if result.expected_violation:
         return f"{verdict} (expected)" if result.ok else f"{verdict} (violation MISSED)"
     return verdict if result.ok else f"{verdict} (UNEXPECTED)"
@@ -132,3 +136,21 @@ def catalogue_table(bounds: Sequence[Bound]) -> str:
     """The booktabs ``tabular`` of ``catalogue_frame(bounds)``."""
     return _render(catalogue_frame(bounds), _ragged("4.2cm") + _ragged("3.2cm")
                    + _ragged("8.8cm"), {})
+
+
+ASSUMPTION_COLUMNS = ("Bound", "Assumption", "Rule", "Dropped", "Evidence")
+
+
+def assumptions_frame(findings: Sequence[AssumptionFinding]) -> pd.DataFrame:
+    """One row per (bound, assumption): needed, not shown needed, or not tested."""
+    rows = [{"Bound": f.bound_id, "Assumption": f.assumption, "Rule": ascii_text(f.rule),
+             "Dropped": f.status, "Evidence": ascii_text(f.evidence)} for f in findings]
+    return pd.DataFrame(rows, columns=list(ASSUMPTION_COLUMNS))
+
+
+def assumptions_table(findings: Sequence[AssumptionFinding]) -> str:
+    """The booktabs ``tabular`` of the dropped-assumption table."""
+    frame = assumptions_frame(findings)
+    frame["Bound"] = frame["Bound"].where(frame["Bound"] != frame["Bound"].shift(), "")
+    return _render(frame, _ragged("3.0cm") + _ragged("2.4cm") + _ragged("2.8cm")
+                   + _ragged("1.6cm") + _ragged("6.4cm"), {})

@@ -56,6 +56,10 @@ class Sabotage:
 
     ``kind`` is "assumption-dropped" (``assumption`` names it) or "bound-scaled" (the
     bound is multiplied by ``factor`` < 1 for upper bounds, or its order replaced).
+
+    A *probe* (``probe=True``) drops an assumption without knowing whether the bound needs
+    it: the check reports whether a counterexample was found, and either answer is a
+    finding for the dropped-assumption table (``proofs_checks.assumptions``), not a failure.
     """
 
     name: str
@@ -63,6 +67,7 @@ class Sabotage:
     description: str
     assumption: str = ""
     factor: float = 1.0
+    probe: bool = False
 
 
 AS_STATED = Sabotage("as-stated", "none", "every assumption holds; the bound as published")
@@ -76,6 +81,7 @@ class CheckContext:
     progress: bool = False
     seed: int = 0
     database_dir: Path | None = None
+    scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler, or local execution
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -113,14 +119,18 @@ class CheckResult:
     counterexample: dict[str, Any] | None = None
     details: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    probe: bool = False
+    dropped_assumption: str = ""
 
     @property
     def expected_violation(self) -> bool:
-        return self.setting_kind != "none"
+        return self.setting_kind != "none" and not self.probe
 
     @property
     def ok(self) -> bool:
-        """As stated: no violation. Sabotaged: the violation was caught."""
+        """As stated: no violation. Sabotaged: the violation was caught. Probe: always."""
+        if self.probe:
+            return True
         if self.expected_violation:
             return self.verdict is Verdict.VIOLATION
         return self.verdict is not Verdict.VIOLATION
@@ -260,7 +270,8 @@ class Check(ABC):
 
     def result(self, setting: Sabotage, **fields: Any) -> CheckResult:
         return CheckResult(bound_id=self.bound_id, check=self.name, setting=setting.name,
-                           setting_kind=setting.kind, method=self.method, **fields)
+                           setting_kind=setting.kind, method=self.method, probe=setting.probe,
+                           dropped_assumption=setting.assumption, **fields)
 
 
 def require_positive(name: str, value: float) -> None:

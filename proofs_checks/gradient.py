@@ -43,8 +43,12 @@ _SEED = st.integers(min_value=0, max_value=2**16)
 def smooth_instance(draw: st.DrawFn, families: tuple[str, ...], step_size: float | None = None,
                     step_range: tuple[float, float] | None = None,
                     radius: tuple[float, float] = (0.1, 10.0),
-                    steps: tuple[int, int] = (0, 150)) -> dict[str, Any]:
-    """A problem (name and parameters), N, the normalised step, and a run seed."""
+                    steps: tuple[int, int] = (0, 150), l_claim: float = 1.0) -> dict[str, Any]:
+    """A problem (name and parameters), N, the normalised step, and a run seed.
+
+    ``l_claim`` < 1 understates the smoothness constant: the bound and the step are computed
+    from ``l_claim * L`` (the L-smooth assumption with the L given is then false).
+    """
     family = draw(st.sampled_from(families))
     L = float(10 ** draw(_LOG_L))
     N = draw(st.integers(*steps))
@@ -77,13 +81,15 @@ def smooth_instance(draw: st.DrawFn, families: tuple[str, ...], step_size: float
     if family == "huber-worst-case":
         params["step"] = min(step, 1.0)  # the worst case built for the step GD takes
     return {"problem": family, "params": params, "N": N, "step_size": step,
-            "seed": draw(_SEED)}
+            "seed": draw(_SEED), "l_claim": l_claim}
 
 
 def _run_gd(instance: Mapping[str, Any]) -> tuple[SmoothProblem[Any], TraceRecorder]:
     problem = make_problem(instance["problem"], instance["params"])
     assert isinstance(problem, SmoothProblem)
-    solver = GradientDescent(GDConfig(steps=instance["N"], step_size=instance["step_size"]))
+    l_claim = instance.get("l_claim", 1.0)
+    solver = GradientDescent(GDConfig(steps=instance["N"],
+                                      step_size=instance["step_size"] / l_claim))
     recorder = TraceRecorder()
     solver.run(problem, instance["seed"], recorder)
     return problem, recorder
@@ -93,7 +99,10 @@ def _constants(problem: SmoothProblem[Any], instance: Mapping[str, Any],
                recorder: TraceRecorder) -> dict[str, Any]:
     summary = recorder.summary
     step = float(summary["step"])
+    l_claim = instance.get("l_claim", 1.0)
     return problem.constants() | {
+        "L": problem.L * l_claim,
+        "L_smooth": l_claim >= 1.0,
         "N": instance["N"],
         "h": step,
         "R": float(summary["R"]),
@@ -169,9 +178,17 @@ class GDNonconvexCheck(_DeterministicGDCheck):
         Sabotage("step-2.5/L", "assumption-dropped",
                  "step 2.5/L instead of 1/L: GD diverges along the top eigenvector",
                  assumption="step-1/L"),
+        Sabotage("L-understated", "assumption-dropped",
+                 "the smoothness constant claimed as L/4 (bound and step use it)",
+                 assumption="L-smooth"),
+        Sabotage("unbounded-below", "assumption-dropped",
+                 "an indefinite quadratic (f* = -inf)", assumption="bounded-below", probe=True),
     )
     sabotage_instances: ClassVar[dict[str, st.SearchStrategy[Any]]] = {
-        "step-2.5/L": smooth_instance(families, step_size=2.5)}
+        "step-2.5/L": smooth_instance(families, step_size=2.5),
+        "L-understated": smooth_instance(families, l_claim=0.25, steps=(1, 150)),
+        "unbounded-below": smooth_instance(("indefinite-quadratic",)),
+    }
 
     def measured(self, problem: SmoothProblem[Any], recorder: TraceRecorder,
                  constants: Mapping[str, Any]) -> tuple[float, float]:
@@ -190,9 +207,21 @@ class GDConvexNesterovCheck(_DeterministicGDCheck):
                  "(on the nonconvex Cauchy family no violation of this constant was found)",
                  assumption="convex"),
         Sabotage("scaled-0.9", "bound-scaled", "the bound multiplied by 0.9", factor=0.9),
+        Sabotage("L-understated", "assumption-dropped",
+                 "the smoothness constant claimed as L/4 (bound and step use it)",
+                 assumption="L-smooth"),
+        Sabotage("step-1.5/L", "assumption-dropped", "step 1.5/L instead of 1/L",
+                 assumption="step-1/L", probe=True),
+        Sabotage("cauchy-nonconvex", "assumption-dropped",
+                 "the nonconvex Cauchy family started far from x*", assumption="convex",
+                 probe=True),
     )
     sabotage_instances: ClassVar[dict[str, st.SearchStrategy[Any]]] = {
-        "indefinite": smooth_instance(("indefinite-quadratic",))}
+        "indefinite": smooth_instance(("indefinite-quadratic",)),
+        "L-understated": smooth_instance(families, l_claim=0.25, steps=(1, 150)),
+        "step-1.5/L": smooth_instance(families, step_size=1.5),
+        "cauchy-nonconvex": smooth_instance(("cauchy",), radius=(3.0, 30.0)),
+    }
 
     def measured(self, problem: SmoothProblem[Any], recorder: TraceRecorder,
                  constants: Mapping[str, Any]) -> tuple[float, float]:
@@ -212,10 +241,15 @@ class GDConvexDroriTeboulleCheck(GDConvexNesterovCheck):
                  assumption="normalised-step<=1"),
         Sabotage("scaled-0.9", "bound-scaled",
                  "the bound multiplied by 0.9 (the Huber worst case attains it)", factor=0.9),
+        Sabotage("L-understated", "assumption-dropped",
+                 "the smoothness constant claimed as L/4 (bound and step use it)",
+                 assumption="L-smooth"),
     )
     sabotage_instances: ClassVar[dict[str, st.SearchStrategy[Any]]] = {
         "nonconvex": smooth_instance(("cauchy",), radius=(3.0, 30.0)),
         "step-1.9/L": smooth_instance(("quadratic",), step_range=(1.6, 1.99), steps=(1, 40)),
+        "L-understated": smooth_instance(("quadratic", "logistic"), l_claim=0.25,
+                                         steps=(1, 150)),
     }
 
     def strategy(self, setting: Sabotage) -> st.SearchStrategy[Any]:
@@ -237,8 +271,13 @@ class GDStronglyConvexCheck(_DeterministicGDCheck):
                  assumption="mu-strongly-convex"),
         Sabotage("step-2.2/L", "assumption-dropped",
                  "step 2.2/L > 2/(mu+L) on quadratics", assumption="step<=2/(mu+L)"),
+        Sabotage("L-understated", "assumption-dropped",
+                 "the smoothness constant claimed as L/4 (bound and step use it)",
+                 assumption="L-smooth"),
     )
     sabotage_instances: ClassVar[dict[str, st.SearchStrategy[Any]]] = {
+        "L-understated": smooth_instance(("strongly-quadratic",), l_claim=0.25,
+                                         step_size=1.0, steps=(1, 150)),
         "indefinite": smooth_instance(("indefinite-quadratic",), steps=(1, 150)),
         "step-2.2/L": smooth_instance(("strongly-quadratic",), step_size=2.2, steps=(1, 150)),
     }

@@ -57,17 +57,19 @@ def _bit_constants(n: int, pop: int, selection: str, mutation: str,
 
 def cover_runs(context: CheckContext, problem: str, ns: tuple[int, ...], seeds: int,
                cap: int, selection: str = "deb-tournament", mutation: str = "bitwise",
-               pop_rule: str = "4(n+1)", description: str = "runs") -> list[StoredRun]:
+               pop_rule: str = "4(n+1)", description: str = "runs",
+               crossover: str = "none") -> list[StoredRun]:
     """Stored NSGA-II runs until the front is covered, one per (n, seed)."""
     specs = []
     for n in ns:
         pop = 4 * (n + 1) if pop_rule == "4(n+1)" else n + 1
         solver_params = {"pop": pop, "selection": selection, "mutation": mutation,
-                         "crossover": "none", "max_generations": cap}
+                         "crossover": crossover, "max_generations": cap}
         for seed in range(context.seed, context.seed + seeds):
             specs.append(make_spec("nsga2", solver_params, problem, {"n": n}, seed))
     report = run_many(specs, context.store, workers=context.workers,
-                      progress=context.progress, description=description)
+                      progress=context.progress, description=description,
+                      scheduler=context.scheduler)
     return report.runs
 
 
@@ -165,13 +167,17 @@ class _OrderCheck(Check):
         cap = self.cap
         if small:  # runs that never cover: a short cap already shows it
             ns, seeds, cap = ns[:2], 6, min(self.cap, 600)
+        if setting.probe:  # exploratory: the two smallest sizes, fewer seeds
+            ns, seeds = ns[:2], 10
+        crossover = "uniform" if setting.name == "crossover" else "none"
         runs = cover_runs(context, self.problem, ns, seeds, cap,
                           selection="fair" if small else "deb-tournament",
-                          pop_rule="n+1" if small else "4(n+1)", description=self.name)
+                          pop_rule="n+1" if small else "4(n+1)", description=self.name,
+                          crossover=crossover)
         n, t, censored = _times(runs)
         failed = {a.name for a in self.bound.failed_assumptions(
             _bit_constants(int(n[0]), runs[0].spec.solver_config["pop"], "deb-tournament",
-                           "bitwise", "none"))}
+                           "bitwise", crossover))}
         censored_share = {int(v): float(censored[n == v].mean()) for v in np.unique(n)}
         g = self.growth(n, setting)
         fit = loglog_fit(g, np.maximum(t, 1.0), hypothesised_slope=1.0)
@@ -214,6 +220,9 @@ class OneMinMaxOrderCheck(_OrderCheck):
         Sabotage("N=n+1", "assumption-dropped",
                  "population n+1 (fair selection): the front is never covered",
                  assumption="N>=4(n+1)"),
+        Sabotage("crossover", "assumption-dropped",
+                 "uniform crossover with probability 0.9 on top of the mutation",
+                 assumption="no-crossover", probe=True),
     )
 
     def growth(self, n: np.ndarray, setting: Sabotage) -> np.ndarray:
@@ -231,6 +240,9 @@ class LOTZOrderCheck(_OrderCheck):
         Sabotage("order-n", "bound-scaled", "the claimed order n instead of n^2"),
         Sabotage("N=n+1", "assumption-dropped", "population n+1 (fair selection)",
                  assumption="N>=4(n+1)"),
+        Sabotage("crossover", "assumption-dropped",
+                 "uniform crossover with probability 0.9 on top of the mutation",
+                 assumption="no-crossover", probe=True),
     )
 
     def growth(self, n: np.ndarray, setting: Sabotage) -> np.ndarray:
@@ -247,6 +259,13 @@ class ExplicitConstantCheck(Check):
         Sabotage("scaled-0.05", "bound-scaled", "the bound multiplied by 0.05", factor=0.05),
         Sabotage("N=n+1", "assumption-dropped", "population n+1: censored at the cap",
                  assumption="N>=4(n+1)"),
+        Sabotage("tournament", "assumption-dropped",
+                 "binary tournament and Deb's tournament selection in place of fair/uniform "
+                 "(the bound evaluated with p_sel = 1)",
+                 assumption="fair-or-uniform-selection", probe=True),
+        Sabotage("crossover", "assumption-dropped",
+                 "uniform crossover with probability 0.9 on top of the mutation",
+                 assumption="no-crossover", probe=True),
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
@@ -254,19 +273,27 @@ class ExplicitConstantCheck(Check):
         seeds = 20 if context.quick else 50
         small = setting.name == "N=n+1"
         configs = [(s, m) for s in ("fair", "uniform") for m in ("bitwise", "one-bit")]
+        crossover = "uniform" if setting.name == "crossover" else "none"
         if small:  # never covers: a few runs at the smallest n, censored at the cap, suffice
             configs, seeds, ns = configs[:1], 4, ns[:1]
+        if setting.name == "tournament":
+            configs = [("tournament", "bitwise"), ("deb-tournament", "bitwise")]
+        if setting.name == "crossover":
+            configs = configs[:1]
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
         for selection, mutation in configs:
             cap = 3000
             runs = cover_runs(context, "oneminmax", ns, seeds, cap, selection=selection,
                               mutation=mutation, pop_rule="n+1" if small else "4(n+1)",
-                              description=f"{self.name}-{selection}-{mutation}")
+                              description=f"{self.name}-{selection}-{mutation}",
+                              crossover=crossover)
             n_values, t, censored = _times(runs)
             for n in ns:
                 pop = n + 1 if small else 4 * (n + 1)
-                constants = _bit_constants(n, pop, selection, mutation, "none")
+                constants = _bit_constants(n, pop, selection, mutation, crossover)
+                if selection in ("tournament", "deb-tournament"):
+                    constants["p_sel"] = 1.0
                 failed.update(a.name for a in self.bound.failed_assumptions(constants))
                 value = self.bound.evaluate(**constants) * setting.factor
                 sample = t[n_values == n]

@@ -1,9 +1,16 @@
 """Running specs: build, validate, run, store; many runs through an executor.
 
 ``make_spec`` validates names and parameters before anything runs, so bad input fails
-before the store is touched. ``run_many`` skips runs already stored, sends the rest to a
-local process pool (or runs them in-process with ``workers=1``), shows a progress bar, and
-returns the stored runs in the order of the specs.
+before the store is touched. ``run_many`` skips runs already stored, sends the rest to an
+executor, shows a progress bar, and returns the stored runs in the order of the specs.
+
+Executors: in-process with ``workers=1``; a local process pool by default; a Dask
+distributed cluster when ``scheduler="tcp://HOST:PORT"`` is given. Each run is one task
+keyed by its run key, so a spec submitted twice is computed once; a worker that dies
+mid-run loses nothing already stored, and Dask reschedules its task elsewhere. The store
+must then be a folder every worker can reach (the same machine, or a shared file system):
+a run is written atomically by whichever worker computes it, and a second writer of the
+same run keeps the first one, so runs are neither lost nor duplicated.
 """
 
 from __future__ import annotations
@@ -59,9 +66,20 @@ class RunReport:
     executed: int
 
 
+def _run_on_dask(missing: Sequence[RunSpec], root: str, scheduler: str, bar: Any) -> None:
+    from dask.distributed import Client, as_completed as dask_completed
+
+    with Client(scheduler) as client:
+        futures = [client.submit(execute_spec, spec, root, key=f"nasbound-run-{spec.key}",
+                                 pure=False, retries=2) for spec in missing]
+        for future in dask_completed(futures):
+            future.result()
+            bar.update()
+
+
 def run_many(specs: Sequence[RunSpec], store: RunStore, workers: int | None = None,
              executor: Executor | None = None, progress: bool = True,
-             description: str = "runs") -> RunReport:
+             description: str = "runs", scheduler: str | None = None) -> RunReport:
     """Every spec's stored run, running the missing ones first."""
     unique: dict[str, RunSpec] = {spec.key: spec for spec in specs}
     missing = [spec for spec in unique.values() if store.load(spec) is None]
@@ -70,7 +88,9 @@ def run_many(specs: Sequence[RunSpec], store: RunStore, workers: int | None = No
         bar = tqdm(total=len(missing), desc=description, disable=not progress, leave=False)
         root = str(Path(store.root).resolve())
         workers = workers if workers is not None else (os.cpu_count() or 1)
-        if executor is None and (workers <= 1 or len(missing) == 1):
+        if scheduler is not None:
+            _run_on_dask(missing, root, scheduler, bar)
+        elif executor is None and (workers <= 1 or len(missing) == 1):
             for spec in missing:
                 execute_spec(spec, root)
                 bar.update()

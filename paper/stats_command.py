@@ -1,0 +1,58 @@
+"""``nasbound stats RUNS_DIR``: the significance report of a stored comparison.
+
+Reads every run in a run store folder, groups them (``--group-by solver|problem|FIELD``),
+and prints, per measurement, the per-block summaries, the pairwise rank tests with
+Vargha-Delaney A12 and corrected p-values, and the Friedman/Nemenyi (or signed-rank)
+comparison across blocks (``analysis.report``). ``--json`` prints the report as JSON;
+``--latex OUT`` also writes it as booktabs tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from paper.cli import Command, _emit_json
+
+__all__ = ["StatsCommand"]
+
+
+class StatsCommand(Command):
+    name = "stats"
+    help = "significance report (rank tests, effect sizes, CD) of the runs in a run store"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("runs_dir", type=Path, metavar="RUNS_DIR")
+        parser.add_argument("--metric", action="append", default=None, metavar="NAME",
+                            help="summary entry or trace column (repeatable); default: "
+                                 "every numeric summary entry that varies between runs")
+        parser.add_argument("--group-by", default="solver",
+                            help="what is compared: solver, problem or a config field")
+        parser.add_argument("--maximize", action="store_true",
+                            help="higher values are better (default: lower is better)")
+        parser.add_argument("--paired", action="store_true",
+                            help="pair runs by seed (Wilcoxon signed-rank)")
+        parser.add_argument("--alpha", type=float, default=0.05)
+        parser.add_argument("--correction", choices=("holm", "bh"), default="holm")
+        parser.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+        parser.add_argument("--resamples", type=int, default=2000,
+                            help="bootstrap resamples")
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--latex", type=Path, default=None, metavar="OUT")
+
+    def run(self, args: argparse.Namespace, extra: list[str]) -> int:
+        from analysis.report import store_report
+
+        report = store_report(args.runs_dir, args.metric, args.group_by,
+                              lower_is_better=not args.maximize, alpha=args.alpha,
+                              correction=args.correction, paired=args.paired,
+                              seed=args.seed, n_resamples=args.resamples)
+        if args.latex is not None:
+            args.latex.parent.mkdir(parents=True, exist_ok=True)
+            args.latex.write_text(report.to_latex())
+        if args.json:
+            _emit_json(report.to_dict())
+        else:
+            sys.stdout.write(report.to_text() + "\n")
+        return 0
