@@ -30,5 +30,8 @@ test-slow: $(STAMP)
 reproduce: $(STAMP)
 	$(BIN)/nasbound reproduce --profile $(PROFILE) --out $(OUT)
 
+bench: $(STAMP)
+	$(BIN)/nasbound bench
+
 clean:
 	rm -rf $(OUT) results .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -10,24 +10,20 @@ sabotaged one) exits with status 1.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
+from paper.commands import Command, emit_json
+from paper.bench_command import BenchCommand
+from paper.stats_command import StatsCommand
 from theory.errors import InvalidParameterError, NasboundError
 
 __all__ = ["main"]
 
 logger = logging.getLogger("nasbound")
-
-
-def _emit_json(payload: Any) -> None:
-    json.dump(payload, sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
 
 
 def _parse_value(text: str) -> Any:
@@ -52,19 +48,6 @@ def _name_values(pairs: Sequence[str]) -> dict[str, Any]:
             raise InvalidParameterError("arguments are name=value pairs", f"{pair!r}")
         values[name] = _parse_value(raw)
     return values
-
-
-class Command(ABC):
-    name: ClassVar[str]
-    help: ClassVar[str]
-
-    @abstractmethod
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
-
-    @abstractmethod
-    def run(self, args: argparse.Namespace, extra: list[str]) -> int: ...
-
-    accepts_extra: ClassVar[bool] = False
 
 
 class BoundsCommand(Command):
@@ -95,7 +78,7 @@ class BoundsCommand(Command):
         if args.action == "list":
             bounds = select_bounds(args.family, args.mode)
             if args.json:
-                _emit_json([b.to_dict() for b in bounds])
+                emit_json([b.to_dict() for b in bounds])
             else:
                 for b in bounds:
                     flag = "" if b.source.locator_checked else "  [locator unchecked]"
@@ -105,7 +88,7 @@ class BoundsCommand(Command):
         if args.action == "show":
             bound = get_bound(args.bound_id)
             if args.json:
-                _emit_json(bound.to_dict())
+                emit_json(bound.to_dict())
             else:
                 data = bound.to_dict()
                 print(f"{bound.id}: {bound.title}")
@@ -122,7 +105,7 @@ class BoundsCommand(Command):
             bounds = ([get_bound(i) for i in args.bound_ids] if args.bound_ids
                       else list(select_bounds(args.family)))
             if args.json:
-                _emit_json({b.id: bound_environment(b) for b in bounds})
+                emit_json({b.id: bound_environment(b) for b in bounds})
             else:
                 print("\n".join(bound_environment(b) for b in bounds))
             return 0
@@ -134,7 +117,7 @@ class BoundsCommand(Command):
         failed = [a.name for a in checkable if not a.holds(constants)]
         unchecked = [a.name for a in bound.assumptions if not a.symbol_names <= known]
         if args.json:
-            _emit_json({"id": bound.id, "value": value, "constants": constants,
+            emit_json({"id": bound.id, "value": value, "constants": constants,
                         "failed_assumptions": failed, "unchecked_assumptions": unchecked})
         else:
             print(f"{bound.id} = {value:.12g}")
@@ -205,7 +188,7 @@ class RunCommand(Command):
         rows = [{"seed": r.spec.seed, "key": r.spec.key, "wall_seconds":
                  r.manifest["wall_seconds"], **r.summary} for r in report.runs]
         if args.json:
-            _emit_json({"solver": args.solver, "solver_config": specs[0].solver_config,
+            emit_json({"solver": args.solver, "solver_config": specs[0].solver_config,
                         "problem": args.problem, "problem_config": specs[0].problem_config,
                         "results": str(args.results), "reused": report.reused,
                         "executed": report.executed, "runs": rows})
@@ -268,7 +251,7 @@ class CheckCommand(Command):
         findings = [f for f in dropped_assumption_table(results, symbolic_only())
                     if f.bound_id in {r.bound_id for r in results}]
         if args.json:
-            _emit_json({"profile": profile, "results": [r.to_dict() for r in results],
+            emit_json({"profile": profile, "results": [r.to_dict() for r in results],
                         "failing": len(failing),
                         "dropped_assumptions": [f.to_dict() for f in findings]})
         else:
@@ -302,10 +285,8 @@ class ReproduceCommand(Command):
         return 0 if getattr(summary, "failing_checks", 0) == 0 else 1
 
 
-from paper.stats_command import StatsCommand  # noqa: E402  (it subclasses Command)
-
 COMMANDS: tuple[Command, ...] = (BoundsCommand(), RunCommand(), CheckCommand(),
-                                 ReproduceCommand(), StatsCommand())
+                                 ReproduceCommand(), StatsCommand(), BenchCommand())
 
 
 def build_parser() -> argparse.ArgumentParser:

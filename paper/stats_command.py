@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from paper.cli import Command, _emit_json
+from paper.commands import Command, emit_json
 
 __all__ = ["StatsCommand"]
 
@@ -52,7 +52,7 @@ class StatsCommand(Command):
             args.latex.parent.mkdir(parents=True, exist_ok=True)
             args.latex.write_text(report.to_latex())
         if args.json:
-            _emit_json(report.to_dict())
+            emit_json(report.to_dict())
         else:
             sys.stdout.write(report.to_text() + "\n")
         return 0
