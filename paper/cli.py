@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from paper.commands import Command, emit_json
 from paper.bench_command import BenchCommand
+from paper.commands import Command, emit_json
+from paper.search_command import SearchCommand
 from paper.stats_command import StatsCommand
 from theory.errors import InvalidParameterError, NasboundError
 
@@ -286,7 +287,8 @@ class ReproduceCommand(Command):
 
 
 COMMANDS: tuple[Command, ...] = (BoundsCommand(), RunCommand(), CheckCommand(),
-                                 ReproduceCommand(), StatsCommand(), BenchCommand())
+                                 ReproduceCommand(), SearchCommand(), StatsCommand(),
+                                 BenchCommand())
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -430,8 +430,9 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
     _write(out / "bounds.tex", bounds_tex(bounds), outputs)
     _write(out / "references.tex", references_tex(bounds), outputs)
     _write(out / "numbers.tex", _numbers_tex(profile, check_results, runtime), outputs)
-    shutil.copyfile(MAIN_TEX, out / "main.tex")
-    outputs.append(out / "main.tex")
+    for source in sorted(MAIN_TEX.parent.glob("*.tex")):  # main.tex and the sections it inputs
+        shutil.copyfile(source, out / source.name)
+        outputs.append(out / source.name)
     pdf = None
     if profile.compile_pdf:
         pdf = compile_pdf(out / "main.tex", out, pdf_name="paper.pdf")

@@ -1,9 +1,334 @@
-"""Empirical checks of the bayesopt bounds (filled in by issues 3 and 6)."""
+"""Empirical checks of the Bayesian-optimisation bounds (GP-UCB, information gain).
+
+* Theorems 1 and 3 of Srinivas et al. (2010): GP-UCB on finite 1-D grids, many seeded runs;
+  a run violates when R_t exceeds the bound at any t <= T (the theorem holds for all T at
+  once). gamma_t in the bound (and in beta_t of Theorem 3) is (1 - 1/e)^-1 times the greedy
+  information gain, an upper bound on the maximum information gain (the gain is monotone
+  submodular; Nemhauser, Wolsey & Fisher 1978), so the bound checked is the theorem's or
+  larger. Per instance an exact one-sided binomial test of H1: P(violation) > delta, Holm.
+* Lemma 5.3: on GP-UCB runs, |1/2 log det(I + s^-2 K_T) - 1/2 sum log(1 + s^-2 s_{t-1}^2)|
+  <= IDENTITY_TOL (1 + |value|) for every T.
+* Theorem 5 (orders of gamma_T): greedy information gain on fixed compact grids over a
+  geometric grid of T, log-log slope against the claimed order (see
+  ``proofs_checks.complexity.order_slope_verdict``).
+"""
 
 from __future__ import annotations
 
-from proofs_checks.check import Check
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-CHECKS: tuple[Check, ...] = ()
+import numpy as np
+from numpy.typing import NDArray
+
+from analysis.stats import binomial_test, holm
+from proofs_checks.check import ALPHA, Check, CheckContext, CheckResult, Sabotage, Verdict
+from proofs_checks.complexity import order_slope_verdict
+from solvers.algorithms.gp_ucb import (
+    GREEDY_FACTOR,
+    beta_rkhs,
+    beta_theorem1,
+    gp_root,
+    gp_ucb,
+    greedy_information_gain,
+    information_gain_logdet,
+    linear_kernel,
+    matern52_kernel,
+    sample_gp,
+    se_kernel,
+)
+
+__all__ = ["CHECKS", "IDENTITY_TOL", "SYMBOLIC_ONLY"]
+
+#: tolerance of the Lemma 5.3 identity on floating-point runs (rank-one updates vs slogdet)
+IDENTITY_TOL = 1e-9
+#: failure probability of the regret theorems in the checks
+DELTA = 0.1
+#: model noise standard deviation of every GP-UCB check
+NOISE_STD = 0.1
+
+
+@dataclass(frozen=True)
+class _Domain:
+    name: str
+    kernel: Callable[[float], NDArray[np.float64]]  # variance -> K on the grid
+
+
+_DOMAINS = (
+    _Domain("se-1d-40", lambda v: se_kernel(np.linspace(0, 1, 40), 0.1, v)),
+    _Domain("matern52-1d-30", lambda v: matern52_kernel(np.linspace(0, 1, 30), 0.2, v)),
+)
+
+
+def _rkhs_function(kernel: NDArray[np.float64], norm: float,
+                   rng: np.random.Generator) -> NDArray[np.float64]:
+    """f = sum_i a_i k(z_i, .) over 5 random centres z_i, scaled to ||f||_k = norm."""
+    centres = rng.choice(len(kernel), size=5, replace=False)
+    weights = rng.standard_normal(5)
+    current = math.sqrt(float(weights @ kernel[np.ix_(centres, centres)] @ weights))
+    weights *= norm / current
+    values: NDArray[np.float64] = kernel[:, centres] @ weights
+    return values
+
+
+class _RegretCheck(Check):
+    """Shared machinery of the Theorem 1 and Theorem 3 checks."""
+
+    rkhs: bool
+
+    def _beta_schedule(self, gamma: NDArray[np.float64], size: int) -> Callable[[int], float]:
+        """beta_t of Theorem 3 (with the gamma_t upper bound) or of Theorem 1."""
+        if self.rkhs:
+            return lambda t: beta_rkhs(t, float(gamma[t - 1]), 1.0, DELTA)
+        return lambda t: beta_theorem1(t, size, DELTA)
+
+    def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        horizon = 30 if context.quick else 60
+        seeds = 100 if context.quick else 400
+        variance = 1e4 if setting.name == "k(x,x)=1e4" else 1.0
+        norm_scale = 1000.0 if setting.name == "||f||=1000B" else 0.999
+        rows: list[dict[str, Any]] = []
+        failed: set[str] = set()
+        for domain_index, domain in enumerate(_DOMAINS):
+            kernel = domain.kernel(variance)
+            size = len(kernel)
+            gamma = greedy_information_gain(kernel, NOISE_STD**2, horizon) * GREEDY_FACTOR
+            constants: dict[str, Any] = {
+                "D_size": size, "delta": DELTA, "sigma": NOISE_STD, "B": 1.0,
+                "k_max": float(np.diag(kernel).max()), "f_norm": norm_scale,
+                "finite_domain": True, "f_sampled_from_GP_prior": True,
+                "gaussian_noise_with_model_variance": True, "noise_bounded_by_sigma": True}
+            failed.update(a.name for a in self.bound.failed_assumptions(constants))
+            curve = np.array([self.bound.evaluate(**constants, T=t, gamma_T=gamma[t - 1])
+                              for t in range(1, horizon + 1)]) * setting.factor
+            beta = self._beta_schedule(gamma, size)
+            violations = 0
+            worst = 0.0
+            root = gp_root(kernel)
+            streams = np.random.SeedSequence([context.seed, domain_index]).spawn(seeds)
+            for stream in streams:
+                rng = np.random.default_rng(stream)
+                f = (_rkhs_function(kernel, norm_scale, rng) if self.rkhs
+                     else sample_gp(kernel, rng, root))
+                run = gp_ucb(kernel, f, NOISE_STD**2, beta, horizon, rng,
+                             noise="uniform" if self.rkhs else "gaussian")
+                ratio = float(np.max(run.cumulative_regret / curve))
+                worst = max(worst, ratio)
+                violations += ratio > 1.0
+            test = binomial_test(violations, seeds, DELTA, alternative="greater")
+            rows.append({"domain": domain.name, "D_size": size, "T": horizon, "runs": seeds,
+                         "violating_runs": violations, "p_value": test.p_value,
+                         "gamma_T_upper": float(gamma[-1]), "bound_T": float(curve[-1]),
+                         "tightness": worst, "violation_rate_ci": [test.ci_low, test.ci_high]})
+        adjusted, reject = holm([r["p_value"] for r in rows], ALPHA)
+        for row, p_adj in zip(rows, adjusted, strict=True):
+            row["p_holm"] = float(p_adj)
+        worst_row = int(np.argmin(adjusted))
+        violated = bool(np.any(reject))
+        return self.result(
+            setting, assumptions_hold=not failed, instances=len(rows),
+            runs=sum(r["runs"] for r in rows), violations=int(np.sum(reject)),
+            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            statistic_name="smallest Holm-adjusted p (H1: P(R_t > bound for some t) > delta)",
+            statistic=float(adjusted[worst_row]), p_value=float(adjusted[worst_row]),
+            level=ALPHA, tightness=max(r["tightness"] for r in rows),
+            counterexample=rows[worst_row] if violated else None,
+            details={"instances": rows, "delta": DELTA, "noise_std": NOISE_STD,
+                     "gamma": "(1 - 1/e)^-1 x greedy information gain (upper bound)",
+                     "failed_assumptions": sorted(failed)},
+        )
+
+
+class GPUCBFiniteCheck(_RegretCheck):
+    bound_id = "bayesopt.gp-ucb.finite-regret"
+    name = "gp-ucb-theorem1"
+    method = ("GP-UCB on f ~ GP(0, k), seeded runs; exact binomial test of H1: "
+              "P(violation) > delta per domain, Holm-corrected")
+    rkhs = False
+    sabotages = (
+        Sabotage("k(x,x)=1e4", "assumption-dropped",
+                 "prior variance 1e4 (f and the kernel GP-UCB uses scaled up)",
+                 assumption="k(x,x)<=1"),
+        Sabotage("scaled-0.01", "bound-scaled", "the bound multiplied by 0.01", factor=0.01),
+    )
+
+
+class GPUCBRKHSCheck(_RegretCheck):
+    bound_id = "bayesopt.gp-ucb.rkhs-regret"
+    name = "gp-ucb-theorem3"
+    method = ("GP-UCB on f of RKHS norm 0.999 B, uniform noise bounded by sigma; exact "
+              "binomial test of H1: P(violation) > delta per domain, Holm-corrected")
+    rkhs = True
+    sabotages = (
+        Sabotage("||f||=1000B", "assumption-dropped", "f of RKHS norm 1000 B",
+                 assumption="||f||_k<=B"),
+        Sabotage("scaled-0.001", "bound-scaled", "the bound multiplied by 0.001",
+                 factor=0.001),
+    )
+
+
+class InfoGainIdentityCheck(Check):
+    bound_id = "bayesopt.info-gain.lemma5.3"
+    name = "info-gain-identity"
+    method = (f"|logdet side - variance-sum side| <= {IDENTITY_TOL:g} (1 + |value|) at every "
+              "T on seeded GP-UCB runs")
+    sabotages = (
+        Sabotage("sigma-mismatch", "assumption-dropped",
+                 "the determinant uses noise std 2 sigma, the posterior sigma",
+                 assumption="same-sigma"),
+        Sabotage("scaled-2", "bound-scaled", "the factor 1/2 dropped", factor=2.0),
+    )
+
+    def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        seeds = 10 if context.quick else 50
+        horizon = 25 if context.quick else 60
+        det_std = 2 * NOISE_STD if setting.name == "sigma-mismatch" else NOISE_STD
+        failed = {a.name for a in self.bound.failed_assumptions(
+            {"sigma": NOISE_STD, "sigma_det": det_std})}
+        tried = 0
+        violations = 0
+        worst_error = 0.0
+        counterexample: dict[str, Any] | None = None
+        for domain_index, domain in enumerate(_DOMAINS):
+            kernel = domain.kernel(1.0)
+            root = gp_root(kernel)
+            schedule = [beta_theorem1(t, len(kernel), DELTA) for t in range(1, horizon + 1)]
+            streams = np.random.SeedSequence([context.seed, domain_index]).spawn(seeds)
+            for seed_index, stream in enumerate(streams):
+                rng = np.random.default_rng(stream)
+                f = sample_gp(kernel, rng, root)
+                run = gp_ucb(kernel, f, NOISE_STD**2, schedule, horizon, rng)
+                terms = np.log1p(run.prior_variance_at_selected / NOISE_STD**2)
+                for t in range(1, horizon + 1):
+                    tried += 1
+                    lhs = information_gain_logdet(kernel, run.selected[:t], det_std**2)
+                    rhs = self.bound.evaluate(S_T=float(terms[:t].sum())) * setting.factor
+                    error = abs(lhs - rhs)
+                    worst_error = max(worst_error, error)
+                    if error > IDENTITY_TOL * (1 + abs(rhs)):
+                        violations += 1
+                        if counterexample is None:
+                            counterexample = {"domain": domain.name, "seed_index": seed_index,
+                                              "T": t, "logdet_side": lhs, "sum_side": rhs}
+        return self.result(
+            setting, assumptions_hold=not failed, instances=tried, runs=seeds * len(_DOMAINS),
+            violations=violations,
+            verdict=Verdict.VIOLATION if violations else Verdict.PASS,
+            statistic_name="max |logdet side - sum side|", statistic=worst_error,
+            tightness=1.0 if not violations else None, counterexample=counterexample,
+            details={"tolerance": IDENTITY_TOL, "failed_assumptions": sorted(failed)},
+        )
+
+
+# -- Theorem 5: orders of gamma_T ---------------------------------------------------------------
+_T_QUICK = np.array([8, 16, 32, 64, 128, 256])
+_T_FULL = np.array([8, 16, 32, 64, 128, 256, 512, 1024])
+_GAMMA_NOISE = 0.01  # sigma^2 of the order checks
+
+
+def _disk_grid(points_per_axis: int = 13) -> NDArray[np.float64]:
+    axis = np.linspace(-1, 1, points_per_axis)
+    grid = np.array([(a, b) for a in axis for b in axis if a * a + b * b <= 1 + 1e-12])
+    return grid
+
+
+class _GammaOrderCheck(Check):
+    method = "greedy information gain on a fixed compact grid; log-log slope test vs the order"
+    kernel_name: str
+    dimension: int
+    nu: float = 2.5
+
+    def compact_kernel(self) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+    def growing_kernel(self, horizon: int) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+    def claimed(self, ts: NDArray[np.float64], setting: Sabotage) -> NDArray[np.float64]:
+        if setting.name == "order-(log T)^(1/4)":
+            result: NDArray[np.float64] = np.log(ts) ** 0.25
+            return result
+        constants = {"d": self.dimension, "nu": self.nu}
+        return np.array([self.bound.evaluate(T=float(t), **constants) for t in ts])
+
+    def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        ts = _T_QUICK if context.quick else _T_FULL
+        compact = setting.name != "non-compact-D"
+        failed = {a.name for a in self.bound.failed_assumptions(
+            {"k_max": 1.0, "compact_convex_domain": compact, "nu": self.nu})}
+        if compact:
+            gains = greedy_information_gain(self.compact_kernel(), _GAMMA_NOISE,
+                                            int(ts[-1]))[ts - 1]
+        else:
+            gains = np.array([greedy_information_gain(self.growing_kernel(int(t)),
+                                                      _GAMMA_NOISE, int(t))[-1] for t in ts])
+        upper = gains * GREEDY_FACTOR
+        g = self.claimed(ts.astype(float), setting)
+        verdict = order_slope_verdict(g, upper)
+        return self.result(
+            setting, assumptions_hold=not failed, instances=len(ts), runs=len(ts),
+            violations=int(verdict.violated),
+            verdict=Verdict.VIOLATION if verdict.violated else Verdict.PASS,
+            statistic_name="slope of log gamma_T on log g(T)", statistic=verdict.slope,
+            p_value=verdict.p_value, level=ALPHA, tightness=None,
+            counterexample=verdict.counterexample(),
+            details={**verdict.details(), "T": ts.tolist(),
+                     "gamma_upper": upper.tolist(), "greedy_gain": gains.tolist(),
+                     "failed_assumptions": sorted(failed)},
+        )
+
+
+_ORDER_SABOTAGES = (
+    Sabotage("non-compact-D", "assumption-dropped",
+             "the domain grows with T (unbounded): T points far apart in units of the "
+             "lengthscale, or of norm e^(T/8) for the linear kernel",
+             assumption="compact-convex-D"),
+    Sabotage("order-(log T)^(1/4)", "bound-scaled", "the claimed order (log T)^(1/4)"),
+)
+
+
+class GammaLinearCheck(_GammaOrderCheck):
+    bound_id = "bayesopt.info-gain.linear-order"
+    name = "gamma-linear-order"
+    dimension = 2
+    sabotages = _ORDER_SABOTAGES
+
+    def compact_kernel(self) -> NDArray[np.float64]:
+        return linear_kernel(_disk_grid())
+
+    def growing_kernel(self, horizon: int) -> NDArray[np.float64]:
+        return linear_kernel(_disk_grid(5) * math.exp(horizon / 8))
+
+
+class GammaSECheck(_GammaOrderCheck):
+    bound_id = "bayesopt.info-gain.se-order"
+    name = "gamma-se-order"
+    dimension = 1
+    sabotages = _ORDER_SABOTAGES
+
+    def compact_kernel(self) -> NDArray[np.float64]:
+        return se_kernel(np.linspace(0, 1, 150), 0.2)
+
+    def growing_kernel(self, horizon: int) -> NDArray[np.float64]:
+        return se_kernel(np.arange(horizon) * 2.0, 0.2)
+
+
+class GammaMaternCheck(_GammaOrderCheck):
+    bound_id = "bayesopt.info-gain.matern-order"
+    name = "gamma-matern-order"
+    dimension = 1
+    sabotages = _ORDER_SABOTAGES
+
+    def compact_kernel(self) -> NDArray[np.float64]:
+        return matern52_kernel(np.linspace(0, 1, 150), 0.2)
+
+    def growing_kernel(self, horizon: int) -> NDArray[np.float64]:
+        return matern52_kernel(np.arange(horizon) * 4.0, 0.2)
+
+
+CHECKS: tuple[Check, ...] = (GPUCBFiniteCheck(), GPUCBRKHSCheck(), InfoGainIdentityCheck(),
+                             GammaLinearCheck(), GammaSECheck(), GammaMaternCheck())
 #: bound id -> why it has no empirical check (it is checked symbolically instead)
 SYMBOLIC_ONLY: dict[str, str] = {}

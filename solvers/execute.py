@@ -67,7 +67,8 @@ class RunReport:
 
 
 def _run_on_dask(missing: Sequence[RunSpec], root: str, scheduler: str, bar: Any) -> None:
-    from dask.distributed import Client, as_completed as dask_completed
+    from dask.distributed import Client
+    from dask.distributed import as_completed as dask_completed
 
     with Client(scheduler) as client:
         futures = [client.submit(execute_spec, spec, root, key=f"nasbound-run-{spec.key}",

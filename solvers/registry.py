@@ -6,15 +6,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from solvers.algorithms.base import Solver
+from solvers.algorithms.bilevel import HypergradientDescent
 from solvers.algorithms.gradient import SGD, GradientDescent
+from solvers.algorithms.hybrid import Hybrid
+from solvers.algorithms.nas_baselines import NAS_BASELINES
 from solvers.algorithms.nsga2 import NSGA2
+from solvers.algorithms.semo import GSEMO, SEMO
 from solvers.config import config_from_mapping
 from solvers.problems import PROBLEMS, Problem
 from theory.errors import UnknownNameError
 
 __all__ = ["PROBLEMS", "SOLVERS", "make_problem", "make_solver"]
 
-SOLVERS: dict[str, type[Solver]] = {cls.name: cls for cls in (GradientDescent, SGD, NSGA2)}
+_SOLVER_CLASSES: tuple[type[Solver[Any]], ...] = (
+    GradientDescent, SGD, NSGA2, SEMO, GSEMO, HypergradientDescent, *NAS_BASELINES, Hybrid)
+SOLVERS: dict[str, type[Solver[Any]]] = {cls.name: cls for cls in _SOLVER_CLASSES}
 
 
 def make_problem(name: str, params: Mapping[str, Any] | None = None) -> Problem:

@@ -39,6 +39,17 @@ SMALL_SOLVER_PARAMS: dict[str, dict[str, Any]] = {
     "gd": {"steps": 20},
     "sgd": {"steps": 40},
     "nsga2": {"pop": 8, "max_generations": 4},
+    "semo": {"max_iterations": 2000},
+    "gsemo": {"max_iterations": 2000},
+    "hypergradient-descent": {"steps": 5, "inner_steps": 5},
+    "random-search": {"max_queries": 12},
+    "local-search": {"max_queries": 12},
+    "optuna-tpe": {"max_queries": 12},
+    "reg-evolution": {"max_queries": 12, "population": 4, "sample": 2},
+    "nsga2-cells": {"max_queries": 12, "pop": 4},
+    "optuna-nsgaii": {"max_queries": 12, "pop": 4},
+    "hybrid": {"max_queries": 16, "pop": 4, "n_refine": 2, "train_steps": 10,
+               "refine_steps": 3, "hidden": 8},
 }
 #: level of the statistical tests (false alarm rate per test)
 ALPHA = 1e-3
@@ -74,7 +85,10 @@ def stable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def stable_summary(summary: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in summary.items() if k not in VOLATILE_SUMMARY_KEYS}
+    """The summary without machine-dependent entries, NaN written as a string so that a
+    NaN compares equal to a NaN (a reproducible 'undefined' is still reproducible)."""
+    return {k: ("nan" if isinstance(v, float) and v != v else v)
+            for k, v in summary.items() if k not in VOLATILE_SUMMARY_KEYS}
 
 
 def test_every_solver_has_a_small_configuration_and_a_problem() -> None:

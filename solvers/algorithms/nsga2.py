@@ -19,6 +19,11 @@ Tournaments compare rank, then crowding distance, then a fair coin; ranks and cr
 distances are those assigned in the survival step that produced P_t (Deb's code does the
 same), or computed on P_0 for the first generation.
 
+Optional hybrid hook (binary problems, off by default): with ``extra_candidates`` E > 0 a
+``refinement`` adds E candidates to R_t before survival (|R_t| = 2N + E), counted in the
+evaluations: ``random`` strings, ``adversarial-duplicates`` (copies of members of P_t with at
+most 3 values, flooding R_t) or ``local-search`` (one-bit moves of uniformly chosen members).
+
 Per generation t (row for P_t) the trace holds: for binary problems the number of covered
 Pareto-front values, the number of front values of R_{t-1} lost by survival and the size of
 the first front; for real problems the hypervolume of P_t (moocore, reference point 1.1 per
@@ -43,11 +48,13 @@ from theory.errors import InvalidParameterError
 
 __all__ = ["NSGA2", "NSGA2Config"]
 
-SELECTIONS = ("fair", "uniform", "tournament", "deb-tournament")
+SELECTIONS = ("fair", "uniform", "tournament", "deb-tournament", "stochastic-tournament")
 BINARY_MUTATIONS = ("one-bit", "bitwise")
 REAL_MUTATIONS = ("polynomial",)
 BINARY_CROSSOVERS = ("none", "uniform", "one-point")
 REAL_CROSSOVERS = ("none", "sbx")
+#: optional refinement adding ``extra_candidates`` individuals to R_t (the hybrid; binary only)
+REFINEMENTS = ("none", "random", "adversarial-duplicates", "local-search")
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,11 @@ class NSGA2Config(Config):
     eta_m: float = field(default=20.0, metadata={"help": "polynomial-mutation index"})
     stop_when_covered: bool = field(default=True, metadata={
         "help": "binary problems: stop once the whole front is covered"})
+    extra_candidates: int = field(default=0, metadata={
+        "help": "E: individuals the refinement adds to R_t before survival (|R_t| = 2N + E)"})
+    refinement: str = field(default="none", metadata={
+        "help": "none | random (uniform strings) | adversarial-duplicates (copies of <= 3 "
+        "values of P_t) | local-search (one-bit moves of random parents); binary only"})
     RULES: ClassVar[tuple[Rule, ...]] = (
         Rule("pop >= 2", ("pop",), lambda c: c.pop >= 2),
         Rule("max_generations >= 0", ("max_generations",), lambda c: c.max_generations >= 0),
@@ -74,6 +86,11 @@ class NSGA2Config(Config):
              lambda c: 0 <= c.crossover_prob <= 1),
         Rule("eta_c >= 0", ("eta_c",), lambda c: c.eta_c >= 0),
         Rule("eta_m >= 0", ("eta_m",), lambda c: c.eta_m >= 0),
+        choices("refinement", REFINEMENTS),
+        Rule("extra_candidates >= 0", ("extra_candidates",), lambda c: c.extra_candidates >= 0),
+        Rule("(extra_candidates > 0) == (refinement != 'none')",
+             ("extra_candidates", "refinement"),
+             lambda c: (c.extra_candidates > 0) == (c.refinement != "none")),
     )
 
 
@@ -114,6 +131,9 @@ class NSGA2(Solver[NSGA2Config]):
             raise InvalidParameterError(
                 "pop % 2 == 0 when crossover is on", f"pop={cfg.pop}, crossover={crossover!r}",
                 "parents are paired")
+        if cfg.refinement != "none" and problem.kind != "binary":
+            raise InvalidParameterError("refinement == 'none' on real problems",
+                                        f"refinement={cfg.refinement!r}")
 
     # -- shared steps -------------------------------------------------------------------
     def _select(self, ranks: NDArray[np.int64], crowd: NDArray[np.float64],
@@ -125,6 +145,17 @@ class NSGA2(Solver[NSGA2Config]):
             return rng.permutation(size)
         if cfg.selection == "uniform":
             return rng.integers(0, size, size)
+        if cfg.selection == "stochastic-tournament":
+            # Bian & Qian (PPSN 2022): per selection draw k uniformly from {1..N}, pick k
+            # individuals uniformly (with replacement), keep the best by rank, then crowding
+            # distance; ties are broken by one random order per generation
+            order = np.lexsort((rng.permutation(size), -crowd, ranks))
+            place = np.empty(size, dtype=np.int64)
+            place[order] = np.arange(size)
+            sizes = rng.integers(1, size + 1, size)
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+            picks = rng.integers(0, size, int(sizes.sum()))
+            return order[np.minimum.reduceat(place[picks], starts)]
         if cfg.selection == "tournament":
             a, b = rng.integers(0, size, (2, size))
         else:
@@ -179,6 +210,24 @@ class NSGA2(Solver[NSGA2Config]):
         else:
             children ^= rng.random((size, n)) < 1.0 / n
         return children
+
+    def _refine(self, population: NDArray[np.bool_], objectives: NDArray[np.int64],
+                rng: np.random.Generator) -> NDArray[np.bool_]:
+        """The E extra candidates of the hybrid (only called when E > 0)."""
+        cfg = self.config
+        assert isinstance(cfg, NSGA2Config)
+        extra, (size, n) = cfg.extra_candidates, population.shape
+        if cfg.refinement == "random":
+            return rng.random((extra, n)) < 0.5
+        if cfg.refinement == "local-search":
+            moved = population[rng.integers(0, size, extra)]
+            moved[np.arange(extra), rng.integers(0, n, extra)] ^= True
+            return moved
+        _, first, inverse = np.unique(objectives, axis=0, return_index=True,
+                                      return_inverse=True)
+        chosen = rng.permutation(len(first))[:3]  # flood R_t with copies of <= 3 values
+        pool = np.flatnonzero(np.isin(inverse.ravel(), chosen))
+        return population[pool[np.arange(extra) % len(pool)]]
 
     # -- real variation ----------------------------------------------------------------------
     def _sbx(self, parents: NDArray[np.float64], lower: NDArray[np.float64],
@@ -270,8 +319,10 @@ class NSGA2(Solver[NSGA2Config]):
                 break
             parents = population[self._select(ranks, crowd, rng)]
             offspring = self._vary_binary(parents, mutation, crossover, rng)
+            if cfg.extra_candidates:
+                offspring = np.concatenate((offspring, self._refine(population, objectives, rng)))
             offspring_objectives = problem.evaluate(offspring)
-            evaluations += size
+            evaluations += len(offspring)
             combined = np.concatenate((population, offspring))
             combined_objectives = np.concatenate((objectives, offspring_objectives))
             survivors, ranks, crowd = self._survive(combined_objectives.astype(float), rng)
@@ -284,7 +335,8 @@ class NSGA2(Solver[NSGA2Config]):
         recorder.set_summary(
             covered=covered_at is not None,
             generations_to_cover=covered_at,
-            evaluations_to_cover=None if covered_at is None else size * (covered_at + 1),
+            evaluations_to_cover=None if covered_at is None
+            else size + covered_at * (size + cfg.extra_candidates),
             censored=covered_at is None,
             generations_run=generation,
             max_covered_fraction=best_covered / front_size,

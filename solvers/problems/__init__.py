@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from solvers.problems.base import BinaryProblem, Problem, RealProblem, SmoothProblem
+from solvers.problems.bilevel import BilevelQuadratic, BilevelSoftplus
 from solvers.problems.binary import LOTZ, OneMinMax
+from solvers.problems.jump import OneJumpZeroJump
+from solvers.problems.nb201 import NB201Problem
 from solvers.problems.smooth import (
     DroriTeboulleHuber,
     IndefiniteQuadratic,
@@ -16,7 +19,8 @@ from solvers.problems.zdt import ZDT1, ZDT2, ZDT3
 PROBLEMS: dict[str, type[Problem]] = {
     cls.name: cls
     for cls in (OneMinMax, LOTZ, ZDT1, ZDT2, ZDT3, Quadratic, IndefiniteQuadratic,
-                RotatedCauchy, Logistic, DroriTeboulleHuber)
+                RotatedCauchy, Logistic, DroriTeboulleHuber, OneJumpZeroJump,
+                BilevelQuadratic, BilevelSoftplus, NB201Problem)
 }
 
 __all__ = ["PROBLEMS", "BinaryProblem", "Problem", "RealProblem", "SmoothProblem"]

@@ -1,7 +1,369 @@
-"""Bounds of the emo family (filled in by issue 3); see theory/registry.py."""
+"""Bounds of the emo family: SEMO, GSEMO and NSGA-II beyond the bounds of ``evolutionary``.
+
+Algorithms (``solvers.algorithms.semo`` and ``solvers.algorithms.nsga2``):
+
+* SEMO (Laumanns, Thiele & Zitzler 2004): one random initial string; per iteration a parent
+  drawn uniformly from the population, one-bit mutation, the offspring kept unless
+  dominated, weakly dominated members removed. GSEMO (Giel 2003): the same with bit-wise
+  mutation at rate 1/n. T is the number of iterations (offspring) until the population
+  covers the Pareto front.
+* NSGA-II as in ``theory.bounds.evolutionary``; here T is counted in function evaluations
+  (N per generation, the initial population included), as the papers quoted state it.
+
+Problems: LOTZ and OneMinMax (``solvers.problems.binary``), OneJumpZeroJump_{n,k}
+(``solvers.problems.jump``, front size n - 2k + 3).
+"""
 
 from __future__ import annotations
 
-from theory.bound import Bound
+from functools import partial
 
-BOUNDS: tuple[Bound, ...] = ()
+import sympy as sp
+
+from theory.bound import Assumption, Bound, Direction, Mode, Source
+from theory.symbols import H_n, N_pop, n, no_crossover
+
+# -- symbols of this family ----------------------------------------------------------------
+k_gap = sp.Symbol("k", integer=True, positive=True)  # gap size of OneJumpZeroJump
+one_bit = sp.Symbol("one_bit_mutation")  # mutation flips one uniformly chosen bit
+bitwise = sp.Symbol("bitwise_mutation")  # each bit flips independently with prob. 1/n
+uniform_parent = sp.Symbol("uniform_parent_selection")  # parent uniform from the population
+stochastic_tournament = sp.Symbol("stochastic_tournament_selection")
+reach_all = sp.Symbol("mutation_reaches_every_point")  # P(mutation x -> y) > 0 for all x, y
+elitist = sp.Symbol("elitist_archive")  # a non-dominated point is only replaced by a
+#                                         point that weakly dominates it
+
+UNCHECKED = ("theorem number not verified against the published text in this project; "
+             "the statement is")
+
+LTZ_2004 = partial(
+    Source,
+    authors="M. Laumanns, L. Thiele and E. Zitzler",
+    title="Running time analysis of multiobjective evolutionary algorithms on pseudo-Boolean "
+    "functions",
+    venue="IEEE Transactions on Evolutionary Computation 8(2):170-182",
+    year=2004,
+)
+GIEL_2003 = partial(
+    Source,
+    authors="O. Giel",
+    title="Expected runtimes of a simple multi-objective evolutionary algorithm",
+    venue="IEEE Congress on Evolutionary Computation (CEC 2003), pp. 1918-1925",
+    year=2003,
+)
+GL_2010 = partial(
+    Source,
+    authors="O. Giel and P. K. Lehre",
+    title="On the effect of populations in evolutionary multi-objective optimisation",
+    venue="Evolutionary Computation 18(3):335-356 (2010); GECCO 2006, pp. 651-658",
+    year=2010,
+)
+DZ_2021 = partial(
+    Source,
+    authors="B. Doerr and W. Zheng",
+    title="Theoretical analyses of multi-objective evolutionary algorithms on multi-modal "
+    "objectives",
+    venue="AAAI 2021, pp. 12293-12301; extended in Evolutionary Computation 31(4) (2023)",
+    year=2021,
+)
+DQ_2023_MULTIMODAL = partial(
+    Source,
+    authors="B. Doerr and Z. Qu",
+    title="A first runtime analysis of the NSGA-II on a multimodal problem",
+    venue="IEEE Transactions on Evolutionary Computation 27(5):1288-1297 (2023); PPSN 2022",
+    year=2023,
+)
+DQ_2023_LOWER = partial(
+    Source,
+    authors="B. Doerr and Z. Qu",
+    title="From understanding the population dynamics of the NSGA-II to the first proven "
+    "lower bounds",
+    venue="AAAI 2023, pp. 12408-12416",
+    year=2023,
+)
+BQ_2022 = partial(
+    Source,
+    authors="C. Bian and C. Qian",
+    title="Better running time of the non-dominated sorting genetic algorithm II (NSGA-II) "
+    "by using stochastic tournament selection",
+    venue="PPSN XVII (2022), LNCS 13399, pp. 428-441",
+    year=2022,
+)
+RA_2000 = partial(
+    Source,
+    authors="G. Rudolph and A. Agapie",
+    title="Convergence properties of some multi-objective evolutionary algorithms",
+    venue="IEEE Congress on Evolutionary Computation (CEC 2000), pp. 1010-1016",
+    year=2000,
+)
+
+A_ONE_BIT = Assumption("one-bit-mutation", "mutation flips exactly one uniformly chosen bit",
+                       one_bit)
+A_BITWISE = Assumption("bitwise-mutation",
+                       "mutation flips each bit independently with probability 1/n", bitwise)
+A_UNIFORM = Assumption("uniform-parent", "the parent is drawn uniformly from the population",
+                       uniform_parent)
+A_GAP = Assumption("2<=k<=n/2", "the gap size is between 2 and n/2",
+                   (k_gap >= 2) & (2 * k_gap <= n))
+A_GAP_QUARTER = Assumption("2<=k<=n/4", "the gap size is between 2 and n/4",
+                           (k_gap >= 2) & (4 * k_gap <= n))
+A_POP_OJZJ = Assumption("N>=4(n-2k+3)", "the population is at least four times the Pareto "
+                        "front of OneJumpZeroJump (n-2k+3 values)",
+                        N_pop >= 4 * (n - 2 * k_gap + 3))
+A_POP_4 = Assumption("N>=4(n+1)", "the population is at least four times the Pareto front "
+                     "(n+1 values)", N_pop >= 4 * (n + 1))
+A_NO_CROSSOVER = Assumption("no-crossover", "offspring are created by mutation only",
+                            no_crossover)
+_T_ITER = "iterations until the population covers the Pareto front"
+_T_EVAL = "function evaluations until the population covers the Pareto front (N per " \
+    "generation, the N initial evaluations included)"
+
+SEMO_LOTZ = Bound(
+    id="emo.semo.lotz.runtime-order",
+    family="emo",
+    title="SEMO on LOTZ: Theta(n^3) expected iterations",
+    quantity="iterations_to_cover",
+    quantity_description=_T_ITER,
+    quantity_latex="T",
+    direction=Direction.UPPER,
+    mode=Mode.ORDER,
+    expression=n**3,
+    symbols={"n": "bit-string length"},
+    assumptions=(A_ONE_BIT, A_UNIFORM),
+    source=LTZ_2004(
+        locator="SEMO on LOTZ, upper and lower bound (Section IV)",
+        locator_checked=False,
+        note=f"{UNCHECKED} the expected running time of SEMO on LOTZ is Theta(n^3); the "
+        "upper bound O(n^3) is checked here",
+    ),
+    tight=True,
+    tight_note="the same paper proves Omega(n^3)",
+    order_variable="n",
+)
+
+GSEMO_LOTZ = Bound(
+    id="emo.gsemo.lotz.runtime-order",
+    family="emo",
+    title="GSEMO on LOTZ: O(n^3) expected iterations",
+    quantity="iterations_to_cover",
+    quantity_description=_T_ITER,
+    quantity_latex="T",
+    direction=Direction.UPPER,
+    mode=Mode.ORDER,
+    expression=n**3,
+    symbols={"n": "bit-string length"},
+    assumptions=(A_BITWISE, A_UNIFORM),
+    source=GIEL_2003(
+        locator="GSEMO on LOTZ (main theorem)",
+        locator_checked=False,
+        note=f"{UNCHECKED} the expected optimisation time of GSEMO on LOTZ is O(n^3)",
+    ),
+    order_variable="n",
+)
+
+SEMO_ONEMINMAX = Bound(
+    id="emo.semo.oneminmax.runtime-order",
+    family="emo",
+    title="SEMO on OneMinMax: O(n^2 log n) expected iterations",
+    quantity="iterations_to_cover",
+    quantity_description=_T_ITER,
+    quantity_latex="T",
+    direction=Direction.UPPER,
+    mode=Mode.ORDER,
+    expression=n**2 * sp.log(n),
+    symbols={"n": "bit-string length"},
+    assumptions=(A_ONE_BIT, A_UNIFORM),
+    source=GL_2010(
+        locator="SEMO/GSEMO on OneMinMax (upper bound theorem)",
+        locator_checked=False,
+        note=f"{UNCHECKED} SEMO and GSEMO cover the front of OneMinMax in expected "
+        "O(n^2 log n) iterations",
+    ),
+    order_variable="n",
+)
+
+GSEMO_ONEMINMAX = Bound(
+    id="emo.gsemo.oneminmax.runtime-order",
+    family="emo",
+    title="GSEMO on OneMinMax: O(n^2 log n) expected iterations",
+    quantity="iterations_to_cover",
+    quantity_description=_T_ITER,
+    quantity_latex="T",
+    direction=Direction.UPPER,
+    mode=Mode.ORDER,
+    expression=n**2 * sp.log(n),
+    symbols={"n": "bit-string length"},
+    assumptions=(A_BITWISE, A_UNIFORM),
+    source=GL_2010(
+        locator="SEMO/GSEMO on OneMinMax (upper bound theorem)",
+        locator_checked=False,
+        note=f"{UNCHECKED} SEMO and GSEMO cover the front of OneMinMax in expected "
+        "O(n^2 log n) iterations",
+    ),
+    order_variable="n",
+)
+
+SEMO_ONEMINMAX_EXPLICIT = Bound(
+    id="emo.semo.oneminmax.runtime-explicit",
+    family="emo",
+    title="SEMO on OneMinMax: E[T] <= 2 n (n+1) H_n",
+    quantity="iterations_to_cover",
+    quantity_description=_T_ITER,
+    quantity_latex="T",
+    direction=Direction.UPPER,
+    mode=Mode.EXPECTATION,
+    expression=2 * n * (n + 1) * H_n,
+    symbols={"n": "bit-string length", "H_n": "harmonic number"},
+    definitions={"H_n": "sum_{i=1}^{n} 1/i"},
+    assumptions=(A_ONE_BIT, A_UNIFORM),
+    source=GL_2010(
+        locator="constant derived here by the fitness-level argument for the O(n^2 log n) "
+        "bound",
+        derived=True,
+        note="proof in proofs_checks.symbolic_emo: the population covers an interval of "
+        "ones-counts, has at most n+1 members, and each end extends with probability >= "
+        "(n-b)/(n(n+1)) (resp. a/(n(n+1))) per iteration",
+    ),
+)
+
+GSEMO_OJZJ = Bound(
+    id="emo.gsemo.ojzj.runtime-explicit",
+    family="emo",
+    title="GSEMO on OneJumpZeroJump_{n,k}: E[T] <= (3/2) e n^(k+1)",
+    quantity="iterations_to_cover",
+    quantity_description=_T_ITER,
+    quantity_latex="T",
+    direction=Direction.UPPER,
+    mode=Mode.EXPECTATION,
+    expression=sp.Rational(3, 2) * sp.E * n ** (k_gap + 1),
+    symbols={"n": "bit-string length", "k": "gap size"},
+    assumptions=(A_GAP, A_BITWISE, A_UNIFORM),
+    source=DZ_2021(
+        locator="GSEMO on OneJumpZeroJump, upper bound theorem",
+        locator_checked=False,
+        note=f"{UNCHECKED} the expected number of iterations of the GSEMO on "
+        "OneJumpZeroJump_{n,k}, 2 <= k <= n/2, is at most (3/2) e n^(k+1); the leading term "
+        "is the wait for the two jumps to 0^n and 1^n from the inner front (first of two "
+        "then the other: 1/(2p) + 1/p), the lower-order phases are absorbed",
+    ),
+)
+
+NSGA2_OJZJ = Bound(
+    id="emo.nsga2.ojzj.runtime-order",
+    family="emo",
+    title="NSGA-II on OneJumpZeroJump_{n,k}: O(N n^k) expected evaluations",
+    quantity="evaluations_to_cover",
+    quantity_description=_T_EVAL,
+    quantity_latex="T_{\\mathrm{eval}}",
+    direction=Direction.UPPER,
+    mode=Mode.ORDER,
+    expression=N_pop * n**k_gap,
+    symbols={"n": "bit-string length", "k": "gap size", "N": "population size"},
+    assumptions=(A_POP_OJZJ, A_GAP_QUARTER, A_BITWISE, A_NO_CROSSOVER),
+    source=DQ_2023_MULTIMODAL(
+        locator="NSGA-II on OneJumpZeroJump, upper bound theorem",
+        locator_checked=False,
+        note=f"{UNCHECKED} with N >= 4(n-2k+3), bit-wise mutation and any of the four parent "
+        "selections, the NSGA-II covers the front of OneJumpZeroJump_{n,k}, 2 <= k <= n/4, "
+        "in expected O(N n^k) evaluations",
+    ),
+    order_variable="n",
+    notes="checked with N = 4(n-2k+3) and k = 2 over a grid of n",
+)
+
+NSGA2_OJZJ_LOWER = Bound(
+    id="emo.nsga2.ojzj.lower-order",
+    family="emo",
+    title="NSGA-II on OneJumpZeroJump_{n,k}: Omega(N n^k) expected evaluations",
+    quantity="evaluations_to_cover",
+    quantity_description=_T_EVAL,
+    quantity_latex="T_{\\mathrm{eval}}",
+    direction=Direction.LOWER,
+    mode=Mode.ORDER,
+    expression=N_pop * n**k_gap,
+    symbols={"n": "bit-string length", "k": "gap size", "N": "population size"},
+    assumptions=(A_POP_OJZJ, A_GAP_QUARTER, A_BITWISE, A_NO_CROSSOVER),
+    source=DQ_2023_LOWER(
+        locator="OneJumpZeroJump lower bound theorem",
+        locator_checked=False,
+        note=f"{UNCHECKED} the NSGA-II (mutation only) with suitable population size "
+        "N >= 4(n-2k+3) needs Omega(N n^k) evaluations on OneJumpZeroJump_{n,k}; the exact "
+        "admissible range of N and k was not read here",
+    ),
+    tight=True,
+    tight_note="matches the O(N n^k) upper bound of Doerr & Qu (TEVC 2023)",
+    order_variable="n",
+)
+
+NSGA2_STOCHASTIC_LOTZ = Bound(
+    id="emo.nsga2-stochastic.lotz.runtime-order",
+    family="emo",
+    title="NSGA-II with stochastic tournament selection on LOTZ: O(n^2) expected evaluations",
+    quantity="evaluations_to_cover",
+    quantity_description=_T_EVAL,
+    quantity_latex="T_{\\mathrm{eval}}",
+    direction=Direction.UPPER,
+    mode=Mode.ORDER,
+    expression=n**2,
+    symbols={"n": "bit-string length"},
+    assumptions=(
+        A_POP_4, A_BITWISE,
+        Assumption("stochastic-tournament", "each parent is the best (rank, then crowding "
+                   "distance) of k uniform picks, k uniform in {1..N}", stochastic_tournament),
+    ),
+    source=BQ_2022(
+        locator="LOTZ theorem for stochastic tournament selection",
+        locator_checked=False,
+        note=f"{UNCHECKED} replacing binary tournament by stochastic tournament selection "
+        "(k-tournament with k uniform in {1..N}) the NSGA-II solves LOTZ in expected O(n^2) "
+        "evaluations (population size linear in n); the population condition is taken here "
+        "as N >= 4(n+1)",
+    ),
+    order_variable="n",
+    notes="checked with N = 4(n+1), bit-wise mutation and crossover off",
+)
+
+CONVERGENCE = Bound(
+    id="emo.convergence.probability-one",
+    family="emo",
+    title="Elitist MOEAs whose mutation reaches every point cover a finite front w.p. 1",
+    quantity="covered_probability",
+    quantity_description="probability that the population covers the Pareto front by "
+    "iteration t, as t grows",
+    quantity_latex=r"\lim_{t\to\infty}\Pr[F^\star \subseteq f(P_t)]",
+    direction=Direction.LOWER,
+    mode=Mode.HIGH_PROBABILITY,
+    expression=sp.Integer(1),
+    symbols={},
+    assumptions=(
+        Assumption("mutation-reaches-every-point", "for every x and y the mutation turns x "
+                   "into y with positive probability", reach_all),
+        Assumption("elitist", "a non-dominated member is removed only by an offspring that "
+                   "weakly dominates it (finite search space)", elitist),
+    ),
+    source=RA_2000(
+        locator="convergence theorem for elitist archives (Section 3)",
+        locator_checked=False,
+        note=f"{UNCHECKED} on a finite search space, an elitist MOEA whose variation "
+        "produces every point with positive probability reaches a population of Pareto "
+        "optima covering the front with probability 1 (for archives large enough to hold it)",
+    ),
+    notes="checked as: GSEMO covers the front of small instances in every seed within a cap "
+    "(exact binomial test of H1: P(cover) < 0.9); a mutation that never flips bit 0 must "
+    "fail",
+)
+
+BOUNDS: tuple[Bound, ...] = (
+    SEMO_LOTZ,
+    GSEMO_LOTZ,
+    SEMO_ONEMINMAX,
+    GSEMO_ONEMINMAX,
+    SEMO_ONEMINMAX_EXPLICIT,
+    GSEMO_OJZJ,
+    CONVERGENCE,
+)
+#: written but not registered (no passing check yet): on n = 8..12, k = 2, N = 4(n-2k+3) the
+#: NSGA-II's mean evaluations grew faster than N n^2 (pre-asymptotic?); no sabotage catches a
+#: dropped assumption of the lower bound; the stochastic-tournament runs did not show O(n^2)
+#: evaluations at n <= 32
+DRAFTS: tuple[Bound, ...] = (NSGA2_OJZJ, NSGA2_OJZJ_LOWER, NSGA2_STOCHASTIC_LOTZ)

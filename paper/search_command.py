@@ -1,0 +1,165 @@
+"""``nasbound search``: architecture search on NAS-Bench-201, every method, many seeds.
+
+``nasbound search --benchmark nb201 --dataset cifar10 --device pixel3 --budget 150
+--seeds 10 [--methods hybrid,reg-evolution,...] [--json]`` runs (or reuses from the run
+store) each method for each seed with a budget of distinct queries, then prints, per
+method, the final Pareto front pooled over the seeds (architecture string, 200-epoch test
+accuracy, latency, memory), the anytime curve (hypervolume ratio and best-found accuracy
+against queries) and the comparison of :mod:`analysis.nas_comparison` (mean and CI of the
+best-found cell's test accuracy, hypervolume, queries to reach regularised evolution's
+final accuracy, hybrid vs each baseline with Holm-corrected tests and A12).
+
+:func:`search_experiment` is the experiment as a function (runs through the run store, then
+the analysis on the stored runs); the command and the slow test call it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import moocore
+import numpy as np
+
+from analysis.nas_comparison import NASComparison, as_run_data, compare_methods
+from paper.commands import Command, emit_json
+from theory.errors import InvalidParameterError, UnknownNameError
+
+__all__ = ["DEFAULT_METHODS", "SearchCommand", "SearchOutcome", "pooled_front",
+           "search_experiment"]
+
+DEFAULT_METHODS = ("hybrid", "random-search", "reg-evolution", "nsga2-cells", "local-search",
+                   "optuna-tpe", "optuna-nsgaii")
+BENCHMARKS = ("nb201",)
+
+
+@dataclass
+class SearchOutcome:
+    comparison: NASComparison
+    fronts: dict[str, list[dict[str, Any]]]
+    executed: int
+    reused: int
+
+
+def pooled_front(summaries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The non-dominated cells of the union of the runs' fronts, sorted by search error."""
+    rows: dict[str, tuple[list[float], float]] = {}
+    for summary in summaries:
+        for cell, values, accuracy in zip(summary["front_cells"], summary["front_objectives"],
+                                          summary["front_test_accuracy"], strict=True):
+            rows[cell] = (list(values), float(accuracy))
+    if not rows:
+        return []
+    cells = list(rows)
+    values = np.array([rows[c][0] for c in cells])
+    keep = np.flatnonzero(moocore.is_nondominated(values))
+    keep = keep[np.lexsort(values[keep].T[::-1])]
+    return [{"cell": cells[i], "search_error": float(values[i, 0]),
+             "latency_ms": float(values[i, 1]), "memory": float(values[i, 2]),
+             "test_accuracy": rows[cells[i]][1]} for i in keep]
+
+
+def search_experiment(store: Any, dataset: str = "cifar10", device: str = "pixel3",
+                      memory: str = "params", budget: int = 150, seeds: int = 10,
+                      first_seed: int = 0, methods: Sequence[str] = DEFAULT_METHODS,
+                      method_params: Mapping[str, Mapping[str, Any]] | None = None,
+                      workers: int | None = None, progress: bool = False,
+                      paired: bool = False) -> SearchOutcome:
+    """Run (or reuse) every method x seed on NAS-Bench-201 and compare the stored runs."""
+    from solvers.execute import make_spec, run_many
+
+    if budget < 1 or seeds < 1:
+        raise InvalidParameterError("budget >= 1 and seeds >= 1",
+                                    f"budget={budget}, seeds={seeds}")
+    for required in ("hybrid", "reg-evolution"):
+        if required not in methods:
+            raise InvalidParameterError(f"methods include {required!r} (the comparison needs "
+                                        "it)", f"methods={list(methods)}")
+    extra = method_params or {}
+    problem = {"dataset": dataset, "device": device, "memory": memory}
+    specs = [make_spec(method, {"max_queries": budget, **extra.get(method, {})}, "nb201",
+                       problem, seed)
+             for method in methods for seed in range(first_seed, first_seed + seeds)]
+    report = run_many(specs, store, workers=workers, progress=progress,
+                      description="nb201 search")
+    data = as_run_data(report.runs)
+    comparison = compare_methods(data, paired=paired)
+    fronts = {m: pooled_front([r.summary for r in data if r.method == m]) for m in methods}
+    return SearchOutcome(comparison, fronts, report.executed, report.reused)
+
+
+def _spread(rows: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    if len(rows) <= count:
+        return rows
+    picks = np.unique(np.linspace(0, len(rows) - 1, count).round().astype(int))
+    return [rows[i] for i in picks]
+
+
+class SearchCommand(Command):
+    name = "search"
+    help = "search NAS-Bench-201 with the hybrid and the baselines; compare them"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--benchmark", default="nb201", help="nb201")
+        parser.add_argument("--dataset", default="cifar10",
+                            help="cifar10 | cifar100 | imagenet16-120")
+        parser.add_argument("--device", default="pixel3")
+        parser.add_argument("--memory", default="params", help="params | activations")
+        parser.add_argument("--budget", type=int, default=150, help="distinct queries per run")
+        parser.add_argument("--seeds", type=int, default=10, help="seeds first..first+K-1")
+        parser.add_argument("--first-seed", type=int, default=0)
+        parser.add_argument("--methods", default=",".join(DEFAULT_METHODS),
+                            help="comma-separated solver names")
+        parser.add_argument("--show", type=int, default=8,
+                            help="front rows printed per method (spread along the front)")
+        parser.add_argument("--paired", action="store_true",
+                            help="Wilcoxon signed-rank on seed-matched runs")
+        parser.add_argument("--results", type=Path, default=Path("results"))
+        parser.add_argument("--workers", type=int, default=None)
+        parser.add_argument("--json", action="store_true")
+
+    def run(self, args: argparse.Namespace, extra: list[str]) -> int:
+        from solvers.registry import SOLVERS
+        from solvers.store import RunStore
+
+        if args.benchmark not in BENCHMARKS:
+            raise UnknownNameError("benchmark", args.benchmark, list(BENCHMARKS))
+        methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+        for method in methods:
+            if method not in SOLVERS:
+                raise UnknownNameError("solver", method, list(SOLVERS))
+        outcome = search_experiment(
+            RunStore(args.results), args.dataset, args.device, args.memory, args.budget,
+            args.seeds, args.first_seed, methods, workers=args.workers,
+            progress=not args.json and sys.stderr.isatty(), paired=args.paired)
+        comparison = outcome.comparison
+        if args.json:
+            emit_json({"comparison": comparison.to_dict(), "fronts": outcome.fronts,
+                        "executed": outcome.executed, "reused": outcome.reused,
+                        "results": str(args.results)})
+            return 0
+        print(f"NAS-Bench-201 {args.dataset}, latency on {args.device}, memory {args.memory}: "
+              f"{len(methods)} methods x {args.seeds} seeds, budget {args.budget} queries "
+              f"({outcome.executed} runs executed, {outcome.reused} reused)")
+        unit = "M params" if args.memory == "params" else "MB"
+        for method in methods:
+            rows = outcome.fronts[method]
+            print(f"\n{method}: pooled Pareto front, {len(rows)} cells")
+            for row in _spread(rows, args.show):
+                print(f"  {row['cell']}  test {row['test_accuracy']:6.2f}%  "
+                      f"lat {row['latency_ms']:7.2f} ms  mem {row['memory']:.3f} {unit}")
+        print("\nanytime curve (mean over seeds): hypervolume ratio / best-found test acc %")
+        grid = comparison.grid
+        shown = [k for k, q in enumerate(grid) if k in (0, len(grid) - 1) or k % 3 == 0]
+        print(f"{'queries':15s} " + " ".join(f"{grid[k]:>13d}" for k in shown))
+        for method, curve in comparison.curves.items():
+            print(f"{method:15s} " + " ".join(
+                f"{curve['hypervolume_mean'][k]:.3f}/{curve['accuracy_mean'][k]:5.2f}"
+                for k in shown))
+        print()
+        print(comparison.table())
+        return 0

@@ -1,0 +1,372 @@
+"""Symbolic proofs of the bilevel family's derived constants (theory.bounds.bilevel).
+
+One function per claim; each returns a :class:`proofs_checks.symbolic.SymbolicCheck` and
+takes the catalogue's expression as a keyword argument (a wrong constant passed in must
+make it fail; ``tests/test_bilevel.py`` does that for each). Steps are exact sympy
+identities, sympy sums and integrals, or sign certificates (see ``proofs_checks.symbolic``);
+matrix identities whose factors do not commute use noncommutative symbols, and the steps
+that use a classical fact (triangle inequality, submultiplicativity of the operator norm,
+the spectral theorem) say so in a ``note``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Final
+
+import numpy as np
+import sympy as sp
+
+from proofs_checks.symbolic import SymbolicCheck, _Proof
+from theory.bounds.bilevel import (
+    AID_NEUMANN_ERROR,
+    D0,
+    DARTS_COST_RATIO,
+    DARTS_GRADIENT_EVALUATIONS,
+    FD_HVP_ERROR,
+    HGD_INEXACT,
+    HGD_ORDER,
+    IFT_IDENTITY,
+    ITD_ERROR,
+    L_F,
+    SUPERNET_MEMORY,
+    B_batch,
+    C_ch,
+    Delta_F,
+    Dt,
+    E_edges,
+    K_inner,
+    M_solve,
+    O_ops,
+    S_side,
+    e_max,
+    eps,
+    eta,
+    norm_B,
+    norm_Q,
+    q_factor,
+    rho,
+    second_order,
+    v_norm,
+)
+from theory.symbols import L, N_iter, mu
+
+__all__ = ["CHECKS", "all_symbolic_checks", "check_aid_neumann_error",
+           "check_darts_gradient_evaluations", "check_fd_hvp_error", "check_hgd_inexact",
+           "check_ift_identity", "check_itd_error", "check_itd_jacobian",
+           "check_sigmoid_third_derivative", "check_supernet_memory"]
+
+#: sup_z |sigma'''(z)| of the logistic sigma (the softplus coupling's fourth derivative)
+SIGMOID_THIRD_SUP: Final = sp.Rational(1, 8)
+
+_a = sp.Symbol("a", positive=True)  # an eigenvalue of A
+_s = sp.Symbol("s", nonnegative=True)  # slack
+_t = sp.Symbol("t", nonnegative=True)  # slack
+_u = sp.Symbol("u", nonnegative=True)  # slack
+_m = sp.Symbol("m", real=True)  # s(1 - s) of the sigmoid
+_z = sp.Symbol("z", real=True)
+_tt = sp.Symbol("t", real=True)  # integration variable
+_grad_sq = sp.Symbol("G", nonnegative=True)  # ||grad F||^2
+_err_sq = sp.Symbol("E", nonnegative=True)  # ||e||^2
+_inner = sp.Symbol("I", real=True)  # <grad F, e>
+_F = sp.Symbol("F", real=True)
+_min = sp.Symbol("m_min", nonnegative=True)
+_n = sp.Symbol("n", integer=True, positive=True)  # intermediate nodes of a DARTS cell
+_i = sp.Symbol("i", integer=True, nonnegative=True)
+
+
+def _nc(*names: str) -> tuple[sp.Symbol, ...]:
+    return tuple(sp.Symbol(name, commutative=False) for name in names)
+
+
+def _nc_zero(expr: sp.Expr) -> bool:
+    return bool(sp.expand(expr) == 0)
+
+
+# =========================================================================================
+# bilevel.hypergradient.ift-identity
+# =========================================================================================
+def check_ift_identity() -> SymbolicCheck:
+    """The IFT formula equals grad F on the generic 2x2 bilevel quadratic."""
+    p = _Proof("bilevel.ift-identity", (IFT_IDENTITY.id,),
+               "for g(w, a) = 1/2 w^T A w - w^T (B a + c), f = 1/2 (w - w_t)^T Q (w - w_t) "
+               "+ lam/2 ||a||^2 with generic symmetric 2x2 A (invertible), Q and generic 2x2 "
+               "B: d/da f(w*(a), a) = grad_a f - grad^2_{aw} g (grad^2_ww g)^{-1} grad_w f "
+               "at w*(a) = A^{-1}(B a + c)")
+    a11, a12, a22, q11, q12, q22, lam = sp.symbols("a11 a12 a22 q11 q12 q22 lam", real=True)
+    bs = sp.symbols("b11 b12 b21 b22", real=True)
+    c1, c2, t1, t2 = sp.symbols("c1 c2 t1 t2", real=True)
+    w1, w2, al1, al2 = sp.symbols("w1 w2 alpha1 alpha2", real=True)
+    A = sp.Matrix([[a11, a12], [a12, a22]])
+    Q = sp.Matrix([[q11, q12], [q12, q22]])
+    B = sp.Matrix([[bs[0], bs[1]], [bs[2], bs[3]]])
+    c, wt = sp.Matrix([c1, c2]), sp.Matrix([t1, t2])
+    w, al = sp.Matrix([w1, w2]), sp.Matrix([al1, al2])
+    g = (w.T * A * w / 2 - w.T * (B * al + c))[0, 0]
+    f = ((w - wt).T * Q * (w - wt) / 2)[0, 0] + lam / 2 * (al.T * al)[0, 0]
+    w_star = A.inv() * (B * al + c)
+    stationary = sp.Matrix([sp.diff(g, v) for v in (w1, w2)]).subs(
+        {w1: w_star[0], w2: w_star[1]})
+    p.fact("grad_w g(w*(a), a) = 0", all(sp.simplify(e) == 0 for e in stationary),
+           f"{[sp.simplify(e) for e in stationary]}")
+    at_star = {w1: w_star[0], w2: w_star[1]}
+    F = f.subs(at_star)
+    grad_F = sp.Matrix([sp.diff(F, v) for v in (al1, al2)])
+    hess_ww = sp.hessian(g, (w1, w2))
+    cross = sp.Matrix(2, 2, lambda i, j: sp.diff(g, (al1, al2)[i], (w1, w2)[j]))
+    grad_w_f = sp.Matrix([sp.diff(f, v) for v in (w1, w2)])
+    grad_a_f = sp.Matrix([sp.diff(f, v) for v in (al1, al2)])
+    formula = (grad_a_f - cross * hess_ww.inv() * grad_w_f).subs(at_star)
+    difference = [sp.cancel(sp.together(e)) for e in grad_F - formula]
+    p.fact("d/da F - formula == 0 (both components, rational functions cancelled)",
+           all(e == 0 for e in difference), f"{difference}")
+    p.equal("grad^2_{aw} g == -B^T", sp.Matrix(cross - (-B.T)).norm(), sp.Integer(0))
+    p.note("the general statement is the implicit function theorem applied to "
+           "grad_w g(w*(a), a) = 0 with grad^2_ww g invertible (strong convexity)")
+    return p.done()
+
+
+# =========================================================================================
+# ITD and AID on bilevel quadratics
+# =========================================================================================
+def check_itd_jacobian() -> SymbolicCheck:
+    """dw_K/da = (I - P^K) A^{-1} B, on each eigenvalue a of A (P = I - eta A)."""
+    p = _Proof("bilevel.itd-jacobian", (ITD_ERROR.id, AID_NEUMANN_ERROR.id),
+               "S_K = sum_{j<K} eta (1 - eta a)^j equals (1 - (1 - eta a)^K)/a for every K >= 0"
+               " (so the unrolled Jacobian sum_{j<K} P^j eta B is (I - P^K) A^{-1} B, and the "
+               "Neumann iterate v_K from 0 is (I - P^K) A^{-1} b)")
+    closed = (1 - (1 - eta * _a) ** K_inner) / _a
+    p.equal("K = 0: empty sum", closed.subs(K_inner, 0), sp.Integer(0))
+    p.equal("K -> K+1: S_K + eta (1 - eta a)^K", closed + eta * (1 - eta * _a) ** K_inner,
+            closed.subs(K_inner, K_inner + 1))
+    p.note("A is symmetric, so P and A^{-1} are polynomials in A diagonal in one basis: the "
+           "matrix identity holds eigenvalue by eigenvalue")
+    return p.done()
+
+
+def _gd_contraction(p: _Proof) -> None:
+    big_a, w, w_star = _nc("A", "w", "w_star")
+    # with b = A w*: w - eta (A w - b) - w* = (I - eta A)(w - w*)
+    lhs = w - eta * (big_a * w - big_a * w_star) - w_star
+    rhs = (1 - eta * big_a) * (w - w_star)
+    p.fact("one GD step: w - eta (A w - A w*) - w* == (I - eta A)(w - w*)",
+           _nc_zero(lhs - rhs), "noncommutative expansion")
+    p.note("hence w_K - w* = P^K (w_0 - w*) and, for the fixed-point solve with b = A v^, "
+           "v_M - v^ = P^M (v_0 - v^)")
+    # spectral bound: a in [mu, L] -> 0 <= 1 - a/L <= 1 - mu/L
+    p.sign("1 - a/L >= 0 for a <= L (L = a + t)", 1 - _a / L, "nonnegative", {L: _a + _t})
+    p.sign("(1 - mu/L) - (1 - a/L) >= 0 for a >= mu (a = mu + s)", q_factor - (1 - _a / L),
+           "nonnegative", {_a: mu + _s})
+    p.note("so ||P||_2 = max_a |1 - a/L| <= q = 1 - mu/L and ||A^{-1}||_2 = 1/lambda_min(A) "
+           "<= 1/mu (spectral theorem)")
+
+
+def check_itd_error(claimed: sp.Expr = ITD_ERROR.expression) -> SymbolicCheck:
+    """||h_K - grad F|| <= (||B|| ||Q||/mu) q^K ((1 + q^K) D0 + Dt)."""
+    p = _Proof("bilevel.itd-error", (ITD_ERROR.id,),
+               "h_K - grad F = B^T A^{-1}[Q P^K (w_0 - w*) - P^K Q (w_K - w_t)], hence "
+               "||h_K - grad F|| <= ||B|| ||Q||/mu * q^K ((1 + q^K) D0 + Dt)")
+    p.note("h_K = lam a + B^T A^{-1} (I - P^K) Q (w_K - w_t) (bilevel.itd-jacobian) and "
+           "grad F = lam a + B^T A^{-1} Q (w* - w_t)")
+    q_mat, pk, wk, ws, wt, w0 = _nc("Q", "PK", "wK", "ws", "wt", "w0")
+    one = sp.Integer(1)
+    inner = (one - pk) * q_mat * (wk - wt) - q_mat * (ws - wt)
+    split = q_mat * (wk - ws) - pk * q_mat * (wk - wt)
+    p.fact("(I - P^K) Q (w_K - w_t) - Q (w* - w_t) == Q (w_K - w*) - P^K Q (w_K - w_t)",
+           _nc_zero(inner - split), "noncommutative expansion")
+    p.fact("with w_K - w* = P^K (w_0 - w*): == Q P^K (w_0 - w*) - P^K Q (w_K - w_t)",
+           _nc_zero(split.subs(wk, ws + pk * (w0 - ws)) - (
+               q_mat * pk * (w0 - ws) - pk * q_mat * (ws + pk * (w0 - ws) - wt))),
+           "noncommutative expansion")
+    _gd_contraction(p)
+    p.note("norms: ||Q P^K (w_0 - w*)|| <= ||Q|| q^K D0; ||w_K - w_t|| <= q^K D0 + Dt "
+           "(triangle inequality); ||B^T A^{-1}|| <= ||B||/mu (submultiplicativity)")
+    q = q_factor
+    assembled = norm_B / mu * (norm_Q * q**K_inner * D0
+                               + q**K_inner * norm_Q * (q**K_inner * D0 + Dt))
+    p.equal("assembled bound == catalogue", assembled, claimed)
+    return p.done()
+
+
+def check_aid_neumann_error(claimed: sp.Expr = AID_NEUMANN_ERROR.expression,
+                            itd: sp.Expr = ITD_ERROR.expression) -> SymbolicCheck:
+    """AID with M fixed-point steps: (||B|| ||Q||/mu)(q^K D0 + q^M (q^K D0 + Dt))."""
+    p = _Proof("bilevel.aid-neumann-error", (AID_NEUMANN_ERROR.id, ITD_ERROR.id),
+               "h - grad F = B^T[(v_M - v^) + A^{-1} Q (w_K - w*)] with v^ = A^{-1} Q (w_K - "
+               "w_t), v_M - v^ = -P^M v^; hence ||h - grad F|| <= ||B|| ||Q||/mu (q^K D0 + "
+               "q^M (q^K D0 + Dt)), which at M = K is the ITD bound")
+    ainv, q_mat, vm, wk, ws, wt = _nc("Ainv", "Q", "vM", "wK", "ws", "wt")
+    v_hat = ainv * q_mat * (wk - wt)
+    p.fact("v_M - A^{-1} Q (w* - w_t) == (v_M - v^) + A^{-1} Q (w_K - w*)",
+           _nc_zero(vm - ainv * q_mat * (ws - wt) - ((vm - v_hat) + ainv * q_mat * (wk - ws))),
+           "noncommutative expansion")
+    _gd_contraction(p)
+    p.note("v_0 = 0 gives ||v_M - v^|| <= q^M ||v^|| <= q^M ||Q|| (q^K D0 + Dt)/mu; "
+           "||A^{-1} Q (w_K - w*)|| <= ||Q|| q^K D0/mu; the error is B^T times their sum")
+    q = q_factor
+    assembled = norm_B * (q**M_solve * norm_Q * (q**K_inner * D0 + Dt) / mu
+                          + norm_Q * q**K_inner * D0 / mu)
+    p.equal("assembled bound == catalogue", assembled, claimed)
+    p.equal("at M = K the AID-Neumann bound is the ITD bound", claimed.subs(M_solve, K_inner),
+            itd)
+    return p.done()
+
+
+# =========================================================================================
+# bilevel.darts.fd-hvp-error
+# =========================================================================================
+def check_sigmoid_third_derivative(claimed_sup: sp.Expr = SIGMOID_THIRD_SUP) -> SymbolicCheck:
+    """sup |sigma'''| = 1/8, attained at z = 0 (the softplus coupling's fourth derivative)."""
+    p = _Proof("bilevel.sigmoid-third-derivative", (FD_HVP_ERROR.id,),
+               "sigma(z) = 1/(1 + e^-z): sigma''' = m (1 - 6 m) with m = sigma (1 - sigma) in "
+               "(0, 1/4], so |sigma'''| <= 1/8, with equality at z = 0")
+    sig = 1 / (1 + sp.exp(-_z))
+    third = sp.diff(sig, _z, 3)
+    m_of_z = sig * (1 - sig)
+    p.equal("sigma''' == m (1 - 6 m) at m = sigma (1 - sigma)", third, m_of_z * (1 - 6 * m_of_z))
+    s_real = sp.Symbol("sigma", real=True)
+    p.equal("1/4 - s (1 - s) == (s - 1/2)^2", sp.Rational(1, 4) - s_real * (1 - s_real),
+            (s_real - sp.Rational(1, 2)) ** 2)
+    upper = claimed_sup - _m * (1 - 6 * _m)
+    p.equal("1/8 - m (1 - 6m) == 6 (m - 1/12)^2 + 1/12 (> 0)", upper,
+            6 * (_m - sp.Rational(1, 12)) ** 2 + (claimed_sup - sp.Rational(1, 24)))
+    p.sign("1/8 - 1/24 > 0 (the constant of the completed square)",
+           claimed_sup - sp.Rational(1, 24), "positive")
+    p.sign("1/8 + m (1 - 6 m) >= 0 on m = 1/(4 (1 + u)) in (0, 1/4]",
+           claimed_sup + _m * (1 - 6 * _m), "nonnegative", {_m: 1 / (4 * (1 + _u))})
+    p.equal("attained: sigma'''(0) == -1/8", third.subs(_z, 0), -claimed_sup)
+    return p.done()
+
+
+def check_fd_hvp_error(claimed: sp.Expr = FD_HVP_ERROR.expression) -> SymbolicCheck:
+    """Central difference of grad_a g along v: error <= rho eps^2 ||v||^3 / 6."""
+    p = _Proof("bilevel.fd-hvp-error", (FD_HVP_ERROR.id,),
+               "with phi(t) = grad_a g(w + t v, a): phi(eps) - phi(-eps) - 2 eps phi'(0) = "
+               "int_0^eps (eps-t)^2/2 phi''' dt + int_{-eps}^0 (eps+t)^2/2 phi''' dt, "
+               "||phi'''|| <= rho ||v||^3, so ||FD - grad^2_{aw} g v|| <= rho eps^2 ||v||^3/6")
+    coeffs = sp.symbols("k0:6", real=True)
+    phi = sum(c * _tt**j for j, c in enumerate(coeffs))
+    third = sp.diff(phi, _tt, 3)
+    lhs = phi.subs(_tt, eps) - phi.subs(_tt, -eps) - 2 * eps * sp.diff(phi, _tt).subs(_tt, 0)
+    tau = sp.Symbol("tau", real=True)
+    remainder = (sp.integrate((eps - tau) ** 2 / 2 * third.subs(_tt, tau), (tau, 0, eps))
+                 + sp.integrate((eps + tau) ** 2 / 2 * third.subs(_tt, tau), (tau, -eps, 0)))
+    p.equal("integral-remainder identity on a generic quintic", lhs, remainder)
+    p.note("the identity is Taylor's theorem with integral remainder applied at 0 towards "
+           "+eps and -eps (valid for every C^3 phi; the quintic is a consistency check)")
+    w1 = sp.integrate((eps - tau) ** 2 / 2, (tau, 0, eps))
+    w2 = sp.integrate((eps + tau) ** 2 / 2, (tau, -eps, 0))
+    p.equal("int_0^eps (eps - t)^2/2 dt", w1, eps**3 / 6)
+    p.equal("int_{-eps}^0 (eps + t)^2/2 dt", w2, eps**3 / 6)
+    p.note("||phi'''(t)|| = ||D^3_w grad_a g [v, v, v]|| <= rho ||v||^3 on the segment; the "
+           "norm of an integral is at most the integral of the norm")
+    assembled = (w1 + w2) * rho * v_norm**3 / (2 * eps)
+    p.equal("(eps^3/6 + eps^3/6) rho ||v||^3 / (2 eps) == catalogue", assembled, claimed)
+    cubic = rho * v_norm**3 * _tt**3 / 6  # phi''' == rho ||v||^3 exactly
+    central = (cubic.subs(_tt, eps) - cubic.subs(_tt, -eps)) / (2 * eps)
+    p.equal("attained when phi''' is constant rho ||v||^3 (a cubic)",
+            central - sp.diff(cubic, _tt).subs(_tt, 0), claimed)
+    x, y, z = sp.symbols("x y z", real=True)
+    p.sign("(x^2 + y^2 + z^2)^3 - x^6 - y^6 - z^6 >= 0 (so ||x||_6^3 <= ||x||_2^3)",
+           (x**2 + y**2 + z**2) ** 3 - x**6 - y**6 - z**6, "nonnegative")
+    p.note("for the softplus coupling D^3_w grad_a g [v,v,v]_i = gamma sigma'''(z_i) (u_i^T v)^3,"
+           " so its norm is <= gamma/8 ||U v||_6^3 <= gamma/8 ||U||^3 ||v||^3: rho = "
+           "gamma ||U||^3 / 8 (bilevel.sigmoid-third-derivative)")
+    return p.done()
+
+
+# =========================================================================================
+# bilevel.hgd.inexact-min-grad-norm (and the order statement it makes explicit)
+# =========================================================================================
+def check_hgd_inexact(claimed: sp.Expr = HGD_INEXACT.expression) -> SymbolicCheck:
+    """min_k ||grad F(a_k)||^2 <= 2 L_F Delta_F/(N+1) + e_max^2."""
+    p = _Proof("bilevel.hgd-inexact", (HGD_INEXACT.id, HGD_ORDER.id),
+               "a+ = a - (g + e)/L_F on L_F-smooth F: F(a+) <= F(a) - (||g||^2 - ||e||^2)/(2 L_F);"
+               " summed over k = 0..N: (N+1) min_k ||g_k||^2 <= 2 L_F Delta_F + (N+1) e_max^2")
+    step = -(_grad_sq + _inner) / L_F + (_grad_sq + 2 * _inner + _err_sq) / (2 * L_F)
+    p.equal("<g, a+ - a> + L_F/2 ||a+ - a||^2 == -(||g||^2 - ||e||^2)/(2 L_F)", step,
+            -(_grad_sq - _err_sq) / (2 * L_F))
+    p.note("descent lemma (Nesterov 2004, Lemma 1.2.3); the sum telescopes to F(a_0) - "
+           "F(a_{N+1}) <= Delta_F (a_{N+1} the virtual step after the last row)")
+    solved = sp.solve(sp.Eq((N_iter + 1) * _min / (2 * L_F),
+                            Delta_F + (N_iter + 1) * e_max**2 / (2 * L_F)), _min)
+    p.fact("solve (N+1) m/(2 L_F) = Delta_F + (N+1) e^2/(2 L_F)", len(solved) == 1,
+           f"{solved}")
+    if len(solved) == 1:
+        p.equal("solved == catalogue", solved[0], claimed)
+    p.note("order statement: with e_max^2 <= C^2 q^{2 K_N} <= C^2/N (bilevel.itd-error) the "
+           "bound is O(1/N)")
+    p.sign("2 L_F Delta_F/(N+1) + C^2/N <= (2 L_F Delta_F + C^2)/N", (
+        (2 * L_F * Delta_F + _s) / N_iter - (2 * L_F * Delta_F / (N_iter + 1) + _s / N_iter)
+    ), "nonnegative", {N_iter: 1 + _u})
+    return p.done()
+
+
+# =========================================================================================
+# counts
+# =========================================================================================
+def check_darts_gradient_evaluations(claimed: sp.Expr = DARTS_GRADIENT_EVALUATIONS.expression,
+                                     ratio: sp.Expr = DARTS_COST_RATIO.expression
+                                     ) -> SymbolicCheck:
+    """2 + 3 s passes per step, ratio 5/2."""
+    p = _Proof("bilevel.darts-gradient-evaluations",
+               (DARTS_GRADIENT_EVALUATIONS.id, DARTS_COST_RATIO.id),
+               "first order: grad L_val(w, a) + grad_w L_train(w, a+) = 2 passes; second order: "
+               "grad_w L_train(w, a) (virtual step) + grad L_val(w', a) + grad_a L_train(w+-, a)"
+               " (2) + grad_w L_train(w, a+) = 5 passes; ratio 5/2")
+    first = {"grad L_val(w, a)": 1, "weight step grad_w L_train(w, a+)": 1}
+    second = {"virtual step grad_w L_train(w, a)": 1, "grad L_val(w', a)": 1,
+              "grad_a L_train(w+, a)": 1, "grad_a L_train(w-, a)": 1,
+              "weight step grad_w L_train(w, a+)": 1}
+    n_first, n_second = sum(first.values()), sum(second.values())
+    p.equal(f"first order: {' + '.join(first)}", sp.Integer(n_first),
+            claimed.subs(second_order, 0))
+    p.equal(f"second order: {' + '.join(second)}", sp.Integer(n_second),
+            claimed.subs(second_order, 1))
+    p.equal("ratio", sp.Rational(n_second, n_first), ratio)
+    return p.done()
+
+
+def check_supernet_memory(claimed: sp.Expr = SUPERNET_MEMORY.expression,
+                          max_size: int = 3) -> SymbolicCheck:
+    """E O B C S^2 stored floats; E = n(n+3)/2 edges, 14 for DARTS's cell."""
+    p = _Proof("bilevel.supernet-memory", (SUPERNET_MEMORY.id,),
+               "sum over edges and candidate ops of B*C*S*S floats is E O B C S^2; a cell with "
+               "n intermediate nodes (node i has i + 2 inputs) has n(n+3)/2 edges, 14 for n = 4")
+    e_sym, o_sym = sp.Symbol("e", integer=True), sp.Symbol("o", integer=True)
+    total = sp.Sum(sp.Sum(B_batch * C_ch * S_side**2, (o_sym, 1, O_ops)),
+                   (e_sym, 1, E_edges)).doit()
+    p.equal("Sum_e Sum_o B C S^2", total, claimed)
+    edges = sp.Sum(_i + 2, (_i, 0, _n - 1)).doit()
+    p.equal("Sum_{i=0}^{n-1} (i + 2) == n (n+3)/2", edges, _n * (_n + 3) / 2)
+    p.equal("DARTS cell (n = 4): 14 edges", edges.subs(_n, 4), sp.Integer(14))
+    bad: list[str] = []
+    values = range(1, max_size + 1)
+    for e, o, b, c, s in itertools.product(values, repeat=5):
+        counted = sum(np.zeros((b, c, s, s)).size for _ in range(e) for _ in range(o))
+        expected = claimed.subs({E_edges: e, O_ops: o, B_batch: b, C_ch: c, S_side: s})
+        if counted != expected:
+            bad.append(f"E={e} O={o} B={b} C={c} S={s}: {counted} != {expected}")
+    p.fact(f"enumeration of tensors for E, O, B, C, S in 1..{max_size}", not bad,
+           "counts agree" if not bad else "; ".join(bad[:3]))
+    return p.done()
+
+
+#: every check, in catalogue order
+CHECKS: Final[tuple[Callable[[], SymbolicCheck], ...]] = (
+    check_ift_identity,
+    check_itd_jacobian,
+    check_itd_error,
+    check_aid_neumann_error,
+    check_sigmoid_third_derivative,
+    check_fd_hvp_error,
+    check_hgd_inexact,
+    check_darts_gradient_evaluations,
+    check_supernet_memory,
+)
+
+
+def all_symbolic_checks() -> tuple[SymbolicCheck, ...]:
+    """Run every bilevel check with the catalogue's expressions."""
+    return tuple(check() for check in CHECKS)

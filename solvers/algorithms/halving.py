@@ -1,0 +1,156 @@
+"""Successive halving and Hyperband: exact schedules and instrumented simulators.
+
+* ``sh_schedule(n, budget)``: Sequential Halving (Karnin, Koren & Somekh, ICML 2013; the
+  round budget of Jamieson & Talwalkar, AISTATS 2016): ceil(log2 n) rounds; in round k every
+  arm of S_k is pulled ``floor(B / (|S_k| ceil(log2 n)))`` times and the ceil(|S_k|/2) arms
+  with the best empirical means survive.
+* ``simulate_sequential_halving``: the algorithm on Gaussian arms with known means, many
+  independent replicates at once. The empirical mean of t i.i.d. N(mu, s^2) pulls is
+  N(mu, s^2/t), and it is drawn as such (exact in distribution, one draw per arm and round);
+  an arm with no pull in a round (budget too small) gets mean -inf there, ties go to the
+  smaller index.
+* ``hyperband_brackets(R, eta)``: the brackets of one Hyperband iteration (Li, Jamieson,
+  DeSalvo, Rostamizadeh & Talwalkar, JMLR 2018, Algorithm 1), run as the algorithm runs
+  them: a bracket s starts n = ceil(B/R eta^s/(s+1)) configurations at resource
+  r = R eta^-s and each rung keeps the best floor(n_i/eta); B = (s_max + 1) R,
+  s_max = floor(log_eta R). Arithmetic is exact (``fractions.Fraction``), so a non-integer
+  eta (outside the paper's assumptions) is simulated exactly too; losses of configurations
+  are drawn from a seeded generator and only decide who survives.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from numpy.typing import NDArray
+
+from theory.errors import InvalidParameterError
+
+__all__ = ["HyperbandBracket", "SHRound", "ceil_log2", "floor_log", "hyperband_brackets",
+           "sh_schedule", "simulate_sequential_halving"]
+
+
+def ceil_log2(n: int) -> int:
+    """ceil(log2 n) in exact integer arithmetic (n >= 1)."""
+    if n < 1:
+        raise InvalidParameterError("n >= 1", f"n={n}")
+    return (n - 1).bit_length()
+
+
+def floor_log(value: Fraction | int, base: Fraction | int) -> int:
+    """floor(log_base value) exactly: the largest s with base^s <= value (value >= 1)."""
+    v, b = Fraction(value), Fraction(base)
+    if v < 1 or b <= 1:
+        raise InvalidParameterError("R >= 1 and eta > 1", f"R={value}, eta={base}")
+    s = 0
+    while b ** (s + 1) <= v:
+        s += 1
+    return s
+
+
+@dataclass(frozen=True)
+class SHRound:
+    arms: int  # |S_k|
+    pulls_per_arm: int  # floor(B / (|S_k| ceil(log2 n)))
+
+    @property
+    def pulls(self) -> int:
+        return self.arms * self.pulls_per_arm
+
+
+def sh_schedule(n: int, budget: int, keep: str = "ceil",
+                share: str = "ceil") -> list[SHRound]:
+    """The rounds of Sequential Halving with n arms and budget B (n >= 2, B >= 0).
+
+    ``keep="floor"`` keeps floor(|S_k|/2) arms (Jamieson & Talwalkar's literal rule) instead
+    of ceil(|S_k|/2); ``share="floor"`` divides the budget by floor(log2 n) instead of the
+    number of rounds ceil(log2 n). Both variants exist to break the bounds' assumptions.
+    """
+    if n < 2 or budget < 0:
+        raise InvalidParameterError("n >= 2 and budget >= 0", f"n={n}, budget={budget}")
+    if keep not in ("ceil", "floor") or share not in ("ceil", "floor"):
+        raise InvalidParameterError("keep and share in {ceil, floor}",
+                                    f"keep={keep!r}, share={share!r}")
+    rounds = ceil_log2(n)
+    divisor = rounds if share == "ceil" else n.bit_length() - 1
+    alive = n
+    schedule = []
+    for _ in range(rounds):
+        schedule.append(SHRound(alive, budget // (alive * divisor)))
+        alive = -(-alive // 2) if keep == "ceil" else max(alive // 2, 1)
+    return schedule
+
+
+def simulate_sequential_halving(means: NDArray[np.floating], noise_std: float, budget: int,
+                                replicates: int, rng: np.random.Generator
+                                ) -> tuple[NDArray[np.int64], list[SHRound]]:
+    """The arm each replicate returns, and the schedule it ran (the same for all)."""
+    mu = np.asarray(means, dtype=np.float64)
+    if mu.ndim != 1 or len(mu) < 2:
+        raise InvalidParameterError("at least two arms", f"means of shape {mu.shape}")
+    if not noise_std > 0 or replicates < 1:
+        raise InvalidParameterError("noise_std > 0 and replicates >= 1",
+                                    f"noise_std={noise_std}, replicates={replicates}")
+    schedule = sh_schedule(len(mu), budget)
+    alive = np.tile(np.arange(len(mu)), (replicates, 1))  # (replicates, |S_k|)
+    for step in schedule:
+        t = step.pulls_per_arm
+        if t > 0:
+            estimate = mu[alive] + noise_std / math.sqrt(t) * rng.standard_normal(alive.shape)
+        else:
+            estimate = np.full(alive.shape, -np.inf)
+        keep = -(-alive.shape[1] // 2)
+        order = np.argsort(-estimate, axis=1, kind="stable")[:, :keep]
+        alive = np.sort(np.take_along_axis(alive, order, axis=1), axis=1)
+    return alive[:, 0].astype(np.int64), schedule
+
+
+@dataclass(frozen=True)
+class HyperbandBracket:
+    """One bracket as run: configurations evaluated and resource per configuration by rung."""
+
+    s: int
+    n: int
+    r: Fraction
+    rung_sizes: tuple[int, ...]
+    rung_resources: tuple[Fraction, ...]
+
+    @property
+    def budget(self) -> Fraction:
+        return sum((Fraction(m) * res for m, res in
+                    zip(self.rung_sizes, self.rung_resources, strict=True)), Fraction(0))
+
+
+def hyperband_brackets(max_resource: int | Fraction, eta: int | Fraction,
+                       rng: np.random.Generator) -> list[HyperbandBracket]:
+    """Run one Hyperband iteration's brackets s = s_max..0 on random configurations.
+
+    Each configuration has a loss drawn uniformly; its observed loss at resource r is that
+    loss plus N(0, 1/r) noise (any values do: only the counts are checked). Survivors of a
+    rung are the floor(n_i/eta) smallest observed losses, as in Algorithm 1.
+    """
+    big_r, e = Fraction(max_resource), Fraction(eta)
+    if big_r < 1 or e <= 1:
+        raise InvalidParameterError("R >= 1 and eta > 1", f"R={max_resource}, eta={eta}")
+    s_max = floor_log(big_r, e)
+    budget = (s_max + 1) * big_r
+    brackets = []
+    for s in range(s_max, -1, -1):
+        n = math.ceil(budget / big_r * e**s / (s + 1))
+        r = big_r / e**s
+        losses = rng.uniform(size=n)
+        sizes: list[int] = []
+        resources: list[Fraction] = []
+        alive = np.arange(n)
+        for i in range(s + 1):
+            r_i = r * e**i
+            sizes.append(len(alive))
+            resources.append(r_i)
+            observed = losses[alive] + rng.standard_normal(len(alive)) / math.sqrt(r_i)
+            keep = math.floor(Fraction(len(alive)) / e)
+            alive = alive[np.argsort(observed, kind="stable")[:keep]]
+        brackets.append(HyperbandBracket(s, n, r, tuple(sizes), tuple(resources)))
+    return brackets

@@ -1,0 +1,412 @@
+"""Bilevel problems of the DARTS form, with their ground truth.
+
+DARTS (Liu, Simonyan & Yang, ICLR 2019) solves
+``min_alpha F(alpha) = f(w*(alpha), alpha)`` with ``w*(alpha) = argmin_w g(w, alpha)``;
+``g`` is the training loss (inner), ``f`` the validation loss (outer). Two families:
+
+* ``bilevel-quadratic``: g(w, a) = 1/2 w^T A w - w^T (B a + c) and
+  f(w, a) = 1/2 (w - w_t)^T Q (w - w_t) + lam/2 ||a||^2. With A symmetric invertible,
+  w*(a) = A^{-1}(B a + c) (the minimiser when A is positive definite, the unique stationary
+  point otherwise), grad F(a) = lam a + B^T A^{-1} Q (w*(a) - w_t) and F is quadratic with
+  Hessian H_F = B^T A^{-1} Q A^{-1} B + lam I, so L_F = lambda_max(H_F) and alpha* solves
+  H_F alpha = -B^T A^{-1} Q (A^{-1} c - w_t) (least squares if H_F is singular).
+  spec(A) lies in [mu, L] with both ends attained (mu < 0: indefinite, one eigenvalue mu,
+  the others in [|mu|, L]). ||Q||_2 = 1. The ``aligned`` structure is the instance on which
+  the hypergradient error bounds are nearly attained: A diagonal, Q = B = e_1 e_1^T, c = 0,
+  w_t = 10 e_1.
+* ``bilevel-softplus``: the quadratic inner loss plus a coupling
+  gamma sum_i phi(u_i^T w + a_i) with phi = softplus (or exp, whose derivatives are
+  unbounded). grad_a g = -B^T w + gamma phi'(U w + a) is nonlinear in w, so DARTS's finite
+  difference has a nonzero error. Its third w-derivative is
+  gamma phi''''(z_i) (u_i^T v)^3 componentwise; for softplus phi'''' = sigma''' and
+  |sigma'''| <= 1/8 (proofs_checks.symbolic_bilevel), hence
+  ||D^3_w grad_a g [v, v, v]|| <= rho ||v||^3 with rho = gamma ||U||_2^3 / 8. Since phi'' >= 0
+  the inner Hessian is >= A: mu-strongly convex with mu = lambda_min(A); for softplus
+  phi'' <= 1/4 so L <= lambda_max(A) + gamma ||U||^2/4. w*(a) is found by Newton's method.
+
+Instance data come from ``instance_seed``; the run seed only draws the starting points.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from solvers.config import Config, Rule, choices
+from solvers.problems.base import ConfigT, Problem
+
+__all__ = ["BilevelProblem", "BilevelQuadratic", "BilevelSoftplus"]
+
+Vector = NDArray[np.float64]
+
+#: Newton's method on the inner problem stops at ||grad_w g|| <= NEWTON_TOL * (1 + ||b||)
+NEWTON_TOL = 1e-13
+
+
+def _orthogonal(rng: np.random.Generator, dim: int) -> NDArray[np.float64]:
+    q, r = np.linalg.qr(rng.standard_normal((dim, dim)))
+    return q * np.sign(np.diag(r))
+
+
+def _spectrum(rng: np.random.Generator, dim: int, mu: float, big: float) -> Vector:
+    """dim eigenvalues in [mu, big], both ends attained if dim > 1 (mu < 0: one negative)."""
+    low = max(abs(mu), 1e-3 * big)
+    eig = np.exp(rng.uniform(np.log(low), np.log(big), size=dim))
+    eig[0] = mu
+    if dim > 1:
+        eig[-1] = big
+    return np.sort(eig)
+
+
+class BilevelProblem(Problem[ConfigT]):
+    """Inner loss g(w, alpha), outer loss f(w, alpha), and the exact solution map.
+
+    Derivative conventions: ``inner_cross_hvp(w, a, v)`` is the p-vector
+    (grad^2_{alpha w} g) v with (grad^2_{alpha w} g)_{ij} = d^2 g / d alpha_i d w_j, the
+    matrix of DARTS's second-order term.
+    """
+
+    kind: ClassVar[str] = "bilevel"
+
+    dim_w: int
+    dim_alpha: int
+    A: NDArray[np.float64]
+    B: NDArray[np.float64]
+    c: Vector
+    Q: NDArray[np.float64]
+    w_target: Vector
+    lam: float
+    mu: float  # smallest eigenvalue of the inner Hessian's lower bound A
+    L: float  # upper bound on the inner Hessian's largest eigenvalue
+    outer_L: float  # L_F for the quadratic; the quadratic part's L_F (a step unit) otherwise
+    alpha_star: Vector | None
+    F_star: float | None
+
+    # -- inner loss ------------------------------------------------------------------
+    @abstractmethod
+    def inner_value(self, w: Vector, a: Vector) -> float: ...
+
+    @abstractmethod
+    def inner_grad_w(self, w: Vector, a: Vector) -> Vector: ...
+
+    @abstractmethod
+    def inner_grad_alpha(self, w: Vector, a: Vector) -> Vector: ...
+
+    @abstractmethod
+    def inner_hessian_ww(self, w: Vector, a: Vector) -> NDArray[np.float64]: ...
+
+    @abstractmethod
+    def inner_cross(self, w: Vector, a: Vector) -> NDArray[np.float64]:
+        """grad^2_{alpha w} g as a (dim_alpha, dim_w) matrix."""
+
+    def inner_hvp(self, w: Vector, a: Vector, v: Vector) -> Vector:
+        return self.inner_hessian_ww(w, a) @ v
+
+    def inner_cross_hvp(self, w: Vector, a: Vector, v: Vector) -> Vector:
+        return self.inner_cross(w, a) @ v
+
+    # -- outer loss ------------------------------------------------------------------
+    def outer_value(self, w: Vector, a: Vector) -> float:
+        d = w - self.w_target
+        return 0.5 * float(d @ self.Q @ d) + 0.5 * self.lam * float(a @ a)
+
+    def outer_grad_w(self, w: Vector, a: Vector) -> Vector:
+        return self.Q @ (w - self.w_target)
+
+    def outer_grad_alpha(self, w: Vector, a: Vector) -> Vector:
+        return self.lam * a
+
+    # -- ground truth ----------------------------------------------------------------
+    @abstractmethod
+    def inner_solution(self, a: Vector) -> Vector: ...
+
+    def ift_hypergradient(self, w: Vector, a: Vector) -> Vector:
+        """grad_a f - (grad^2_{aw} g)(grad^2_{ww} g)^{-1} grad_w f, evaluated at (w, a)."""
+        v = np.linalg.solve(self.inner_hessian_ww(w, a), self.outer_grad_w(w, a))
+        return self.outer_grad_alpha(w, a) - self.inner_cross(w, a) @ v
+
+    def hypergradient(self, a: Vector) -> Vector:
+        """The exact grad F(a): the implicit-function formula at w*(a)."""
+        return self.ift_hypergradient(self.inner_solution(a), a)
+
+    def value(self, a: Vector) -> float:
+        return self.outer_value(self.inner_solution(a), a)
+
+    @property
+    def strongly_convex(self) -> bool:
+        return self.mu > 0
+
+    def initial_alpha(self, rng: np.random.Generator) -> Vector:
+        """alpha_0 = alpha* + r u (or r u if alpha* is unknown), u uniform on the sphere."""
+        radius = float(getattr(self.config, "alpha0_radius"))  # noqa: B009
+        u = rng.standard_normal(self.dim_alpha)
+        u /= np.linalg.norm(u)
+        centre = self.alpha_star if self.alpha_star is not None else np.zeros(self.dim_alpha)
+        return centre + radius * u
+
+    def initial_w(self, rng: np.random.Generator) -> Vector:
+        """The inner solver's start: w_0 ~ N(0, w0_scale^2 I)."""
+        scale = float(getattr(self.config, "w0_scale"))  # noqa: B009
+        return scale * rng.standard_normal(self.dim_w)
+
+    def constants(self) -> dict[str, Any]:
+        """The instance's constants, named as in ``theory.bounds.bilevel``."""
+        return {
+            "mu": self.mu,
+            "L": self.L,
+            "L_F": self.outer_L,
+            "normB": float(np.linalg.norm(self.B, 2)),
+            "normQ": float(np.linalg.norm(self.Q, 2)),
+            "mu_strongly_convex": self.strongly_convex,
+        }
+
+
+def _common_rules() -> tuple[Rule, ...]:
+    return (
+        Rule("dim_w >= 1", ("dim_w",), lambda c: c.dim_w >= 1),
+        Rule("dim_alpha >= 1", ("dim_alpha",), lambda c: c.dim_alpha >= 1),
+        Rule("L > 0", ("L",), lambda c: c.L > 0),
+        Rule("lam >= 0", ("lam",), lambda c: c.lam >= 0),
+        Rule("instance_seed >= 0", ("instance_seed",), lambda c: c.instance_seed >= 0),
+        Rule("alpha0_radius > 0", ("alpha0_radius",), lambda c: c.alpha0_radius > 0),
+        Rule("w0_scale >= 0", ("w0_scale",), lambda c: c.w0_scale >= 0),
+    )
+
+
+@dataclass(frozen=True)
+class BilevelQuadraticConfig(Config):
+    dim_w: int = field(default=6, metadata={"help": "dimension of the weights w"})
+    dim_alpha: int = field(default=3, metadata={"help": "dimension of the architecture alpha"})
+    mu: float = field(default=0.1, metadata={
+        "help": "smallest eigenvalue of A (< 0: indefinite inner problem)"})
+    L: float = field(default=1.0, metadata={"help": "largest eigenvalue of A"})
+    lam: float = field(default=0.1, metadata={"help": "outer l2 weight on alpha"})
+    structure: str = field(default="random", metadata={
+        "help": "random, or aligned (the near-worst case of the hypergradient bounds)"})
+    instance_seed: int = field(default=0, metadata={"help": "seed of the random instance"})
+    alpha0_radius: float = field(default=1.0, metadata={"help": "||alpha_0 - alpha*||"})
+    w0_scale: float = field(default=1.0, metadata={"help": "scale of the inner start w_0"})
+    RULES: ClassVar[tuple[Rule, ...]] = (
+        *_common_rules(),
+        Rule("-L <= mu <= L and mu != 0", ("mu", "L"), lambda c: -c.L <= c.mu <= c.L
+             and c.mu != 0, "A must be invertible"),
+        Rule("mu > 0 or dim_w >= 2", ("mu", "dim_w"), lambda c: c.mu > 0 or c.dim_w >= 2,
+             "an indefinite A needs one negative and one positive eigenvalue"),
+        choices("structure", ("random", "aligned")),
+    )
+
+
+class BilevelQuadratic(BilevelProblem[BilevelQuadraticConfig]):
+    """The bilevel quadratic (module docstring): everything in closed form."""
+
+    name = "bilevel-quadratic"
+    Config = BilevelQuadraticConfig
+
+    def __init__(self, config: BilevelQuadraticConfig) -> None:
+        super().__init__(config)
+        rng = np.random.default_rng(config.instance_seed)
+        d, p = config.dim_w, config.dim_alpha
+        self.dim_w, self.dim_alpha = d, p
+        eig = _spectrum(rng, d, config.mu, config.L)
+        self.eigenvalues = eig
+        if config.structure == "aligned":
+            self.A = np.diag(eig)
+            self.Q = np.zeros((d, d))
+            self.Q[0, 0] = 1.0
+            self.B = np.zeros((d, p))
+            self.B[0, 0] = 1.0
+            self.c = np.zeros(d)
+            self.w_target = np.zeros(d)
+            self.w_target[0] = 10.0
+        else:
+            rot = _orthogonal(rng, d)
+            self.A = (rot * eig) @ rot.T
+            q_eig = rng.uniform(0.0, 1.0, size=d)
+            q_eig[-1] = 1.0
+            rot_q = _orthogonal(rng, d)
+            self.Q = (rot_q * q_eig) @ rot_q.T
+            self.B = rng.standard_normal((d, p)) / np.sqrt(d)
+            self.c = rng.standard_normal(d)
+            self.w_target = rng.standard_normal(d)
+        self.A = 0.5 * (self.A + self.A.T)
+        self.Q = 0.5 * (self.Q + self.Q.T)
+        self.lam = config.lam
+        self.mu = float(eig[0])
+        self.L = float(eig[-1])
+        self._A_inv = np.linalg.inv(self.A)
+        a_inv_b = self._A_inv @ self.B
+        self.H_F = a_inv_b.T @ self.Q @ a_inv_b + self.lam * np.eye(p)
+        self.H_F = 0.5 * (self.H_F + self.H_F.T)
+        self.outer_L = float(np.linalg.eigvalsh(self.H_F).max())
+        if self.outer_L <= 0:  # F constant (B = 0 or Q B = 0, lam = 0): any step unit works
+            self.outer_L = 1.0
+        rhs = -a_inv_b.T @ self.Q @ (self._A_inv @ self.c - self.w_target)
+        alpha_star: Vector = np.asarray(np.linalg.lstsq(self.H_F, rhs, rcond=None)[0],
+                                         dtype=np.float64)
+        self.alpha_star = alpha_star
+        self.F_star = self.value(alpha_star)
+
+    def inner_value(self, w: Vector, a: Vector) -> float:
+        return 0.5 * float(w @ self.A @ w) - float(w @ (self.B @ a + self.c))
+
+    def inner_grad_w(self, w: Vector, a: Vector) -> Vector:
+        return self.A @ w - self.B @ a - self.c
+
+    def inner_grad_alpha(self, w: Vector, a: Vector) -> Vector:
+        return -self.B.T @ w
+
+    def inner_hessian_ww(self, w: Vector, a: Vector) -> NDArray[np.float64]:
+        return self.A
+
+    def inner_cross(self, w: Vector, a: Vector) -> NDArray[np.float64]:
+        return -self.B.T
+
+    def inner_hvp(self, w: Vector, a: Vector, v: Vector) -> Vector:
+        return self.A @ v
+
+    def inner_cross_hvp(self, w: Vector, a: Vector, v: Vector) -> Vector:
+        return -self.B.T @ v
+
+    def inner_solution(self, a: Vector) -> Vector:
+        return self._A_inv @ (self.B @ a + self.c)
+
+    def hypergradient(self, a: Vector) -> Vector:
+        """lam a + B^T A^{-1} Q (w*(a) - w_t) in closed form."""
+        return self.lam * a + self.B.T @ (self._A_inv @ (self.Q @ (self.inner_solution(a)
+                                                                    - self.w_target)))
+
+    def constants(self) -> dict[str, Any]:
+        return super().constants() | {"quadratic_inner": True}
+
+
+@dataclass(frozen=True)
+class BilevelSoftplusConfig(Config):
+    dim_w: int = field(default=6, metadata={"help": "dimension of the weights w"})
+    dim_alpha: int = field(default=3, metadata={"help": "dimension of the architecture alpha"})
+    mu: float = field(default=0.1, metadata={"help": "smallest eigenvalue of A (> 0)"})
+    L: float = field(default=1.0, metadata={"help": "largest eigenvalue of A"})
+    lam: float = field(default=0.1, metadata={"help": "outer l2 weight on alpha"})
+    gamma: float = field(default=1.0, metadata={"help": "weight of the coupling term"})
+    coupling: str = field(default="softplus", metadata={
+        "help": "softplus (bounded derivatives) or exp (unbounded third derivative)"})
+    structure: str = field(default="random", metadata={
+        "help": "random, or aligned (dim_alpha = 1 and u_1 = e_1: near-worst case of the "
+                "finite-difference bound)"})
+    instance_seed: int = field(default=0, metadata={"help": "seed of the random instance"})
+    alpha0_radius: float = field(default=1.0, metadata={"help": "||alpha_0||"})
+    w0_scale: float = field(default=1.0, metadata={"help": "scale of the inner start w_0"})
+    RULES: ClassVar[tuple[Rule, ...]] = (
+        *_common_rules(),
+        Rule("0 < mu <= L", ("mu", "L"), lambda c: 0 < c.mu <= c.L),
+        Rule("gamma >= 0", ("gamma",), lambda c: c.gamma >= 0),
+        choices("coupling", ("softplus", "exp")),
+        choices("structure", ("random", "aligned")),
+    )
+
+
+def _sigmoid(z: Vector) -> Vector:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+class BilevelSoftplus(BilevelProblem[BilevelSoftplusConfig]):
+    """Quadratic inner loss plus a softplus (or exp) coupling; see the module docstring."""
+
+    name = "bilevel-softplus"
+    Config = BilevelSoftplusConfig
+
+    def __init__(self, config: BilevelSoftplusConfig) -> None:
+        super().__init__(config)
+        rng = np.random.default_rng(config.instance_seed)
+        d, p = config.dim_w, config.dim_alpha
+        self.dim_w, self.dim_alpha = d, p
+        eig = _spectrum(rng, d, config.mu, config.L)
+        rot = _orthogonal(rng, d)
+        self.A = (rot * eig) @ rot.T
+        self.A = 0.5 * (self.A + self.A.T)
+        q_eig = rng.uniform(0.0, 1.0, size=d)
+        q_eig[-1] = 1.0
+        rot_q = _orthogonal(rng, d)
+        self.Q = (rot_q * q_eig) @ rot_q.T
+        self.Q = 0.5 * (self.Q + self.Q.T)
+        self.B = rng.standard_normal((d, p)) / np.sqrt(d)
+        self.c = rng.standard_normal(d)
+        self.w_target = rng.standard_normal(d)
+        self.U = rng.standard_normal((p, d)) / np.sqrt(d)
+        if config.structure == "aligned":
+            self.U = np.zeros((p, d))
+            self.U[0, 0] = 1.0
+        self.gamma = config.gamma
+        self.lam = config.lam
+        self.mu = float(eig[0])
+        norm_u = float(np.linalg.norm(self.U, 2))
+        self.norm_U = norm_u
+        self.third_derivative_bounded = config.coupling == "softplus"
+        self.rho = self.gamma * norm_u**3 / 8.0  # valid for softplus only (docstring)
+        self.L = float(eig[-1]) + (self.gamma * norm_u**2 / 4.0
+                                   if self.third_derivative_bounded else np.inf)
+        a_inv_b = np.linalg.solve(self.A, self.B)
+        h_quad = a_inv_b.T @ self.Q @ a_inv_b + self.lam * np.eye(p)
+        self.outer_L = max(float(np.linalg.eigvalsh(0.5 * (h_quad + h_quad.T)).max()), 1e-12)
+        self.alpha_star = None
+        self.F_star = None
+
+    # phi and its derivatives
+    def _phi(self, z: Vector, order: int) -> Vector:
+        if self.config.coupling == "exp":
+            return np.exp(z)
+        if order == 0:
+            return np.logaddexp(0.0, z)
+        s = _sigmoid(z)
+        if order == 1:
+            return s
+        if order == 2:
+            return s * (1 - s)
+        raise ValueError(order)
+
+    def _z(self, w: Vector, a: Vector) -> Vector:
+        return self.U @ w + a
+
+    def inner_value(self, w: Vector, a: Vector) -> float:
+        return (0.5 * float(w @ self.A @ w) - float(w @ (self.B @ a + self.c))
+                + self.gamma * float(np.sum(self._phi(self._z(w, a), 0))))
+
+    def inner_grad_w(self, w: Vector, a: Vector) -> Vector:
+        return (self.A @ w - self.B @ a - self.c
+                + self.gamma * self.U.T @ self._phi(self._z(w, a), 1))
+
+    def inner_grad_alpha(self, w: Vector, a: Vector) -> Vector:
+        return -self.B.T @ w + self.gamma * self._phi(self._z(w, a), 1)
+
+    def inner_hessian_ww(self, w: Vector, a: Vector) -> NDArray[np.float64]:
+        curv = self._phi(self._z(w, a), 2)
+        return self.A + self.gamma * (self.U.T * curv) @ self.U
+
+    def inner_cross(self, w: Vector, a: Vector) -> NDArray[np.float64]:
+        curv = self._phi(self._z(w, a), 2)
+        return -self.B.T + self.gamma * curv[:, None] * self.U
+
+    def inner_solution(self, a: Vector) -> Vector:
+        """Newton's method with backtracking (g(., a) is strongly convex)."""
+        w: Vector = np.asarray(np.linalg.solve(self.A, self.B @ a + self.c), dtype=np.float64)
+        scale = 1.0 + float(np.linalg.norm(self.B @ a + self.c))
+        for _ in range(200):
+            grad = self.inner_grad_w(w, a)
+            if np.linalg.norm(grad) <= NEWTON_TOL * scale:
+                break
+            step: Vector = np.asarray(np.linalg.solve(self.inner_hessian_ww(w, a), grad),
+                                      dtype=np.float64)
+            t, value = 1.0, self.inner_value(w, a)
+            while self.inner_value(w - t * step, a) > value - 0.25 * t * float(grad @ step) \
+                    and t > 1e-12:
+                t *= 0.5
+            w = np.asarray(w - t * step, dtype=np.float64)
+        return w
+
+    def constants(self) -> dict[str, Any]:
+        return super().constants() | {
+            "quadratic_inner": False, "rho": self.rho,
+            "third_derivative_bounded": self.third_derivative_bounded}

@@ -1,0 +1,270 @@
+"""Tests of the bilevel family: problems' ground truth, the solver's hypergradients and
+counts, the symbolic proofs (and that a wrong constant fails them), and the empirical
+checks in the quick profile (as stated: pass; every sabotage: caught with a counterexample).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from proofs_checks import symbolic_bilevel
+from proofs_checks.bilevel import CHECKS, SYMBOLIC_ONLY
+from proofs_checks.check import CheckContext, Verdict
+from proofs_checks.symbolic import SymbolicCheck
+from solvers.algorithms.bilevel import (
+    Counter,
+    aid_hypergradient,
+    itd_hypergradient,
+)
+from solvers.problems.bilevel import BilevelQuadratic, BilevelSoftplus
+from solvers.registry import make_problem, make_solver
+from solvers.store import RunStore
+from solvers.trace import VOLATILE_COLUMNS, TraceRecorder
+from theory.bounds.bilevel import (
+    AID_NEUMANN_ERROR,
+    BOUNDS,
+    D0,
+    DARTS_GRADIENT_EVALUATIONS,
+    FD_HVP_ERROR,
+    HGD_INEXACT,
+    ITD_ERROR,
+    SUPERNET_MEMORY,
+    Dt,
+    K_inner,
+    norm_B,
+    norm_Q,
+    q_factor,
+    second_order,
+)
+from theory.errors import InvalidParameterError
+from theory.symbols import mu
+
+#: relative tolerance of comparisons between two exact formulas in floating point
+FORMULA_RTOL = 1e-9
+
+
+# -- problems -------------------------------------------------------------------------------
+def _fd_gradient(fun: Callable[[np.ndarray], float], x: np.ndarray, step: float
+                 ) -> np.ndarray:
+    return np.array([(fun(x + step * e) - fun(x - step * e)) / (2 * step)
+                     for e in np.eye(len(x))])
+
+
+@pytest.mark.parametrize("params", [{}, {"structure": "aligned"}, {"mu": -0.3, "dim_w": 4},
+                                    {"dim_w": 1, "dim_alpha": 2, "lam": 0.0}])
+def test_quadratic_ground_truth(params: dict[str, Any]) -> None:
+    problem = make_problem("bilevel-quadratic", params)
+    assert isinstance(problem, BilevelQuadratic)
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(problem.dim_alpha)
+    w_star = problem.inner_solution(a)
+    assert np.linalg.norm(problem.inner_grad_w(w_star, a)) < 1e-10
+    # central differences with step 1 are exact on the quadratic F
+    np.testing.assert_allclose(problem.hypergradient(a), _fd_gradient(problem.value, a, 1.0),
+                               rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(problem.hypergradient(a), problem.ift_hypergradient(w_star, a),
+                               rtol=FORMULA_RTOL, atol=1e-10)
+    assert problem.alpha_star is not None
+    assert np.linalg.norm(problem.hypergradient(problem.alpha_star)) < 1e-8
+    eigenvalues = np.linalg.eigvalsh(problem.A)
+    assert eigenvalues[0] == pytest.approx(problem.mu) and eigenvalues[-1] == pytest.approx(
+        problem.L)
+    assert problem.strongly_convex == (problem.mu > 0)
+    hessian_f = np.array([_fd_gradient(lambda x, i=i: float(problem.hypergradient(x)[i]), a,
+                                       1.0) for i in range(problem.dim_alpha)])
+    assert float(np.linalg.eigvalsh(0.5 * (hessian_f + hessian_f.T)).max()) == pytest.approx(
+        problem.outer_L, rel=1e-8)
+
+
+def test_softplus_ground_truth() -> None:
+    problem = make_problem("bilevel-softplus", {"gamma": 2.0})
+    assert isinstance(problem, BilevelSoftplus)
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal(problem.dim_alpha)
+    w_star = problem.inner_solution(a)
+    assert np.linalg.norm(problem.inner_grad_w(w_star, a)) < 1e-10
+    np.testing.assert_allclose(problem.hypergradient(a), _fd_gradient(problem.value, a, 1e-5),
+                               rtol=1e-6, atol=1e-7)
+    w = rng.standard_normal(problem.dim_w)
+    np.testing.assert_allclose(problem.inner_grad_w(w, a),
+                               _fd_gradient(lambda x: problem.inner_value(x, a), w, 1e-6),
+                               rtol=1e-6, atol=1e-7)
+    cross = np.array([_fd_gradient(lambda x, i=i: float(problem.inner_grad_alpha(x, a)[i]), w,
+                                   1e-6) for i in range(problem.dim_alpha)])
+    np.testing.assert_allclose(problem.inner_cross(w, a), cross, rtol=1e-6, atol=1e-7)
+    for _ in range(20):  # L bounds the inner Hessian everywhere, mu from below
+        x = 3 * rng.standard_normal(problem.dim_w)
+        spec = np.linalg.eigvalsh(problem.inner_hessian_ww(x, a))
+        assert problem.mu * (1 - 1e-12) <= spec[0] and spec[-1] <= problem.L * (1 + 1e-12)
+    assert problem.rho == pytest.approx(2.0 * np.linalg.norm(problem.U, 2) ** 3 / 8)
+
+
+def test_indefinite_quadratic_needs_two_dimensions() -> None:
+    with pytest.raises(InvalidParameterError, match="dim_w >= 2"):
+        make_problem("bilevel-quadratic", {"mu": -0.5, "dim_w": 1})
+    with pytest.raises(InvalidParameterError, match="mu != 0"):
+        make_problem("bilevel-quadratic", {"mu": 0.0})
+
+
+# -- solver -----------------------------------------------------------------------------------
+def test_itd_equals_aid_neumann_with_m_equal_k_on_quadratics() -> None:
+    problem = make_problem("bilevel-quadratic", {"instance_seed": 5})
+    assert isinstance(problem, BilevelQuadratic)
+    rng = np.random.default_rng(2)
+    a, w0 = rng.standard_normal(problem.dim_alpha), rng.standard_normal(problem.dim_w)
+    for k in (0, 1, 7, 30):
+        itd, _ = itd_hypergradient(problem, a, w0, k, 1 / problem.L, Counter())
+        aid, _ = aid_hypergradient(problem, a, w0, k, k, 1 / problem.L, Counter())
+        np.testing.assert_allclose(itd, aid, rtol=FORMULA_RTOL, atol=1e-10)
+
+
+@pytest.mark.parametrize(("method", "grads", "hvps"), [
+    ("itd", 7 + 1, 7), ("aid-neumann", 7 + 1, 4 + 1), ("aid-cg", 7 + 1, 4 + 1),
+    ("darts-first-order", 2, 0), ("fd-hvp", 5, 0), ("exact", 0, 0)])
+def test_the_solver_counts_its_evaluations(method: str, grads: int, hvps: int) -> None:
+    recorder = TraceRecorder()
+    make_solver("hypergradient-descent", {"method": method, "steps": 4, "inner_steps": 7,
+                                          "solve_steps": 4}).run(
+        make_problem("bilevel-quadratic", {"instance_seed": 1}), 0, recorder)
+    assert set(recorder.column("grad_evals")) == {grads}
+    assert set(recorder.column("hvp_evals")) == {hvps}
+    assert recorder.summary["gradient_evaluations_per_step"] == grads
+    assert list(recorder.column("evaluations")) == [grads * (k + 1) for k in range(5)]
+
+
+def test_reused_train_gradient_saves_one_pass() -> None:
+    recorder = TraceRecorder()
+    make_solver("hypergradient-descent", {"method": "fd-hvp", "steps": 3,
+                                          "reuse_train_gradient": True}).run(
+        make_problem("bilevel-softplus", {}), 0, recorder)
+    assert recorder.summary["gradient_evaluations_per_step"] == 4
+
+
+def test_finite_difference_is_exact_on_quadratics_and_not_on_softplus() -> None:
+    errors = {}
+    for name in ("bilevel-quadratic", "bilevel-softplus"):
+        recorder = TraceRecorder()
+        make_solver("hypergradient-descent", {"method": "fd-hvp", "steps": 5}).run(
+            make_problem(name, {}), 0, recorder)
+        errors[name] = float(np.max(recorder.column("fd_error")))
+    assert errors["bilevel-quadratic"] < 1e-10
+    assert errors["bilevel-softplus"] > 1e-9
+
+
+def test_exact_hypergradient_descent_converges_and_is_reproducible() -> None:
+    problem = make_problem("bilevel-quadratic", {"instance_seed": 2, "lam": 1.0})
+    solver = make_solver("hypergradient-descent", {"method": "exact", "steps": 400})
+    first, second, other = TraceRecorder(), TraceRecorder(), TraceRecorder()
+    solver.run(problem, 3, first)
+    solver.run(problem, 3, second)
+    solver.run(problem, 4, other)
+    # F is lam-strongly convex and L_F-smooth: GD with step 1/L_F contracts by 1 - lam/L_F
+    contraction = (1 - 1.0 / problem.outer_L) ** 2  # type: ignore[attr-defined]
+    grad_sq = first.column("grad_norm_sq")
+    assert grad_sq[-1] <= contraction**400 * grad_sq[0] * (1 + 1e-6) + 1e-24
+    assert float(first.column("F")[-1]) == pytest.approx(first.summary["F_star"], abs=1e-9)
+    stable = [c for c in first.to_frame().columns if c not in VOLATILE_COLUMNS]
+    assert first.to_frame()[stable].equals(second.to_frame()[stable])
+    assert not first.to_frame()[stable].equals(other.to_frame()[stable])
+
+
+# -- bounds -------------------------------------------------------------------------------------
+def test_bounds_are_complete_and_evaluable() -> None:
+    assert {b.family for b in BOUNDS} == {"bilevel"}
+    assert len({b.id for b in BOUNDS}) == len(BOUNDS)
+    constants = {"normB": 1.0, "normQ": 1.0, "mu": 0.1, "L": 1.0, "K": 10, "M": 5, "D0": 1.0,
+                 "Dt": 2.0}
+    assert ITD_ERROR.evaluate(**constants) == pytest.approx(
+        10 * 0.9**10 * ((1 + 0.9**10) + 2.0))
+    assert AID_NEUMANN_ERROR.evaluate(**(constants | {"M": 10})) == pytest.approx(
+        ITD_ERROR.evaluate(**constants))
+    assert DARTS_GRADIENT_EVALUATIONS.evaluate(s=1) == 5.0
+    assert SUPERNET_MEMORY.evaluate(E=14, O=8, B=64, C=16, S=32) == 14 * 8 * 64 * 16 * 32**2
+    assert HGD_INEXACT.evaluate(L_F=2.0, Delta_F=3.0, N=5, e_max=0.5) == pytest.approx(
+        2 * 2 * 3 / 6 + 0.25)
+    assert FD_HVP_ERROR.failed_assumptions({"third_derivative_bounded": False})
+
+
+def test_every_bound_is_checked_or_symbolic_only() -> None:
+    checked = {c.bound_id for c in CHECKS}
+    assert checked | set(SYMBOLIC_ONLY) == {b.id for b in BOUNDS}
+    assert not checked & set(SYMBOLIC_ONLY)
+
+
+# -- symbolic ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def symbolic_results() -> tuple[SymbolicCheck, ...]:
+    return symbolic_bilevel.all_symbolic_checks()
+
+
+def test_symbolic_checks_prove_and_cover_the_derived_bounds(
+        symbolic_results: tuple[SymbolicCheck, ...]) -> None:
+    for result in symbolic_results:
+        assert result.proved, result.detail
+        assert "FAILED" not in result.detail
+    covered = {bid for r in symbolic_results for bid in r.bound_ids}
+    assert {b.id for b in BOUNDS if b.source.derived} <= covered
+
+
+_Q = q_factor
+SABOTAGE: list[tuple[str, Callable[..., SymbolicCheck], dict[str, Any]]] = [
+    ("ITD without the 1 + q^K", symbolic_bilevel.check_itd_error,
+     {"claimed": norm_B * norm_Q / mu * _Q**K_inner * (D0 + Dt)}),
+    ("AID with q^(2K)", symbolic_bilevel.check_aid_neumann_error,
+     {"claimed": AID_NEUMANN_ERROR.expression.subs(K_inner, 2 * K_inner)}),
+    ("FD with rho/12", symbolic_bilevel.check_fd_hvp_error,
+     {"claimed": FD_HVP_ERROR.expression / 2}),
+    ("sigma''' bounded by 1/10", symbolic_bilevel.check_sigmoid_third_derivative,
+     {"claimed_sup": sp.Rational(1, 10)}),
+    ("min grad norm without e^2", symbolic_bilevel.check_hgd_inexact,
+     {"claimed": HGD_INEXACT.expression.subs(sp.Symbol("e_max", nonnegative=True), 0)}),
+    ("second order costs 4", symbolic_bilevel.check_darts_gradient_evaluations,
+     {"claimed": 2 + 2 * second_order}),
+    ("memory without the batch", symbolic_bilevel.check_supernet_memory,
+     {"claimed": SUPERNET_MEMORY.expression / sp.Symbol("B", integer=True, positive=True),
+      "max_size": 2}),
+]
+
+
+@pytest.mark.parametrize(("label", "check", "kwargs"), SABOTAGE, ids=[s[0] for s in SABOTAGE])
+def test_a_wrong_constant_fails(label: str, check: Callable[..., SymbolicCheck],
+                                kwargs: dict[str, Any]) -> None:
+    assert not check(**kwargs).proved, label
+
+
+# -- empirical checks, quick profile ----------------------------------------------------------
+SETTINGS = [(check, s.name) for check in CHECKS for s in check.settings()]
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> CheckContext:
+    return CheckContext(profile="quick", store=RunStore(tmp_path_factory.mktemp("runs")))
+
+
+@pytest.mark.parametrize(("check", "setting"), SETTINGS,
+                         ids=[f"{c.name}:{s}" for c, s in SETTINGS])
+def test_check_verdicts(check: Any, setting: str, context: CheckContext) -> None:
+    result = check.run(context, setting)
+    if setting == "as-stated":
+        assert result.assumptions_hold, result.details
+        assert result.verdict is Verdict.PASS, result.counterexample
+        if result.tightness is not None and not math.isnan(result.tightness):
+            assert result.tightness <= 1 + 1e-6
+    else:
+        assert result.verdict is Verdict.VIOLATION, f"{check.name}: {setting} not caught"
+        assert result.counterexample is not None
+        sabotage = next(s for s in check.sabotages if s.name == setting)
+        if sabotage.kind == "assumption-dropped":
+            assert not result.assumptions_hold
+            assert sabotage.assumption in result.details["failed_assumptions"]
+
+
+def test_itd_bound_is_attained_by_the_aligned_instance(context: CheckContext) -> None:
+    result = next(c for c in CHECKS if c.name == "bilevel-itd-error").run(context)
+    assert result.tightness == pytest.approx(1.0, rel=1e-9)
