@@ -32,6 +32,7 @@ reproduce: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/nasbound bench
+	$(BIN)/python -m paper.bench.supernet
 
 clean:
 	rm -rf $(OUT) results .pytest_cache .mypy_cache .ruff_cache .hypothesis

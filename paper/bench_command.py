@@ -25,13 +25,7 @@ def _benchmarks(quick: bool) -> dict[str, Callable[[], pd.DataFrame]]:
         "theory-runs": lambda: theory_runs_table((50, 100) if quick else (50, 100, 200)),
         "checks": check_times_table,
     }
-    try:
-        from paper.bench.supernet import supernet_table
-    except ImportError:  # the supernet benchmark needs the TensorFlow parts
-        pass
-    else:
-        table["supernet"] = lambda: supernet_table(quick)
-    return table
+    return table  # the TensorFlow supernet benchmark: python -m paper.bench.supernet
 
 
 class BenchCommand(Command):
@@ -39,8 +33,8 @@ class BenchCommand(Command):
     help = "benchmarks printed side by side with pymoo, moocore and TensorFlow baselines"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("names", nargs="*", help="nsga2, sorting, theory-runs, checks, "
-                            "supernet (default: all)")
+        parser.add_argument("names", nargs="*", help="nsga2, sorting, theory-runs, checks "
+                            "(default: all; the supernet's is python -m paper.bench.supernet)")
         parser.add_argument("--quick", action="store_true", help="fewer seeds and sizes")
         parser.add_argument("--json", action="store_true")
 

@@ -586,9 +586,6 @@ CHECKS: tuple[Check, ...] = (IFTIdentityCheck(), ITDErrorCheck(), AIDNeumannErro
                              FDHVPErrorCheck(), HGDInexactCheck(), HGDOrderCheck(),
                              DartsGradientEvaluationsCheck(), DartsCostRatioCheck())
 #: bound id -> why it has no empirical check (it is checked symbolically instead)
-SYMBOLIC_ONLY: dict[str, str] = {
-    "bilevel.darts.supernet-activation-memory":
-        "a memory count of the TensorFlow supernet, which no numpy run here builds; issue 5 "
-        "measures it there. Proved by summation and tensor enumeration in "
-        "proofs_checks.symbolic_bilevel.check_supernet_memory",
-}
+#: (bilevel.darts.supernet-activation-memory is checked on the real TensorFlow supernet in
+#: proofs_checks.supernet, and proved in proofs_checks.symbolic_bilevel)
+SYMBOLIC_ONLY: dict[str, str] = {}

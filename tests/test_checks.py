@@ -38,17 +38,31 @@ def test_every_bound_has_a_check_with_a_sabotage_or_a_reason() -> None:
         assert check.sabotages, f"{check.name} has no sabotaged setting"
 
 
+#: bounds whose assumptions no built instance family can break yet, and why (they show as
+#: "not tested" in the dropped-assumption table)
+NO_DROPPABLE_ASSUMPTION = {
+    "nds.deb2002.pair-comparisons": "its assumptions (N >= 1, M >= 1) only say the input is "
+                                    "not empty",
+    "bilevel.darts.supernet-activation-memory": "its one assumption (each candidate operation "
+                                                "materialises one output) is how the supernet "
+                                                "is built; no variant that breaks it exists",
+}
+
+
 def test_every_bound_with_assumptions_has_one_dropped() -> None:
-    by_bound = {check.bound_id: check for check in all_checks()}
+    by_bound: dict[str, list] = {}
+    for check in all_checks():
+        by_bound.setdefault(check.bound_id, []).append(check)
     for bound in all_bounds():
         if bound.id not in by_bound:
             continue  # symbolic-only
+        if bound.id in NO_DROPPABLE_ASSUMPTION:
+            continue
         names = {a.name for a in bound.assumptions}
-        dropped = {s.assumption for s in by_bound[bound.id].sabotages
+        dropped = {s.assumption for check in by_bound[bound.id] for s in check.sabotages
                    if s.kind == "assumption-dropped"}
-        if bound.id == "nds.deb2002.pair-comparisons":
-            continue  # its assumptions (N >= 1, M >= 1) only say the input is not empty
-        assert dropped & names, f"{bound.id}: no sabotage drops one of {sorted(names)}"
+        if names:
+            assert dropped & names, f"{bound.id}: no sabotage drops one of {sorted(names)}"
 
 
 @pytest.mark.parametrize(("check", "setting"), SETTINGS)

@@ -1,0 +1,115 @@
+"""``nasbound search --benchmark mnist-supernet``: the DARTS supernet search on MNIST5k.
+
+``nasbound search --benchmark mnist-supernet --cell darts|nb201 --budget 150 --seeds 1
+[--order first|second] [--latency-weight W] [--memory-weight W] [--combine weighted|mgda]
+[--retrain-epochs E] [--json]`` runs (or reuses from the run store) the solver "darts" on
+the problem "mnist-supernet" for each seed: ``--budget`` search iterations, then the
+derived cell retrained from scratch and tested on the held-out split, next to the plain
+two-layer CNN on the same split. It prints per seed the derived cell, the test
+accuracies, the supernet-estimated and real latency/memory and the collapse diagnostics.
+
+The shared ``search`` command dispatches here: :func:`add_supernet_arguments` adds this
+benchmark's options to its parser and :func:`run_supernet_search` runs it from the parsed
+arguments (``benchmark``, ``budget``, ``seeds``, ``first_seed``, ``results``, ``workers``
+and ``json`` are read if present, with defaults otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from paper.commands import Command, emit_json
+from theory.errors import InvalidParameterError
+
+__all__ = ["SupernetSearchCommand", "add_supernet_arguments", "run_supernet_search"]
+
+_SHOWN = ("genotype", "retrain_test_accuracy", "plain_cnn_test_accuracy", "search_seconds",
+          "retrain_train_seconds", "total_seconds", "steps_per_second",
+          "evaluations_per_step", "param_free_selected", "skip_selected",
+          "final_alpha_entropy", "final_hessian_eig", "estimated_cell_latency_ms",
+          "real_latency_ms_search_width", "estimated_cell_memory_mb",
+          "real_memory_mb_search_width", "retrained_latency_ms", "retrained_memory_mb",
+          "split")
+
+
+def add_supernet_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the mnist-supernet benchmark (none clash with the shared ones)."""
+    parser.add_argument("--cell", choices=("darts", "nb201"), default="darts")
+    parser.add_argument("--order", choices=("first", "second"), default="first")
+    parser.add_argument("--channels", type=int, default=8, help="supernet channels")
+    parser.add_argument("--latency-weight", type=float, default=0.0)
+    parser.add_argument("--memory-weight", type=float, default=0.0)
+    parser.add_argument("--combine", choices=("weighted", "mgda"), default="weighted")
+    parser.add_argument("--retrain-epochs", type=int, default=15)
+    parser.add_argument("--hessian-every", type=int, default=0)
+    parser.add_argument("--reference-every", type=int, default=0)
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the plain CNN trained on the same split")
+
+
+def run_supernet_search(args: argparse.Namespace) -> int:
+    """Run the search for each seed through the run store and print the outcomes."""
+    from solvers.execute import make_spec, run_many
+    from solvers.store import RunStore
+
+    benchmark = getattr(args, "benchmark", "mnist-supernet")
+    if benchmark != "mnist-supernet":
+        raise InvalidParameterError("--benchmark mnist-supernet", f"--benchmark {benchmark}")
+    budget = int(getattr(args, "budget", 150))
+    seeds = int(getattr(args, "seeds", 1))
+    first = int(getattr(args, "first_seed", 0))
+    if seeds < 1:
+        raise InvalidParameterError("--seeds >= 1", f"--seeds {seeds}")
+    solver_params: dict[str, Any] = {
+        "steps": budget, "order": args.order, "latency_weight": args.latency_weight,
+        "memory_weight": args.memory_weight, "combine": args.combine,
+        "retrain_epochs": args.retrain_epochs, "hessian_every": args.hessian_every,
+        "reference_every": args.reference_every, "baseline": not args.no_baseline}
+    problem_params: dict[str, Any] = {"cell": args.cell, "channels": args.channels}
+    if args.cell == "darts":
+        problem_params["ops"] = ""
+    specs = [make_spec("darts", solver_params, "mnist-supernet", problem_params, s)
+             for s in range(first, first + seeds)]
+    results = Path(getattr(args, "results", Path("results")))
+    as_json = bool(getattr(args, "json", False))
+    report = run_many(specs, RunStore(results), workers=getattr(args, "workers", None) or 1,
+                      progress=not as_json and sys.stderr.isatty(),
+                      description="supernet searches")
+    rows = [{"seed": r.spec.seed, "key": r.spec.key, **r.summary} for r in report.runs]
+    if as_json:
+        emit_json({"benchmark": "mnist-supernet", "solver_config": specs[0].solver_config,
+                   "problem_config": specs[0].problem_config, "results": str(results),
+                   "reused": report.reused, "executed": report.executed, "runs": rows})
+        return 0
+    print(f"darts on mnist-supernet ({args.cell} cell, {args.order} order, budget {budget}): "
+          f"{len(rows)} runs ({report.executed} executed, {report.reused} reused) in {results}")
+    for row in rows:
+        print(f"  seed {row['seed']}:")
+        for name in _SHOWN:
+            if name in row:
+                value = row[name]
+                shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+                print(f"    {name:32s} {shown}")
+    return 0
+
+
+class SupernetSearchCommand(Command):
+    name = "search"
+    help = "DARTS supernet search on MNIST5k (--benchmark mnist-supernet)"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--benchmark", default="mnist-supernet",
+                            choices=("mnist-supernet",))
+        parser.add_argument("--budget", type=int, default=150, help="search iterations")
+        parser.add_argument("--seeds", type=int, default=1)
+        parser.add_argument("--first-seed", type=int, default=0)
+        parser.add_argument("--results", type=Path, default=Path("results"))
+        parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--json", action="store_true")
+        add_supernet_arguments(parser)
+
+    def run(self, args: argparse.Namespace, extra: list[str]) -> int:
+        return run_supernet_search(args)
