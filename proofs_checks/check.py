@@ -268,6 +268,29 @@ class Check(ABC):
     @abstractmethod
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult: ...
 
+    def holm_result(self, setting: Sabotage, rows: list[dict[str, Any]],
+                    failed: set[str], statistic_name: str,
+                    details: dict[str, Any]) -> CheckResult:
+        """The result of one-sided tests, one per row (each with "p_value", "runs" and
+        "tightness"), Holm-corrected at ``ALPHA``; rows gain their adjusted "p_holm"."""
+        from analysis.stats import holm
+
+        adjusted, reject = holm([r["p_value"] for r in rows], ALPHA)
+        for row, p_adj in zip(rows, adjusted, strict=True):
+            row["p_holm"] = float(p_adj)
+        worst = min(range(len(rows)), key=lambda i: float(adjusted[i]))
+        violated = bool(reject.any())
+        return self.result(
+            setting, assumptions_hold=not failed, instances=len(rows),
+            runs=sum(r["runs"] for r in rows), violations=int(reject.sum()),
+            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            statistic_name=statistic_name, statistic=float(adjusted[worst]),
+            p_value=float(adjusted[worst]), level=ALPHA,
+            tightness=max(r["tightness"] for r in rows),
+            counterexample=rows[worst] if violated else None,
+            details={**details, "failed_assumptions": sorted(failed)},
+        )
+
     def result(self, setting: Sabotage, **fields: Any) -> CheckResult:
         return CheckResult(bound_id=self.bound_id, check=self.name, setting=setting.name,
                            setting_kind=setting.kind, method=self.method, probe=setting.probe,

@@ -214,21 +214,9 @@ class _CoverExpectationCheck(Check):
                              "p_value": test.p_value,
                              "censored": sum(bool(r.summary["censored"]) for r in chosen),
                              "tightness": test.mean / value, "runs": len(sample)})
-        adjusted, reject = holm([r["p_value"] for r in rows], ALPHA)
-        for row, p_adj in zip(rows, adjusted, strict=True):
-            row["p_holm"] = float(p_adj)
-        worst = int(np.argmin(adjusted))
-        violated = bool(np.any(reject))
-        return self.result(
-            setting, assumptions_hold=not failed, instances=len(rows),
-            runs=sum(r["runs"] for r in rows), violations=int(np.sum(reject)),
-            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
-            statistic_name="smallest Holm-adjusted p (H1: mean > bound)",
-            statistic=float(adjusted[worst]), p_value=float(adjusted[worst]), level=ALPHA,
-            tightness=max(r["tightness"] for r in rows),
-            counterexample=rows[worst] if violated else None,
-            details={"configurations": rows, "failed_assumptions": sorted(failed)},
-        )
+        return self.holm_result(
+            setting, rows, failed, "smallest Holm-adjusted p (H1: mean > bound)",
+            {"configurations": rows})
 
 
 _SCALED = Sabotage("scaled-0.05", "bound-scaled", "the bound multiplied by 0.05", factor=0.05)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from analysis.stats import binomial_test, constant_fit, holm, loglog_fit, mean_test
+from analysis.stats import binomial_test, constant_fit, loglog_fit, mean_test
 from proofs_checks.check import (
     ALPHA,
     Check,
@@ -303,21 +303,9 @@ class ExplicitConstantCheck(Check):
                              "bound": value, "p_value": test.p_value,
                              "censored": int(censored[n_values == n].sum()),
                              "tightness": test.mean / value, "runs": len(sample)})
-        adjusted, reject = holm([r["p_value"] for r in rows], ALPHA)
-        for row, p_adj in zip(rows, adjusted, strict=True):
-            row["p_holm"] = float(p_adj)
-        worst = int(np.argmin(adjusted))
-        violated = bool(np.any(reject))
-        return self.result(
-            setting, assumptions_hold=not failed, instances=len(rows),
-            runs=sum(r["runs"] for r in rows), violations=int(np.sum(reject)),
-            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
-            statistic_name="smallest Holm-adjusted p (H1: mean T > bound)",
-            statistic=float(adjusted[worst]), p_value=float(adjusted[worst]), level=ALPHA,
-            tightness=max(r["tightness"] for r in rows),
-            counterexample=rows[worst] if violated else None,
-            details={"configurations": rows, "failed_assumptions": sorted(failed)},
-        )
+        return self.holm_result(
+            setting, rows, failed, "smallest Holm-adjusted p (H1: mean T > bound)",
+            {"configurations": rows})
 
 
 # -- the negative result for N = n+1 ---------------------------------------------------------------
