@@ -101,14 +101,16 @@ class BoundsCommand(Command):
                 print(f"  source     {bound.source.cite()}")
             return 0
         if args.action == "latex":
-            from paper.latex import bound_environment
+            from paper.latex import bound_tex
 
             bounds = ([get_bound(i) for i in args.bound_ids] if args.bound_ids
                       else list(select_bounds(args.family)))
             if args.json:
-                emit_json({b.id: bound_environment(b) for b in bounds})
+                emit_json({b.id: bound_tex(b, bounds) for b in bounds})
             else:
-                print("\n".join(bound_environment(b) for b in bounds))
+                print("% nasbound bounds latex: one bound environment per bound; the preamble"
+                      " needs\n% \\newtheorem{bound}{Bound} (amsthm), amsmath and amssymb.")
+                print("\n\n".join(bound_tex(b, bounds) for b in bounds))
             return 0
         bound = get_bound(args.bound_id)
         constants = _name_values(args.values)

@@ -123,3 +123,18 @@ def test_console_script_is_installed() -> None:
     out = subprocess.run([sys.executable, "-m", "paper.cli", "bounds", "list"],
                          capture_output=True, text=True, check=True).stdout
     assert "nds.deb2002.pair-comparisons" in out
+
+
+def test_bounds_latex_writes_one_environment_per_bound_of_the_family(capsys) -> None:
+    from theory.registry import all_bounds
+
+    family = [b for b in all_bounds() if b.family == "complexity"]
+    code, out, _ = run_cli(capsys, "bounds", "latex", "--family", "complexity")
+    assert code == 0
+    assert out.count(r"\begin{bound}") == out.count(r"\end{bound}") == len(family)
+    for bound in family:
+        assert f"\\texttt{{{bound.id}}}" in out and bound.latex() in out
+    lower = next(b for b in family if b.id == "hv.beume2009.lower-order")
+    assert r"\Omega\!\left(" in lower.latex()  # a lower order bound is an Omega claim
+    code, out, _ = run_cli(capsys, "bounds", "latex", "--family", "complexity", "--json")
+    assert code == 0 and set(json.loads(out)) == {b.id for b in family}

@@ -208,8 +208,10 @@ class Bound:
         lhs = self.quantity_latex
         if self.mode is Mode.EXPECTATION:
             lhs = rf"\mathbb{{E}}\left[{lhs}\right]"
-        if self.mode is Mode.ORDER:
-            return rf"\mathbb{{E}}\left[{lhs}\right] = O\!\left({rhs}\right)"
+        if self.mode is Mode.ORDER:  # O for upper bounds, Omega for lower, Theta for both
+            landau = {Direction.UPPER: "O", Direction.LOWER: r"\Omega",
+                      Direction.EQUAL: r"\Theta"}[self.direction]
+            return rf"\mathbb{{E}}\left[{lhs}\right] = {landau}\!\left({rhs}\right)"
         rel = {Direction.UPPER: r"\le", Direction.LOWER: r"\ge", Direction.EQUAL: "="}
         return f"{lhs} {rel[self.direction]} {rhs}"
 

@@ -24,8 +24,10 @@ SRINIVAS_2010 = partial(
     venue="ICML 2010, pp. 1015-1022 (arXiv:0912.3995)",
     year=2010,
 )
-UNCHECKED = ("numbering as recalled from the ICML version, not re-read against the text in "
-             "this project; the statement is")
+#: where the numbers below were read: the longer version arXiv:0912.3995 (its footnote 1: "the
+#: longer version of our paper in ICML 2010"); Theorems 1-5 are in the main text, Lemma 5.3 in
+#: Appendix A.1, which the 8-page ICML paper does not print
+LONG_VERSION = "arXiv:0912.3995 (longer version of the ICML paper)"
 
 # -- symbols (declared once here; theory.symbols has no bandit symbols) -------------------
 T = sp.Symbol("T", integer=True, positive=True)  # horizon
@@ -82,7 +84,7 @@ GPUCB_FINITE = Bound(
                  " the checks use (1 - 1/e)^-1 times the greedy value, an upper bound"},
     assumptions=(A_KMAX, A_DELTA, A_FINITE, A_PRIOR, A_GAUSS),
     source=SRINIVAS_2010(
-        locator="Theorem 1",
+        locator=f"Theorem 1 ({LONG_VERSION}, Sec. 4)",
         note="Pr{R_T <= sqrt(C1 T beta_T gamma_T) for all T >= 1} >= 1 - delta with "
         "beta_t = 2 log(|D| t^2 pi^2/(6 delta)) and C1 = 8/log(1 + sigma^-2)",
     ),
@@ -108,11 +110,11 @@ GPUCB_RKHS = Bound(
                    "by sigma in absolute value", bounded_noise),
     ),
     source=SRINIVAS_2010(
-        locator="Theorem 3",
-        locator_checked=False,
-        note=f"{UNCHECKED} Pr{{R_T <= sqrt(C1 T beta_T gamma_T) for all T}} >= 1 - delta with "
-        "beta_t = 2 B^2 + 300 gamma_t log^3(t/delta), for f with ||f||_k <= B and noise a "
-        "uniformly bounded (by sigma) martingale difference sequence",
+        locator=f"Theorem 3 ({LONG_VERSION}, Sec. 4)",
+        note="Pr{R_T <= sqrt(C1 T beta_T gamma_T) for all T >= 1} >= 1 - delta for f in the "
+        "RKHS of k and noise with zero mean given the history, bounded by sigma almost surely."
+        " arXiv:0912.3995 writes the norm bound on the square, ||f||_k^2 <= B, with beta_t = "
+        "2 B + 300 gamma_t log^3(t/delta); here B bounds ||f||_k itself, so its B^2 is their B",
     ),
     notes="a larger beta_t than the theorem's (an upper bound on gamma_t in it) keeps the "
     "proof valid: it only needs beta_t above the confidence width and nondecreasing",
@@ -139,10 +141,9 @@ INFO_GAIN_IDENTITY = Bound(
                    "noise variance", sp.Eq(sigma_det, s_noise)),
     ),
     source=SRINIVAS_2010(
-        locator="Lemma 5.3",
-        locator_checked=False,
-        note=f"{UNCHECKED} I(y_T; f_T) = 1/2 sum_t log(1 + sigma^-2 sigma_{{t-1}}^2(x_t)); "
-        "the left side is 1/2 log det(I + sigma^-2 K_T) (their Sec. 2)",
+        locator=f"Lemma 5.3 ({LONG_VERSION}, Appendix A.1)",
+        note="I(y_T; f_T) = 1/2 sum_t log(1 + sigma^-2 sigma_{t-1}^2(x_t)); the left side is "
+        "1/2 log det(I + sigma^-2 K_T) (their Sec. 2.2)",
     ),
     tight=True,
     notes="proved by the chain rule of mutual information, or the matrix determinant lemma "
@@ -168,10 +169,10 @@ GAMMA_LINEAR = Bound(
     expression=d_dim * sp.log(T),
     symbols={"T": "number of points", "d": "input dimension"},
     assumptions=(A_KMAX, A_COMPACT),
-    source=SRINIVAS_2010(locator="Theorem 5 (finite spectrum / linear kernel)",
-                         locator_checked=False,
-                         note=f"{UNCHECKED} gamma_T = O(d log T) for d-dimensional Bayesian "
-                         "linear regression"),
+    source=SRINIVAS_2010(locator=f"Theorem 5, item 1 (finite spectrum; {LONG_VERSION}, "
+                         "Sec. 5.2)",
+                         note="gamma_T = O(d log T) for d-dimensional Bayesian linear "
+                         "regression, D compact convex in R^d, k(x, x') <= 1"),
     **_GAMMA,  # type: ignore[arg-type]
 )
 
@@ -181,9 +182,9 @@ GAMMA_SE = Bound(
     expression=sp.log(T) ** (d_dim + 1),
     symbols={"T": "number of points", "d": "input dimension"},
     assumptions=(A_KMAX, A_COMPACT),
-    source=SRINIVAS_2010(locator="Theorem 5 (squared exponential kernel)",
-                         locator_checked=False,
-                         note=f"{UNCHECKED} gamma_T = O((log T)^(d+1))"),
+    source=SRINIVAS_2010(locator=f"Theorem 5, item 2 (exponential spectral decay; "
+                         f"{LONG_VERSION}, Sec. 5.2)",
+                         note="gamma_T = O((log T)^(d+1)) for the squared exponential kernel"),
     **_GAMMA,  # type: ignore[arg-type]
 )
 
@@ -195,9 +196,10 @@ GAMMA_MATERN = Bound(
     symbols={"T": "number of points", "d": "input dimension", "nu": "Matern smoothness"},
     assumptions=(A_KMAX, A_COMPACT,
                  Assumption("nu>1", "the Matern smoothness exceeds 1", nu > 1)),
-    source=SRINIVAS_2010(locator="Theorem 5 (Matern kernel)", locator_checked=False,
-                         note=f"{UNCHECKED} gamma_T = O(T^(d(d+1)/(2nu+d(d+1))) log T) for "
-                         "nu > 1"),
+    source=SRINIVAS_2010(locator=f"Theorem 5, item 3 (power-law spectral decay; "
+                         f"{LONG_VERSION}, Sec. 5.2)",
+                         note="gamma_T = O(T^(d(d+1)/(2nu+d(d+1))) log T) for Matern kernels "
+                         "with nu > 1"),
     **_GAMMA,  # type: ignore[arg-type]
 )
 

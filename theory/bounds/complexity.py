@@ -119,11 +119,13 @@ JENSEN_ORDER = Bound(
     expression=N_points * sp.log(N_points) ** (M - 1),
     symbols={"M": "number of objectives", "N": "number of points sorted"},
     assumptions=(Assumption("M>=2", "at least two objectives", M >= 2),),
-    source=JENSEN_2003(locator="main result (Sec. IV): non-dominated sorting in "
-                       "O(N log^(M-1) N)", locator_checked=False,
-                       note=f"{_RECALLED} O(N log^(M-1) N) for the full ranking by a "
-                       "divide-and-conquer in the style of Kung, Luccio & Preparata (1975); "
-                       "the M = 2 case is an O(N log N) sort and sweep"),
+    source=JENSEN_2003(locator="Abstract: the new non-dominated sorting brings NSGA-II to "
+                       "O(G N log^(M-1) N) for G generations, i.e. O(N log^(M-1) N) per sort",
+                       note="the number of the theorem in the body was not read. Jensen's "
+                       "algorithm assumes no two points share an objective value; for ties, "
+                       "Fortin et al. (GECCO 2013) generalised it and Buzdalov & Shalyto "
+                       "(PPSN 2014) proved O(N log^(M-1) N) in the worst case for a modified "
+                       "version. The M = 2 case is an O(N log N) sort and sweep"),
     order_variable="N",
 )
 
@@ -159,10 +161,11 @@ HV_UPPER_ORDER = Bound(
     expression=n_hv * sp.log(n_hv),
     symbols={"n": "number of points"},
     assumptions=(Assumption("d<=3", "two or three objectives", sp.And(d_obj >= 2, d_obj <= 3)),),
-    source=BEUME_2009(locator="Sec. III: the 3-D dimension-sweep algorithm runs in O(n log n)"
-                      " (2-D: sort and sweep)", locator_checked=False,
-                      note=f"{_RECALLED} an O(n log n) algorithm for d = 3 (after Fonseca, "
-                      "Paquete & Lopez-Ibanez 2006) and d = 2, optimal by the lower bound"),
+    source=BEUME_2009(locator="Abstract: for the 3-D case a matching upper bound of "
+                      "O(n log n) comparisons, by extending an algorithm for the maxima of a "
+                      "point set (a dimension sweep)",
+                      note="the section/theorem number in the body was not read; d = 2 is the "
+                      "sort-and-sweep special case (it embeds in d = 3)"),
     order_variable="n",
 )
 
@@ -179,10 +182,10 @@ HV_LOWER_ORDER = Bound(
     expression=n_hv * sp.log(n_hv),
     symbols={"n": "number of points"},
     assumptions=(Assumption("d>=2", "at least two objectives", d_obj >= 2),),
-    source=BEUME_2009(locator="lower-bound theorem (Omega(n log n) for d >= 2, by reduction "
-                      "from UNIFORM-GAP)", locator_checked=False,
-                      note=f"{_RECALLED} computing the hypervolume needs Omega(n log n) "
-                      "operations for every d >= 2"),
+    source=BEUME_2009(locator="Abstract: a lower bound of Omega(n log n) for computing the "
+                      "hypervolume in any number of dimensions d > 1, by reducing the "
+                      "uniform-gap problem to it",
+                      note="the theorem number in the body was not read"),
     order_variable="n",
     notes="a lower bound over all algorithms: Direction.LOWER with Mode.ORDER reads Omega()",
 )
@@ -202,9 +205,12 @@ NB201_CELLS = Bound(
              "V": "nodes of the cell (4 in NAS-Bench-201)"},
     assumptions=(Assumption("complete-DAG", "every edge j -> i, j < i, carries exactly one "
                             "operation (an absent edge is the operation 'none')", complete_dag),),
-    source=DONG_YANG_2020(locator="Sec. 3.1: 4 nodes, 6 edges, 5 operations, 5^6 = 15,625 "
-                          "cells", locator_checked=False,
-                          note=f"{_RECALLED} the search space has 15,625 cells"),
+    source=DONG_YANG_2020(locator="the search-space sentence of the abstract, repeated in "
+                          "the authors' README (github.com/D-X-Y/NAS-Bench-201): 4 nodes and 5 "
+                          "operation options, 15,625 cell candidates in total",
+                          note="read in the README; the section of the paper that describes "
+                          "the cell (recalled as Sec. 2.1, earlier written Sec. 3.1) was not "
+                          "read. 6 edges = 4*3/2 is this bound's formula"),
     tight=True,
 )
 
@@ -224,7 +230,10 @@ NB201_CLASSES = Bound(
                             "is a zero, 'skip_connect' the identity, sums unordered", nb201_key),),
     source=DONG_YANG_2020(locator="Sec. 3.1 / the released API: 6,466 unique architectures",
                           locator_checked=False,
-                          note=f"{_RECALLED} 6,466 non-isomorphic cells among the 15,625"),
+                          note=f"{_RECALLED} 6,466 non-isomorphic cells among the 15,625;"
+                          " the number was found only in third-party text ('6466 unique "
+                          "structures (out of 15625) after de-isomorphism'), not in Dong & "
+                          "Yang's paper or README"),
     tight=True,
 )
 

@@ -37,9 +37,14 @@ ZLD_2022 = partial(
     year=2022,
 )
 UNCHECKED = (
-    "theorem numbering not verified against the published text in this project; "
-    "the statement is"
+    "theorem numbering not verified against the published text in this project (only the "
+    "title note and abstract of arXiv:2112.08581v7 were read); the statement is"
 )
+#: the extended version the claims below follow (four parent selections, tournament on LOTZ
+#: with N >= 4(n+1)): W. Zheng and B. Doerr, "Mathematical Runtime Analysis for the
+#: Non-Dominated Sorting Genetic Algorithm II (NSGA-II)", Artificial Intelligence 325:104016
+#: (2023) = arXiv:2112.08581v7
+EXTENDED = "extended version (AIJ 2023, arXiv:2112.08581v7)"
 
 A_POP_4 = Assumption(
     "N>=4(n+1)", "the population is at least four times the Pareto front (n+1 values)",
@@ -65,7 +70,8 @@ SURVIVAL = Bound(
     symbols={},
     assumptions=(A_POP_4,),
     source=ZLD_2022(
-        locator="survival lemma for OneMinMax (Lemma 1 of the AAAI version)",
+        locator="survival lemma for OneMinMax (recalled as Lemma 1 of the AAAI version; "
+        f"its number in the {EXTENDED} not read)",
         locator_checked=False,
         note=f"{UNCHECKED} the one proved there: with N >= 4(n+1) at most 4(n+1) individuals"
         " of R_t have positive crowding distance and each value has one of them",
@@ -86,10 +92,14 @@ ONEMINMAX_ORDER = Bound(
     symbols={"n": "bit-string length"},
     assumptions=(A_POP_4, A_MUTATION, A_NO_CROSSOVER),
     source=ZLD_2022(
-        locator="OneMinMax runtime theorem (Theorem 2 of the AAAI version)",
+        locator=f"OneMinMax runtime theorem of the {EXTENDED} (recalled as Theorem 2 of the"
+        " AAAI version)",
         locator_checked=False,
-        note=f"{UNCHECKED} O(n log n) expected generations, O(N n log n) evaluations, for all"
-        " four parent selections",
+        note=f"{UNCHECKED} O(n log n) expected generations, O(N n log n) evaluations, for N >="
+        " 4(n+1) and all four parent selections; the fourth (binary tournament built from two"
+        " permutations, as in Deb's code) is analysed only in the extended version (its title"
+        " note: 'in all upper bounds we now also regard binary tournament selection as in "
+        "Deb's implementation')",
     ),
     order_variable="n",
 )
@@ -137,10 +147,12 @@ LOTZ_ORDER = Bound(
     symbols={"n": "bit-string length"},
     assumptions=(A_POP_4, A_MUTATION, A_NO_CROSSOVER),
     source=ZLD_2022(
-        locator="LOTZ runtime theorem of the AAAI version (N >= 4(n+1) for tournament "
-        "selection in the journal version)",
+        locator=f"LeadingOnesTrailingZeroes runtime theorem of the {EXTENDED}",
         locator_checked=False,
-        note=f"{UNCHECKED} O(n^2) expected generations, O(N n^2) evaluations",
+        note=f"{UNCHECKED} O(n^2) expected generations, O(N n^2) evaluations, for N >= 4(n+1)"
+        " and every parent selection. The AAAI 2022 version needs N >= 5(n+1) for tournament "
+        "selection; the extended version lowers it to N >= 4(n+1) (its title note), so the "
+        "assumption N>=4(n+1) of this bound holds only by the extended version",
     ),
     order_variable="n",
 )
@@ -164,7 +176,8 @@ SMALL_POPULATION = Bound(
         A_MUTATION,
     ),
     source=ZLD_2022(
-        locator="negative result for N = n+1 (last theorem of the AAAI version)",
+        locator=f"negative result for N = n+1 (last theorem of the AAAI version and of the "
+        f"{EXTENDED}; numbers not read)",
         locator_checked=False,
         note=f"{UNCHECKED} with probability 1 - exp(-Theta(n)), for exp(Theta(n)) iterations a"
         " constant fraction of the Pareto front is not covered",

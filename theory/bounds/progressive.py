@@ -89,7 +89,8 @@ SH_ROUND_PULLS = Bound(
     source=JAMIESON_2016(
         locator="Successive Halving, Figure 3: r_k = floor(B/(|S_k| ceil(log2 n)))",
         locator_checked=False,
-        note=f"{UNCHECKED} the per-round pulls floor(B/(|S_k| ceil(log2 n))); their "
+        note=f"{UNCHECKED} (the paper's text was not found in the stored sources) the "
+        "per-round pulls floor(B/(|S_k| ceil(log2 n))); their "
         "survivor rule keeps floor(|S_k|/2); with Karnin et al.'s ceil(|S_k|/2), used here, "
         "|S_k| = ceil(n/2^k)",
     ),
@@ -109,9 +110,13 @@ SH_TOTAL_BUDGET = Bound(
     symbols={"B": "total budget"},
     assumptions=(A_SHARE, Assumption("n>=2", "at least two arms", n_arms >= 2)),
     source=KARNIN_2013(
-        locator="Algorithm 1 (Sequential Halving) and the remark that it uses at most T pulls",
+        locator="Algorithm 2 (Sequential Halving, Sec. 4): ceil(log2 n) rounds, each "
+        "spending at most T/ceil(log2 n) pulls",
         locator_checked=False,
-        note=f"{UNCHECKED} sum_r |S_r| floor(T/(|S_r| ceil(log2 n))) <= T",
+        note="the paper's text was not read here; two independent secondary sources name "
+        "Sequential Halving 'Algorithm 2' (with Theorem 4.1), so the earlier 'Algorithm 1' was "
+        "corrected. Claim: sum_r |S_r| floor(T/(|S_r| ceil(log2 n))) <= T, immediate from "
+        "the round budget",
     ),
 )
 
@@ -138,10 +143,13 @@ SH_IDENTIFICATION = Bound(
                    "Hoeffding step of the proof holds", sub_gauss <= sp.Rational(1, 2)),
     ),
     source=KARNIN_2013(
-        locator="Theorem 4.1",
+        locator="Theorem 4.1 (Sec. 4, on Algorithm 2)",
         locator_checked=False,
-        note=f"{UNCHECKED} with probability at least 1 - 3 log2 n exp(-T/(8 H_2 log2 n)) "
-        "Sequential Halving returns the best arm (rewards in [0, 1])",
+        note="number corroborated by a secondary source citing 'Algorithm 2 Sequential "
+        "Halving, Theorem 4.1'; the statement itself was not read against the paper: with "
+        "probability at least 1 - 3 log2 n exp(-T/(8 H_2 log2 n)) Sequential Halving returns "
+        "the best arm (rewards in [0, 1]). Lattimore & Szepesvari, Bandit Algorithms, Thm "
+        "33.10, give the 1-sub-Gaussian version with 16 H_2 in place of 8 H_2",
     ),
 )
 
@@ -167,11 +175,10 @@ HB_RUNG_SIZES = Bound(
                  "n": "ceil(B/R eta^s/(s+1)) with B = (s_max + 1) R"},
     assumptions=(A_ETA, A_R),
     source=LI_2018(
-        locator="Algorithm 1 (Hyperband): n_i = floor(n eta^-i), r_i = r eta^i, keep "
-        "floor(n_i/eta)",
-        locator_checked=False,
-        note=f"{UNCHECKED} Algorithm 1 with s_max = floor(log_eta R), B = (s_max + 1) R, "
-        "n = ceil(B/R eta^s/(s+1)), r = R eta^-s",
+        locator="Algorithm 1 (Hyperband, Sec. 3), lines 2-8: n = ceil(B/R eta^s/(s+1)), "
+        "r = R eta^-s, n_i = floor(n eta^-i), r_i = r eta^i, top_k(T, L, floor(n_i/eta))",
+        note="read in arXiv:1603.06560v4 (the JMLR 18(185) text): initialization s_max = "
+        "floor(log_eta R), B = (s_max + 1) R, default eta = 3",
     ),
     tight=True,
     notes="floor(floor(x/eta)/eta) = floor(x/eta^2) needs an integer eta; for a "
@@ -194,11 +201,11 @@ HB_ITERATION_BUDGET = Bound(
     definitions={"s_max": "the largest s with eta^s <= R, computed exactly"},
     assumptions=(A_ETA, A_R),
     source=LI_2018(
-        locator="Algorithm 1 (Hyperband); budget of one iteration assembled here",
+        locator="Algorithm 1 (Hyperband, Sec. 3); budget of one iteration assembled here",
         derived=True,
-        locator_checked=False,
-        note="the sum over the brackets of Algorithm 1 of n_i r_i; each bracket uses about B "
-        "(Sec. 3 of the paper); the exact value is this double sum",
+        note="the sum over the brackets of Algorithm 1 of n_i r_i; Sec. 3 says each bracket "
+        "'is designed to use approximately B total resources' (read in arXiv:1603.06560v4); "
+        "the exact value is this double sum",
     ),
     tight=True,
 )
