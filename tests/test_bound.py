@@ -219,7 +219,9 @@ def test_latex_is_balanced_and_shows_the_claim(bound: Bound) -> None:
     assert text.count(r"\left") == text.count(r"\right"), text
     assert bound.quantity_latex in text
     if bound.mode is Mode.ORDER:
-        assert r"O\!\left(" in text
+        landau = {Direction.UPPER: "O", Direction.LOWER: r"\Omega",
+                  Direction.EQUAL: r"\Theta"}[bound.direction]
+        assert rf"= {landau}\!\left(" in text
         assert r"\mathbb{E}" in text
     else:
         relation = {Direction.UPPER: r"\le", Direction.LOWER: r"\ge", Direction.EQUAL: "="}
