@@ -11,7 +11,11 @@ a stride-2 stem), the median time of one full DARTS step (architecture step + we
   ratio of gradient evaluations, ``bilevel.darts.cost-ratio`` (5/2), and the counted
   evaluations per step;
 * peak resident memory of the process after each phase (``ru_maxrss``) and the supernet's
-  stored candidate-operation outputs from ``bilevel.darts.supernet-activation-memory``.
+  stored candidate-operation outputs from ``bilevel.darts.supernet-activation-memory``;
+* the weight step alone (SGD-momentum, ``tf.function``) of the supernet against fixed
+  networks: the discrete network derived from the same skeleton (one operation per edge,
+  the argmax of alpha) and the plain two-layer CNN of the issue's baseline, with their
+  weight counts, so the cost of weight sharing per step is seen beside a fixed network.
 
 Trace (compilation) time is reported apart from the steady-state step time. Timings depend
 on the machine's load: the medians are of ``--repeats`` steps after two warm-up steps.
@@ -25,6 +29,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 def _peak_mb() -> float:
@@ -43,6 +48,55 @@ def _time(step: Callable[[], object], repeats: int) -> tuple[float, float]:
         step()
         times.append(time.perf_counter() - start)
     return first, statistics.median(times)
+
+
+def _weights(variables: list[Any]) -> int:
+    import numpy as np
+
+    return sum(int(np.prod(v.shape)) for v in variables)
+
+
+def _fixed_networks(state: Any, cfg: Any, train: tuple[Any, Any], repeats: int) -> None:
+    """Weight-step time of the supernet beside fixed networks trained the same way."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from solvers.supernet.model import Network, discrete_edge_ops, initialise
+    from solvers.supernet.search import _sgd_trainer
+
+    def trainer(call: Callable[..., Any], variables: list[Any]) -> Callable[[], object]:
+        lr = tf.Variable(0.025, dtype=variables[0].dtype, trainable=False)
+        step = _sgd_trainer(call, variables, lr, 0.9, 3e-4)
+        return lambda: step(*train).numpy()
+
+    derived = Network(cfg, discrete_edge_ops(state.net.space, state.alpha.numpy()))
+    initialise(derived, np.random.default_rng(1))
+    cnn = keras.Sequential([
+        keras.layers.Input((28, 28, 1)), keras.layers.Conv2D(32, 3, activation="relu"),
+        keras.layers.MaxPooling2D(), keras.layers.Conv2D(64, 3, activation="relu"),
+        keras.layers.MaxPooling2D(), keras.layers.Flatten(), keras.layers.Dense(10)])
+    supernet_vars = list(state.net.trainable_variables)
+    derived_vars = list(derived.trainable_variables)
+    cnn_vars = list(cnn.trainable_variables)
+    cases = [
+        ("supernet (all ops, weight sharing)", trainer(
+            lambda x, t: state.net.call(x, tf.nn.softmax(state.alpha), training=t),
+            supernet_vars), _weights(supernet_vars)),
+        ("derived cell, same skeleton", trainer(
+            lambda x, t: derived.call(x, None, training=t), derived_vars),
+         _weights(derived_vars)),
+        ("plain two-layer CNN (baseline)", trainer(
+            lambda x, t: cnn(x, training=t), cnn_vars), _weights(cnn_vars)),
+    ]
+    print(f"{'weight step only, tf.function':34s} {'first call s':>12s} {'median ms':>10s} "
+          f"{'steps/s':>8s} {'weights':>12s}")
+    medians = []
+    for name, step, count in cases:
+        first, median = _time(step, repeats)
+        medians.append(median)
+        print(f"{name:34s} {first:12.2f} {median * 1e3:10.1f} {1 / median:8.2f} {count:12d}")
+    print(f"supernet weight step / derived network's: {medians[0] / medians[1]:.1f}x")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"stored candidate-op outputs (bilevel.darts.supernet-activation-memory, 'none' not "
           f"materialised): {floats * 4 / 1e6:.1f} MB per forward pass; peak RSS "
           f"{_peak_mb():.0f} MB (whole process, TensorFlow included)")
+    _fixed_networks(states["tf.function"], cfg, train, args.repeats)
     print("peer (PEER-FIGURES.md, other config: 1 cell, 14 edges x 6 ops, C = 8, batch 64, "
           "8x8x1): eager 542 ms, tf.function 49 ms, XLA 56 ms")
     return 0
