@@ -29,26 +29,54 @@ __all__ = ["CHECKS", "SYMBOLIC_ONLY"]
 
 FROZEN = Sabotage("frozen-bit-0", "assumption-dropped",
                   "mutation never flips bit 0: not every point is reachable")
+#: probe: a fitness-biased parent choice in place of the uniform one
+BIASED = Sabotage("biased-parent", "assumption-dropped",
+                  "with probability 1/2 the parent is the member with the smallest first "
+                  "objective, else uniform (solver option parent='biased')",
+                  assumption="uniform-parent", probe=True)
+#: probe: a dominated offspring replaces its parent
+NON_ELITIST = Sabotage("non-elitist", "assumption-dropped",
+                       "a dominated offspring replaces its parent (solver option "
+                       "elitist=False): front values can be lost again",
+                       assumption="elitist", probe=True)
+#: probe: gap size k = 1, outside 2 <= k <= n/2
+GAP_ONE = Sabotage("k=1", "assumption-dropped", "gap size k = 1 (the bound evaluated at k = 1)",
+                   assumption="2<=k<=n/2", probe=True)
+
+
+def _probe_params(setting: Sabotage) -> dict[str, Any]:
+    """Solver options of a probe setting (none for the others)."""
+    if setting.name == BIASED.name:
+        return {"parent": "biased"}
+    if setting.name == NON_ELITIST.name:
+        return {"elitist": False}
+    return {}
 
 
 def _constants(n: int, k: int = 2, pop: int = 0, mutation: str = "one-bit",
-               frozen: int = 0) -> dict[str, Any]:
+               frozen: int = 0, parent: str = "uniform", elitist: bool = True,
+               selection: str = "deb-tournament", m: int = 2,
+               pop_linear: bool = True) -> dict[str, Any]:
     return {
-        "n": n, "k": k, "N": pop,
+        "n": n, "k": k, "N": pop, "m": m,
         "one_bit_mutation": mutation == "one-bit" and frozen == 0,
         "bitwise_mutation": mutation == "bitwise" and frozen == 0,
-        "uniform_parent_selection": True,
+        "uniform_parent_selection": parent == "uniform",
+        "fair_uniform_or_binary_tournament_selection": selection in (
+            "fair", "uniform", "tournament", "deb-tournament"),
+        "stochastic_tournament_selection": selection == "stochastic-tournament",
+        "population_linear_in_front": pop_linear,
         "no_crossover": True,
         "mutation_reaches_every_point": mutation == "bitwise" and frozen == 0,
-        "elitist_archive": True,
+        "elitist_archive": elitist,
         "H_n": float(sum(1.0 / i for i in range(1, n + 1))),
     }
 
 
 def _semo_runs(context: CheckContext, solver: str, problem: str,
                instances: list[dict[str, int]], seeds: int, cap: int, frozen: int,
-               description: str) -> list[StoredRun]:
-    params = {"max_iterations": cap, "frozen_bits": frozen}
+               description: str, probe: dict[str, Any] | None = None) -> list[StoredRun]:
+    params: dict[str, Any] = {"max_iterations": cap, "frozen_bits": frozen, **(probe or {})}
     specs = [make_spec(solver, params, problem, inst, seed)
              for inst in instances for seed in range(context.seed, context.seed + seeds)]
     return run_many(specs, context.store, workers=context.workers, progress=context.progress,
@@ -108,12 +136,15 @@ class _SemoOrderCheck(Check):
         frozen = 1 if setting.name == FROZEN.name else 0
         if frozen:  # never covers: a few short runs already show it
             ns, seeds, cap = ns[:3], 3, min(cap, 3_000)
+        probe = _probe_params(setting)
+        if setting.probe:  # exploratory and cheap: the three smallest sizes, fewer seeds
+            ns, seeds = ns[:3], 8
         runs = _semo_runs(context, self.solver, self.problem, [{"n": v} for v in ns], seeds,
-                          cap, frozen, self.name)
+                          cap, frozen, self.name, probe)
         n, t, censored = _semo_times(runs)
         mutation = "bitwise" if self.solver == "gsemo" else "one-bit"
         failed = {a.name for a in self.bound.failed_assumptions(
-            _constants(ns[0], mutation=mutation, frozen=frozen))}
+            _constants(ns[0], mutation=mutation, frozen=frozen, **probe))}
         g = self.growth(n, setting.kind == "bound-scaled")
         return _order_result(self, setting, n, t, censored, g, failed,
                              {"ns": list(ns), "seeds": seeds, "cap": cap})
@@ -125,7 +156,7 @@ class SemoLotzOrder(_SemoOrderCheck):
     solver, problem, ns, cap = "semo", "lotz", (6, 8, 11, 16), 100_000
     sabotages = (Sabotage("order-n^2", "bound-scaled", "the order n^2 instead of n^3"),
                  Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
-                          assumption="one-bit-mutation"))
+                          assumption="one-bit-mutation"), BIASED)
 
     def growth(self, n: np.ndarray, lowered: bool) -> np.ndarray:
         return n**2 if lowered else n**3
@@ -137,7 +168,7 @@ class GsemoLotzOrder(SemoLotzOrder):
     solver = "gsemo"
     sabotages = (Sabotage("order-n^2", "bound-scaled", "the order n^2 instead of n^3"),
                  Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
-                          assumption="bitwise-mutation"))
+                          assumption="bitwise-mutation"), BIASED)
 
 
 class SemoOneMinMaxOrder(_SemoOrderCheck):
@@ -147,7 +178,7 @@ class SemoOneMinMaxOrder(_SemoOrderCheck):
     sabotages = (Sabotage("order-n-log-n", "bound-scaled",
                           "the order n log n instead of n^2 log n"),
                  Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
-                          assumption="one-bit-mutation"))
+                          assumption="one-bit-mutation"), BIASED)
 
     def growth(self, n: np.ndarray, lowered: bool) -> np.ndarray:
         size = np.asarray(n, dtype=float)
@@ -162,7 +193,7 @@ class GsemoOneMinMaxOrder(SemoOneMinMaxOrder):
     sabotages = (Sabotage("order-n-log-n", "bound-scaled",
                           "the order n log n instead of n^2 log n"),
                  Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
-                          assumption="bitwise-mutation"))
+                          assumption="bitwise-mutation"), BIASED)
 
 
 class _ExplicitCheck(Check):
@@ -180,15 +211,19 @@ class _ExplicitCheck(Check):
         if frozen:  # censored at a cap 10x above the bound at the smallest n
             ns, seeds = ns[:1], 4
             cap = min(cap, 25_000)
-        instances = [{"n": v, "k": self.k} if self.k else {"n": v} for v in ns]
+        probe = _probe_params(setting)
+        k = 1 if setting.name == GAP_ONE.name else self.k
+        if setting.probe:  # exploratory and cheap: the two smallest sizes
+            ns, seeds = ns[:2], 10
+        instances = [{"n": v, "k": k} if k else {"n": v} for v in ns]
         runs = _semo_runs(context, self.solver, self.problem, instances, seeds, cap, frozen,
-                          self.name)
+                          self.name, probe)
         n_values, t, censored = _semo_times(runs)
         mutation = "bitwise" if self.solver == "gsemo" else "one-bit"
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
         for n in ns:
-            constants = _constants(n, k=self.k or 2, mutation=mutation, frozen=frozen)
+            constants = _constants(n, k=k or 2, mutation=mutation, frozen=frozen, **probe)
             failed.update(a.name for a in self.bound.failed_assumptions(constants))
             value = self.bound.evaluate(**constants) * setting.factor
             sample = t[n_values == n]
@@ -210,7 +245,7 @@ class SemoOneMinMaxExplicit(_ExplicitCheck):
     sabotages = (Sabotage("scaled-0.2", "bound-scaled", "the bound multiplied by 0.2",
                           factor=0.2),
                  Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
-                          assumption="one-bit-mutation"))
+                          assumption="one-bit-mutation"), BIASED)
 
 
 class GsemoOjzjExplicit(_ExplicitCheck):
@@ -221,7 +256,7 @@ class GsemoOjzjExplicit(_ExplicitCheck):
     sabotages = (Sabotage("scaled-0.3", "bound-scaled", "the bound multiplied by 0.3",
                           factor=0.3),
                  Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
-                          assumption="bitwise-mutation"))
+                          assumption="bitwise-mutation"), GAP_ONE, BIASED)
 
 
 class ConvergenceCheck(Check):
@@ -230,7 +265,7 @@ class ConvergenceCheck(Check):
     method = "exact binomial test of H1: P(front covered within the cap) < 0.9"
     p0 = 0.9
     sabotages = (Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
-                          assumption="mutation-reaches-every-point"),)
+                          assumption="mutation-reaches-every-point"), NON_ELITIST)
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         seeds = 10 if context.quick else 30
@@ -241,13 +276,13 @@ class ConvergenceCheck(Check):
         per_problem: dict[str, int] = {}
         for problem, params in cases:
             runs = _semo_runs(context, "gsemo", problem, [params], seeds, cap, frozen,
-                              self.name)
+                              self.name, _probe_params(setting))
             hits = sum(bool(r.summary["covered"]) for r in runs)
             per_problem[problem] = hits
             covered += hits
             total += len(runs)
         failed = {a.name for a in self.bound.failed_assumptions(
-            _constants(8, mutation="bitwise", frozen=frozen))}
+            _constants(8, mutation="bitwise", frozen=frozen, **_probe_params(setting)))}
         test = binomial_test(covered, total, self.p0, alternative="less")
         violated = test.p_value < ALPHA
         return self.result(
@@ -263,9 +298,242 @@ class ConvergenceCheck(Check):
         )
 
 
+# -- NSGA-II on OneJumpZeroJump, LOTZ (stochastic tournament) and mOneMinMax -------------------
+
+def slope_test(g: np.ndarray, t: np.ndarray, n: np.ndarray,
+               correction: bool = False) -> dict[str, float]:
+    """OLS of log T on log g(n) (and 1/n when ``correction``): the slope, its 95% interval
+    and both one-sided p-values against slope 1 (``p_greater``: H1 slope > 1, for upper
+    orders; ``p_less``: H1 slope < 1, for lower orders).
+
+    The 1/n column models a lower-order term of relative size O(1/n) (T = C g(n) (1 +
+    b/n + ...)), used where the runs show such a transient at the sizes affordable here.
+    """
+    from scipy import stats
+
+    columns = [np.ones_like(g), np.log(g)]
+    if correction:
+        columns.append(1.0 / n)
+    design = np.column_stack(columns)
+    y = np.log(np.maximum(t, 1.0))
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    residual = y - design @ coef
+    dof = len(y) - design.shape[1]
+    sigma2 = float(residual @ residual) / dof
+    cov = sigma2 * np.linalg.inv(design.T @ design)
+    slope, se = float(coef[1]), float(np.sqrt(cov[1, 1]))
+    half = float(stats.t.ppf(0.975, dof)) * se
+    stat = (slope - 1.0) / se if se > 0 else (np.inf if slope > 1 else -np.inf)
+    return {"slope": slope, "se": se, "ci_low": slope - half, "ci_high": slope + half,
+            "p_greater": float(stats.t.sf(stat, dof)), "p_less": float(stats.t.cdf(stat, dof))}
+
+
+def _nsga2_runs(context: CheckContext, problem: str, instances: list[dict[str, int]],
+                pops: list[int], seeds: int, cap: int, selection: str, mutation: str,
+                description: str) -> list[StoredRun]:
+    specs = [make_spec("nsga2", {"pop": pop, "selection": selection, "mutation": mutation,
+                                 "crossover": "none", "max_generations": cap},
+                       problem, inst, seed)
+             for inst, pop in zip(instances, pops, strict=True)
+             for seed in range(context.seed, context.seed + seeds)]
+    return run_many(specs, context.store, workers=context.workers, progress=context.progress,
+                    description=description, scheduler=context.scheduler).runs
+
+
+def _eval_times(runs: list[StoredRun]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                np.ndarray]:
+    """(n, N, T_eval, censored) per run; a censored run counts its evaluations run."""
+    n = np.array([r.spec.problem_config["n"] for r in runs], dtype=float)
+    pop = np.array([r.spec.solver_config["pop"] for r in runs], dtype=float)
+    censored = np.array([bool(r.summary["censored"]) for r in runs])
+    t = np.array([p * (1 + r.summary["generations_run"]) if c
+                  else r.summary["evaluations_to_cover"]
+                  for r, p, c in zip(runs, pop, censored, strict=True)], dtype=float)
+    return n, pop, t, censored
+
+
+class _NsgaOrderCheck(Check):
+    """Order claims on NSGA-II runs: slope of log T_eval on log g (g the claimed order)."""
+
+    problem: ClassVar[str]
+    k: ClassVar[int] = 0
+    quick_ns: ClassVar[tuple[int, ...]]
+    full_ns: ClassVar[tuple[int, ...]]
+    cap: ClassVar[int]
+    lower: ClassVar[bool] = False
+    correction: ClassVar[bool] = False
+    selection: ClassVar[str] = "deb-tournament"
+
+    def population(self, n: int) -> int:
+        raise NotImplementedError
+
+    def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:
+        raise NotImplementedError
+
+    def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        ns = self.quick_ns if context.quick else self.full_ns
+        seeds = 10 if context.quick else 30
+        cap, mutation, selection = self.cap, "bitwise", self.selection
+        if setting.name == "one-bit":  # never crosses the gap: short censored runs show it
+            ns, seeds, cap, mutation = ns[:2], 4, 300, "one-bit"
+        if setting.name == "stochastic-tournament":
+            selection = "stochastic-tournament"
+        instances = [{"n": v, "k": self.k} if self.k else {"n": v} for v in ns]
+        runs = _nsga2_runs(context, self.problem, instances, [self.population(v) for v in ns],
+                           seeds, cap, selection, mutation, self.name)
+        n, pop, t, censored = _eval_times(runs)
+        failed = {a.name for a in self.bound.failed_assumptions(_constants(
+            ns[0], k=self.k or 2, pop=self.population(ns[0]), mutation=mutation,
+            selection=selection))}
+        fit = slope_test(self.growth(n, pop, setting), t, n, self.correction)
+        censored_share = {int(v): float(censored[n == v].mean()) for v in np.unique(n)}
+        mostly_censored = any(share > 0.5 for share in censored_share.values())
+        p = fit["p_less"] if self.lower else fit["p_greater"]
+        violated = p < ALPHA or (mostly_censored and not self.lower)
+        means = {int(v): float(t[n == v].mean()) for v in np.unique(n)}
+        ratio = {int(v): float(t[n == v].mean() / self.growth(
+            n[n == v][:1], pop[n == v][:1], AS_STATED_ORDER)[0]) for v in np.unique(n)}
+        counter: dict[str, Any] | None = None
+        if violated:
+            counter = ({"censored_share": censored_share, "cap": cap} if mostly_censored
+                       else {"slope": fit["slope"], "ci": [fit["ci_low"], fit["ci_high"]]})
+        return self.result(
+            setting, assumptions_hold=not failed, instances=len(means), runs=len(t),
+            violations=int(violated), verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            statistic_name="slope of log T_eval on log g" + (" (with a 1/n term)"
+                                                            if self.correction else ""),
+            statistic=fit["slope"], p_value=p, level=ALPHA, tightness=None,
+            counterexample=counter,
+            details={"ns": list(ns), "seeds": seeds, "cap_generations": cap,
+                     "mean_evaluations": means, "mean_T_over_order": ratio,
+                     "censored_share": censored_share,
+                     "slope_ci": [fit["ci_low"], fit["ci_high"]],
+                     "alternative": "slope < 1" if self.lower else "slope > 1",
+                     "failed_assumptions": sorted(failed)},
+        )
+
+
+AS_STATED_ORDER = Sabotage("as-stated", "none", "the claimed order")
+
+
+class NsgaOjzjOrder(_NsgaOrderCheck):
+    """Doerr & Qu's O(N n^k): k = 2, N = 4(n-2k+3), n >= 16 (below, strings one bit-flip
+    from 0^n or 1^n in the random initial population make the jumps cheap)."""
+
+    bound_id = "emo.nsga2.ojzj.runtime-order"
+    name = "emo-nsga2-ojzj-order"
+    method = "OLS of log T_eval on log(N n^k), one-sided slope test (H1: slope > 1)"
+    problem, k = "ojzj", 2
+    quick_ns, full_ns, cap = (16, 20, 24), (16, 20, 24, 32), 20_000
+    sabotages = (
+        Sabotage("one-bit", "assumption-dropped", "one-bit mutation: the gap strings are "
+                 "dominated and never survive, so 0^n and 1^n are never reached",
+                 assumption="bitwise-mutation"),
+        Sabotage("stochastic-tournament", "assumption-dropped",
+                 "stochastic tournament selection in place of the four analysed ones",
+                 assumption="fair-uniform-or-binary-tournament", probe=True),
+    )
+
+    def population(self, n: int) -> int:
+        return 4 * (n - 2 * self.k + 3)
+
+    def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:
+        grown: np.ndarray = pop * n ** float(self.k)
+        return grown
+
+
+class NsgaOjzjLower(NsgaOjzjOrder):
+    """Doerr & Qu's Omega(N n^k) on the same runs: the slope must not be significantly
+    below 1. At these sizes the waiting times are geometric (log T has sd ~1.3), so the
+    slope test only catches orders far above the truth: the sabotage claims Omega(N 2^n)."""
+
+    bound_id = "emo.nsga2.ojzj.lower-order"
+    name = "emo-nsga2-ojzj-lower"
+    method = "OLS of log T_eval on log(N n^k), one-sided slope test (H1: slope < 1)"
+    lower = True
+    sabotages = (
+        Sabotage("order-N2^n", "bound-scaled", "the order N 2^n in place of N n^k"),
+        Sabotage("stochastic-tournament", "assumption-dropped",
+                 "stochastic tournament selection in place of the four analysed ones (it "
+                 "picks the extreme points for a constant share of the parents)",
+                 assumption="fair-uniform-or-binary-tournament", probe=True),
+    )
+
+    def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:
+        if setting.name == "order-N2^n":
+            scaled: np.ndarray = pop * 2.0**n
+            return scaled
+        return super().growth(n, pop, setting)
+
+
+class NsgaStochasticLotzOrder(_NsgaOrderCheck):
+    """Bian & Qian's O(n^2) evaluations with stochastic tournament selection, N = 4(n+1).
+
+    The generations grow like c n - d at these sizes (T_gen/n = 1.6, 2.2, 2.5, 2.6 at n =
+    16, 32, 64, 96), so the slope test carries a 1/n term (``slope_test``)."""
+
+    bound_id = "emo.nsga2-stochastic.lotz.runtime-order"
+    name = "emo-nsga2-stochastic-lotz-order"
+    method = "OLS of log T_eval on log n^2 and 1/n, one-sided slope test (H1: slope > 1)"
+    problem = "lotz"
+    quick_ns, full_ns, cap = (16, 24, 32, 48), (16, 24, 32, 48, 64, 96), 5_000
+    correction = True
+    selection = "stochastic-tournament"
+    sabotages = (Sabotage("order-n", "bound-scaled", "the order n in place of n^2"),)
+
+    def population(self, n: int) -> int:
+        return 4 * (n + 1)
+
+    def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:
+        grown: np.ndarray = np.asarray(n, dtype=float) ** (1 if setting.name == "order-n"
+                                                           else 2)
+        return grown
+
+
+class MommNoCoverCheck(Check):
+    bound_id = "emo.nsga2.momm.no-cover"
+    name = "emo-nsga2-momm-no-cover"
+    method = "exact binomial test of H1: P(front ever covered within the horizon) > 0.1"
+    p0 = 0.1
+    sabotages = (Sabotage("m=2", "assumption-dropped", "two objectives (OneMinMax as 2-OMM) "
+                          "with N = 4(n+1): the front is covered", assumption="m>=3"),)
+
+    def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        from solvers.problems.many_objective import momm_front_size
+
+        n = 12
+        m = 2 if setting.name == "m=2" else 4
+        seeds = 10 if context.quick else 30
+        horizon = 200 if context.quick else 1000
+        front = momm_front_size(n, m)
+        pop = 4 * front if m == 2 else 2 * front
+        runs = _nsga2_runs(context, "momm", [{"n": n, "m": m}], [pop], seeds, horizon,
+                           "fair", "bitwise", self.name)
+        covered = sum(bool(r.summary["covered"]) for r in runs)
+        fractions = np.array([r.summary["max_covered_fraction"] for r in runs])
+        failed = {a.name for a in self.bound.failed_assumptions(_constants(
+            n, pop=pop, mutation="bitwise", selection="fair", m=m))}
+        test = binomial_test(covered, len(runs), self.p0, alternative="greater")
+        violated = test.p_value < ALPHA
+        return self.result(
+            setting, assumptions_hold=not failed, instances=1, runs=len(runs),
+            violations=int(violated), verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            statistic_name="runs that covered the whole front", statistic=float(covered),
+            p_value=test.p_value, level=ALPHA, tightness=float(fractions.max()),
+            counterexample={"covered_runs": covered, "runs": len(runs)} if violated else None,
+            details={"n": n, "m": m, "front_size": front, "N": pop,
+                     "horizon_generations": horizon,
+                     "mean_max_covered_fraction": float(fractions.mean()),
+                     "max_covered_fraction": float(fractions.max()),
+                     "cover_rate_ci": [test.ci_low, test.ci_high],
+                     "failed_assumptions": sorted(failed)},
+        )
+
+
 CHECKS: tuple[Check, ...] = (SemoLotzOrder(), GsemoLotzOrder(), SemoOneMinMaxOrder(),
                              GsemoOneMinMaxOrder(), SemoOneMinMaxExplicit(),
-                             GsemoOjzjExplicit(), ConvergenceCheck())
+                             GsemoOjzjExplicit(), ConvergenceCheck(), NsgaOjzjOrder(),
+                             NsgaOjzjLower(), NsgaStochasticLotzOrder(), MommNoCoverCheck())
 #: bound id -> why it has no empirical check (it is checked symbolically instead)
 SYMBOLIC_ONLY: dict[str, str] = {}
 

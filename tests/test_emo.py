@@ -181,10 +181,69 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> CheckContext:
                          ids=[f"{c.name}:{s}" for c, s in SETTINGS])
 def test_quick_verdicts(check, setting: str, context: CheckContext) -> None:
     result = check.run(context, setting)
+    sabotage = next((s for s in check.sabotages if s.name == setting), None)
     if setting == "as-stated":
         assert result.assumptions_hold and result.verdict is Verdict.PASS, result.details
+    elif sabotage is not None and sabotage.probe:  # either verdict is a finding
+        assert result.probe and result.ok and result.verdict is not Verdict.INCONCLUSIVE
+        assert sabotage.assumption in result.details["failed_assumptions"]
     else:
         assert result.verdict is Verdict.VIOLATION and result.counterexample is not None
         sabotage = next(s for s in check.sabotages if s.name == setting)
         if sabotage.kind == "assumption-dropped":
             assert sabotage.assumption in result.details["failed_assumptions"]
+
+
+# -- m-objective OneMinMax ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("size", "m"), [(2, 2), (4, 4), (6, 4), (6, 6), (8, 4)])
+def test_momm_against_all_strings(size: int, m: int) -> None:
+    from solvers.problems.many_objective import (
+        ManyOneMinMax,
+        ManyOneMinMaxConfig,
+        momm_front_size,
+    )
+
+    problem = ManyOneMinMax(ManyOneMinMaxConfig(n=size, m=m))
+    strings = np.array(list(itertools.product([False, True], repeat=size)), dtype=bool)
+    objectives = problem.evaluate(strings)
+    block = 2 * size // m
+    for bits, row in zip(strings.tolist(), objectives.tolist(), strict=True):
+        expected = []
+        for j in range(m // 2):
+            ones = sum(bits[j * block:(j + 1) * block])
+            expected += [block - ones, ones]
+        assert row == expected
+    brute = {tuple(r) for r in pareto_front(objectives).tolist()}
+    front = problem.pareto_front()
+    assert {tuple(r) for r in front.tolist()} == brute  # every string is Pareto-optimal
+    assert problem.front_size == len(front) == momm_front_size(size, m) == (block + 1) ** (m // 2)
+    np.testing.assert_array_equal(problem.front_index(front), np.arange(len(front)))
+
+
+@pytest.mark.parametrize(("size", "m"), [(5, 4), (6, 3), (4, 0), (1, 4)])
+def test_momm_rejects_bad_sizes(size: int, m: int) -> None:
+    from solvers.problems.many_objective import ManyOneMinMaxConfig
+
+    with pytest.raises(InvalidParameterError):
+        ManyOneMinMaxConfig(n=size, m=m)
+
+
+def test_two_objective_momm_is_oneminmax_for_nsga2() -> None:
+    from solvers.problems.many_objective import ManyOneMinMax, ManyOneMinMaxConfig
+
+    config = NSGA2Config(pop=24, max_generations=30, stop_when_covered=False)
+    a, b = TraceRecorder(), TraceRecorder()
+    NSGA2(config).run(OneMinMax(BitStringConfig(n=5)), 3, a)
+    NSGA2(config).run(ManyOneMinMax(ManyOneMinMaxConfig(n=5, m=2)), 3, b)
+    np.testing.assert_array_equal(a.column("n_covered"), b.column("n_covered"))
+
+
+def test_semo_probe_options_default_to_the_published_algorithm() -> None:
+    problem = OneMinMax(BitStringConfig(n=10))
+    plain, explicit = TraceRecorder(), TraceRecorder()
+    SEMO(SEMOConfig()).run(problem, 5, plain)
+    SEMO(SEMOConfig(parent="uniform", elitist=True)).run(problem, 5, explicit)
+    assert plain.summary == explicit.summary
+    with pytest.raises(InvalidParameterError):
+        SEMOConfig(parent="best")

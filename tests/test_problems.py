@@ -325,7 +325,7 @@ def _leading_ones(bits: tuple[bool, ...]) -> int:
 
 #: Objective vectors written from the papers' definitions (minimised), one per problem,
 #: independent of the vectorised code under test.
-REFERENCE_OBJECTIVES: dict[str, Callable[[tuple[bool, ...]], tuple[int, int]]] = {
+REFERENCE_OBJECTIVES: dict[str, Callable[[tuple[bool, ...]], tuple[int, ...]]] = {
     # Giel & Lehre (2010): (number of zeros, number of ones)
     "oneminmax": lambda b: (b.count(False), b.count(True)),
     # Laumanns, Thiele & Zitzler (2004): (n - leading ones, n - trailing zeros)
@@ -333,9 +333,12 @@ REFERENCE_OBJECTIVES: dict[str, Callable[[tuple[bool, ...]], tuple[int, int]]] =
                        len(b) - _leading_ones(tuple(not x for x in reversed(b)))),
     # Doerr & Zheng (AAAI 2021) with k = 1, maximised objectives turned into n + k - f_i
     "ojzj": lambda b: _reference_ojzj(b, 1),
+    # Zheng & Doerr (TEVC 2024) with m = 4: per half of the string, (zeros, ones)
+    "momm": lambda b: (b[:len(b) // 2].count(False), b[:len(b) // 2].count(True),
+                       b[len(b) // 2:].count(False), b[len(b) // 2:].count(True)),
 }
 #: problem parameters beyond n, and the front size, per binary problem
-BINARY_EXTRA: dict[str, dict[str, int]] = {"ojzj": {"k": 1}}
+BINARY_EXTRA: dict[str, dict[str, int]] = {"ojzj": {"k": 1}, "momm": {"m": 4}}
 
 
 def _reference_ojzj(bits: tuple[bool, ...], k: int) -> tuple[int, int]:
@@ -354,7 +357,7 @@ def test_every_binary_problem_has_a_reference_definition() -> None:
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 6, 8, 10])
 def test_binary_front_against_all_strings(name: str, n: int) -> None:
     extra = BINARY_EXTRA.get(name, {})
-    if 2 * extra.get("k", 0) > n:
+    if 2 * extra.get("k", 0) > n or n % (extra.get("m", 2) // 2):
         pytest.skip("parameters outside the problem's range")
     problem = make_problem(name, {"n": n, **extra})
     assert isinstance(problem, BinaryProblem)

@@ -232,51 +232,67 @@ class NSGA2(Solver[NSGA2Config]):
     # -- real variation ----------------------------------------------------------------------
     def _sbx(self, parents: NDArray[np.float64], lower: NDArray[np.float64],
              upper: NDArray[np.float64], rng: np.random.Generator) -> NDArray[np.float64]:
+        """SBX on the pairs (0,1), (2,3), ...; the spread is computed only on the active
+        (pair, variable) entries, but every random number is drawn for the whole array, so
+        the stream (and the result) does not depend on how many entries are active."""
         cfg = self.config
         assert isinstance(cfg, NSGA2Config)
-        x1, x2 = parents[0::2].copy(), parents[1::2].copy()
+        x1, x2 = parents[0::2], parents[1::2]
         pairs, n_var = x1.shape
         eta = cfg.eta_c
         active = np.less(rng.random(pairs), cfg.crossover_prob)[:, None] & \
             (rng.random((pairs, n_var)) < 0.5) & (np.abs(x1 - x2) > 1e-14)
-        y1, y2 = np.minimum(x1, x2), np.maximum(x1, x2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            gap = np.where(active, y2 - y1, 1.0)
-            u = rng.random((pairs, n_var))
+        u_all = rng.random((pairs, n_var))
+        flip_all = rng.random((pairs, n_var)) <= 0.5
+        rows, cols = np.nonzero(active)
+        a, b = x1[rows, cols], x2[rows, cols]
+        y1, y2 = np.minimum(a, b), np.maximum(a, b)
+        low, high = lower[cols], upper[cols]
+        u = u_all[rows, cols]
+        gap = y2 - y1
 
-            def spread(beta: NDArray[np.float64]) -> NDArray[np.float64]:
-                alpha = 2.0 - beta ** (-(eta + 1.0))
-                return np.where(u <= 1.0 / alpha, (u * alpha) ** (1.0 / (eta + 1.0)),
-                                (1.0 / (2.0 - u * alpha)) ** (1.0 / (eta + 1.0)))
+        def spread(beta: NDArray[np.float64]) -> NDArray[np.float64]:
+            alpha = 2.0 - beta ** (-(eta + 1.0))
+            return np.where(u <= 1.0 / alpha, (u * alpha) ** (1.0 / (eta + 1.0)),
+                            (1.0 / (2.0 - u * alpha)) ** (1.0 / (eta + 1.0)))
 
-            beta_q1 = spread(1.0 + 2.0 * (y1 - lower) / gap)
-            beta_q2 = spread(1.0 + 2.0 * (upper - y2) / gap)
-        c1 = np.clip(0.5 * ((y1 + y2) - beta_q1 * (y2 - y1)), lower, upper)
-        c2 = np.clip(0.5 * ((y1 + y2) + beta_q2 * (y2 - y1)), lower, upper)
-        flip = rng.random((pairs, n_var)) <= 0.5
-        child1 = np.where(active, np.where(flip, c2, c1), x1)
-        child2 = np.where(active, np.where(flip, c1, c2), x2)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            beta_q1 = spread(1.0 + 2.0 * (y1 - low) / gap)
+            beta_q2 = spread(1.0 + 2.0 * (high - y2) / gap)
+        c1 = np.clip(0.5 * ((y1 + y2) - beta_q1 * gap), low, high)
+        c2 = np.clip(0.5 * ((y1 + y2) + beta_q2 * gap), low, high)
+        flip = flip_all[rows, cols]
+        child1, child2 = x1.copy(), x2.copy()
+        child1[rows, cols] = np.where(flip, c2, c1)
+        child2[rows, cols] = np.where(flip, c1, c2)
         children = np.empty_like(parents)
         children[0::2], children[1::2] = child1, child2
         return children
 
     def _polynomial(self, x: NDArray[np.float64], lower: NDArray[np.float64],
                     upper: NDArray[np.float64], rng: np.random.Generator) -> NDArray[np.float64]:
+        """Polynomial mutation at rate 1/n_var; computed only on the mutated entries (the
+        random numbers are drawn for the whole array, as before)."""
         cfg = self.config
         assert isinstance(cfg, NSGA2Config)
         size, n_var = x.shape
         eta = cfg.eta_m
         mutate = rng.random((size, n_var)) < 1.0 / n_var
-        width = upper - lower
-        delta1 = (x - lower) / width
-        delta2 = (upper - x) / width
-        u = rng.random((size, n_var))
+        u_all = rng.random((size, n_var))
+        rows, cols = np.nonzero(mutate)
+        value, u = x[rows, cols], u_all[rows, cols]
+        low, high = lower[cols], upper[cols]
+        width = high - low
+        delta1 = (value - low) / width
+        delta2 = (high - value) / width
         power = 1.0 / (eta + 1.0)
-        low = u <= 0.5
+        below = u <= 0.5
         val_low = 2.0 * u + (1.0 - 2.0 * u) * (1.0 - delta1) ** (eta + 1.0)
         val_high = 2.0 * (1.0 - u) + 2.0 * (u - 0.5) * (1.0 - delta2) ** (eta + 1.0)
-        delta_q = np.where(low, val_low**power - 1.0, 1.0 - val_high**power)
-        return np.where(mutate, np.clip(x + delta_q * width, lower, upper), x)
+        delta_q = np.where(below, val_low**power - 1.0, 1.0 - val_high**power)
+        mutated = x.copy()
+        mutated[rows, cols] = np.clip(value + delta_q * width, low, high)
+        return mutated
 
     # -- the loop ---------------------------------------------------------------------------
     def _run(self, problem: Problem, rng: np.random.Generator,

@@ -15,7 +15,12 @@ numbers are drawn in blocks from the run's generator.
 
 ``frozen_bits`` is a deliberately broken mutation for sabotaged checks: the first
 ``frozen_bits`` bits are never flipped, so not every point can be reached (default 0: the
-algorithms as published).
+algorithms as published). Two further switches exist only for dropped-assumption probes:
+``parent="biased"`` (with probability 1/2 the member with the smallest first objective is
+the parent, else a uniform one; the same random number decides both) and ``elitist=False``
+(a dominated offspring replaces its parent, so front values can be lost; coverage is then
+recomputed from the population). The defaults draw exactly the same random numbers as
+before.
 
 One iteration creates and evaluates one offspring. The trace holds a row for the initial
 individual (iteration 0), a row whenever the number of covered front values changes and
@@ -51,9 +56,16 @@ class SEMOConfig(Config):
         "help": "stop once the whole Pareto front is covered"})
     frozen_bits: int = field(default=0, metadata={
         "help": "sabotage: mutation never flips the first frozen_bits bits (0: as published)"})
+    parent: str = field(default="uniform", metadata={
+        "help": "probe: uniform (as published) | biased (with probability 1/2 the member with "
+        "the smallest first objective, else uniform)"})
+    elitist: bool = field(default=True, metadata={
+        "help": "probe: False lets a dominated offspring replace its parent (non-elitist)"})
     RULES: ClassVar[tuple[Rule, ...]] = (
         Rule("max_iterations >= 0", ("max_iterations",), lambda c: c.max_iterations >= 0),
         Rule("frozen_bits >= 0", ("frozen_bits",), lambda c: c.frozen_bits >= 0),
+        Rule("parent in {uniform, biased}", ("parent",),
+             lambda c: c.parent in ("uniform", "biased")),
     )
 
 
@@ -120,18 +132,32 @@ class _SimpleEMO(Solver[SEMOConfig]):
                 picks = rng.random(_BLOCK).tolist()
                 masks = self._masks(n, rng)
             iteration += 1
-            parent = population[keys[int(picks.pop() * len(keys))]]
+            pick = picks.pop()
+            if cfg.parent == "biased" and pick < 0.5:
+                parent_key = min(keys)
+            else:
+                parent_key = keys[int((2 * pick - 1 if cfg.parent == "biased" else pick)
+                                      * len(keys))]
+            parent = population[parent_key]
             child = parent ^ masks.pop()
             value, position = objectives(child)
             if value in population:  # equal vector: y replaces it, nothing else changes
                 population[value] = child
                 continue
             if any(_dominates(z, value) for z in keys):
+                if not cfg.elitist:  # probe: the dominated child replaces its parent
+                    del population[parent_key]
+                    population[value] = child
+                    keys = list(population)
+                    covered = {objectives(x)[1] for x in population.values()} - {-1}
                 continue
             for z in [z for z in keys if _weakly_dominates(value, z)]:
                 del population[z]
             population[value] = child
             keys = list(population)
+            if not cfg.elitist:  # removals may have lost front values; the child's is new
+                covered = {objectives(x)[1] for v, x in population.items()
+                           if v != value} - {-1}
             if position >= 0 and position not in covered:
                 # a front value once covered stays covered: only a vector weakly dominating
                 # it (on the front: the same vector) can remove it

@@ -6,6 +6,7 @@ from solvers.problems.base import BinaryProblem, Problem, RealProblem, SmoothPro
 from solvers.problems.bilevel import BilevelQuadratic, BilevelSoftplus
 from solvers.problems.binary import LOTZ, OneMinMax
 from solvers.problems.jump import OneJumpZeroJump
+from solvers.problems.many_objective import ManyOneMinMax
 from solvers.problems.nb201 import NB201Problem
 from solvers.problems.smooth import (
     DroriTeboulleHuber,
@@ -20,7 +21,7 @@ PROBLEMS: dict[str, type[Problem]] = {
     cls.name: cls
     for cls in (OneMinMax, LOTZ, ZDT1, ZDT2, ZDT3, Quadratic, IndefiniteQuadratic,
                 RotatedCauchy, Logistic, DroriTeboulleHuber, OneJumpZeroJump,
-                BilevelQuadratic, BilevelSoftplus, NB201Problem)
+                BilevelQuadratic, BilevelSoftplus, NB201Problem, ManyOneMinMax)
 }
 
 __all__ = ["PROBLEMS", "BinaryProblem", "Problem", "RealProblem", "SmoothProblem"]
