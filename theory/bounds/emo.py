@@ -340,7 +340,10 @@ NSGA2_STOCHASTIC_LOTZ = Bound(
         note=f"{UNCHECKED} (abstract read, theorem number and exact N condition not): "
         "replacing binary tournament by stochastic tournament selection (k-tournament with "
         "k uniform in {1..N}) the NSGA-II solves LOTZ in expected O(n^2) fitness "
-        "evaluations; the population is linear in n (here N = 4(n+1))",
+        "evaluations; the population is linear in n (here N = 4(n+1)). Both abstracts (PPSN "
+        "2022, doi 10.1007/978-3-031-14721-0_30, and the longer arXiv 2203.11550, which adds "
+        "OneMinMax and COCZ) speak of the *standard* NSGA-II, i.e. with crossover; the check "
+        "here runs it with crossover off, which assumes the bound does not rest on crossover",
     ),
     order_variable="n",
     notes="checked with N = 4(n+1), bit-wise mutation, crossover off, over n in {16, 32, 64} "
