@@ -11,6 +11,12 @@ final accuracy, hybrid vs each baseline with Holm-corrected tests and A12).
 
 :func:`search_experiment` is the experiment as a function (runs through the run store, then
 the analysis on the stored runs); the command and the slow test call it.
+
+``nasbound search --benchmark mnist-supernet --cell darts|nb201 --budget 150 [--seeds 1]
+[--order first|second] ...`` is the TensorFlow DARTS supernet search on MNIST5k instead:
+the command hands it to :func:`paper.supernet_command.run_supernet_search` (its options are
+added by :func:`paper.supernet_command.add_supernet_arguments`; the runs go to the same run
+store).
 """
 
 from __future__ import annotations
@@ -34,7 +40,9 @@ __all__ = ["DEFAULT_METHODS", "SearchCommand", "SearchOutcome", "pooled_front",
 
 DEFAULT_METHODS = ("hybrid", "random-search", "reg-evolution", "nsga2-cells", "local-search",
                    "optuna-tpe", "optuna-nsgaii")
-BENCHMARKS = ("nb201",)
+BENCHMARKS = ("nb201", "mnist-supernet")
+#: seeds when --seeds is not given, per benchmark (a supernet search takes minutes)
+DEFAULT_SEEDS = {"nb201": 10, "mnist-supernet": 1}
 
 
 @dataclass
@@ -101,19 +109,25 @@ def _spread(rows: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
 
 class SearchCommand(Command):
     name = "search"
-    help = "search NAS-Bench-201 with the hybrid and the baselines; compare them"
+    help = ("search NAS-Bench-201 with the hybrid and the baselines and compare them; or "
+            "run DARTS on the MNIST5k supernet (--benchmark mnist-supernet)")
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--benchmark", default="nb201", help="nb201")
+        from paper.supernet_command import add_supernet_arguments
+
+        parser.add_argument("--benchmark", default="nb201", help="nb201 | mnist-supernet")
         parser.add_argument("--dataset", default="cifar10",
                             help="cifar10 | cifar100 | imagenet16-120")
         parser.add_argument("--device", default="pixel3")
         parser.add_argument("--memory", default="params", help="params | activations")
         parser.add_argument("--budget", type=int, default=150, help="distinct queries per run")
-        parser.add_argument("--seeds", type=int, default=10, help="seeds first..first+K-1")
+        parser.add_argument("--seeds", type=int, default=None,
+                            help="seeds first..first+K-1 (default 10 on nb201, 1 on "
+                            "mnist-supernet)")
         parser.add_argument("--first-seed", type=int, default=0)
-        parser.add_argument("--methods", default=",".join(DEFAULT_METHODS),
-                            help="comma-separated solver names")
+        parser.add_argument("--methods", default=None,
+                            help="comma-separated solver names (nb201; default "
+                            f"{','.join(DEFAULT_METHODS)}); mnist-supernet runs darts")
         parser.add_argument("--show", type=int, default=8,
                             help="front rows printed per method (spread along the front)")
         parser.add_argument("--paired", action="store_true",
@@ -121,6 +135,8 @@ class SearchCommand(Command):
         parser.add_argument("--results", type=Path, default=Path("results"))
         parser.add_argument("--workers", type=int, default=None)
         parser.add_argument("--json", action="store_true")
+        group = parser.add_argument_group("mnist-supernet (DARTS on MNIST5k)")
+        add_supernet_arguments(group)
 
     def run(self, args: argparse.Namespace, extra: list[str]) -> int:
         from solvers.registry import SOLVERS
@@ -128,7 +144,17 @@ class SearchCommand(Command):
 
         if args.benchmark not in BENCHMARKS:
             raise UnknownNameError("benchmark", args.benchmark, list(BENCHMARKS))
-        methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+        if args.seeds is None:
+            args.seeds = DEFAULT_SEEDS[args.benchmark]
+        if args.benchmark == "mnist-supernet":
+            from paper.supernet_command import run_supernet_search
+
+            if args.methods is not None and args.methods.strip() != "darts":
+                raise InvalidParameterError("--methods darts on --benchmark mnist-supernet",
+                                            f"--methods {args.methods}")
+            return run_supernet_search(args)
+        methods = [m.strip() for m in (args.methods or ",".join(DEFAULT_METHODS)).split(",")
+                   if m.strip()]
         for method in methods:
             if method not in SOLVERS:
                 raise UnknownNameError("solver", method, list(SOLVERS))

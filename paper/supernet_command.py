@@ -35,7 +35,8 @@ _SHOWN = ("genotype", "retrain_test_accuracy", "plain_cnn_test_accuracy", "searc
           "split")
 
 
-def add_supernet_arguments(parser: argparse.ArgumentParser) -> None:
+def add_supernet_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
+                           ) -> None:
     """The options of the mnist-supernet benchmark (none clash with the shared ones)."""
     parser.add_argument("--cell", choices=("darts", "nb201"), default="darts")
     parser.add_argument("--order", choices=("first", "second"), default="first")
@@ -58,11 +59,27 @@ def run_supernet_search(args: argparse.Namespace) -> int:
     benchmark = getattr(args, "benchmark", "mnist-supernet")
     if benchmark != "mnist-supernet":
         raise InvalidParameterError("--benchmark mnist-supernet", f"--benchmark {benchmark}")
-    budget = int(getattr(args, "budget", 150))
-    seeds = int(getattr(args, "seeds", 1))
-    first = int(getattr(args, "first_seed", 0))
+    budget = getattr(args, "budget", 150)
+    seeds = getattr(args, "seeds", None)
+    seeds = 1 if seeds is None else seeds
+    first = getattr(args, "first_seed", 0)
+    if budget < 1:
+        raise InvalidParameterError("--budget >= 1 (search iterations)", f"--budget {budget}")
     if seeds < 1:
         raise InvalidParameterError("--seeds >= 1", f"--seeds {seeds}")
+    if first < 0:
+        raise InvalidParameterError("--first-seed >= 0", f"--first-seed {first}")
+    for option in ("channels", "retrain_epochs", "hessian_every", "reference_every"):
+        value = getattr(args, option)
+        low = 1 if option == "channels" else 0
+        if value < low:
+            flag = "--" + option.replace("_", "-")
+            raise InvalidParameterError(f"{flag} >= {low}", f"{flag} {value}")
+    for option in ("latency_weight", "memory_weight"):
+        value = getattr(args, option)
+        if not value >= 0:
+            flag = "--" + option.replace("_", "-")
+            raise InvalidParameterError(f"{flag} >= 0", f"{flag} {value}")
     solver_params: dict[str, Any] = {
         "steps": budget, "order": args.order, "latency_weight": args.latency_weight,
         "memory_weight": args.memory_weight, "combine": args.combine,

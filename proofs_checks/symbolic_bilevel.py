@@ -23,7 +23,9 @@ from theory.bounds.bilevel import (
     AID_NEUMANN_ERROR,
     D0,
     DARTS_COST_RATIO,
+    DARTS_FIRST_ORDER_ERROR,
     DARTS_GRADIENT_EVALUATIONS,
+    DARTS_SECOND_ORDER_ERROR,
     FD_HVP_ERROR,
     HGD_INEXACT,
     HGD_ORDER,
@@ -44,18 +46,31 @@ from theory.bounds.bilevel import (
     eps,
     eta,
     norm_B,
+    norm_gwf,
     norm_Q,
     q_factor,
     rho,
     second_order,
     v_norm,
+    xi,
 )
 from theory.symbols import L, N_iter, mu
 
-__all__ = ["CHECKS", "all_symbolic_checks", "check_aid_neumann_error",
-           "check_darts_gradient_evaluations", "check_fd_hvp_error", "check_hgd_inexact",
-           "check_ift_identity", "check_itd_error", "check_itd_jacobian",
-           "check_sigmoid_third_derivative", "check_supernet_memory"]
+__all__ = [
+    "CHECKS",
+    "all_symbolic_checks",
+    "check_aid_neumann_error",
+    "check_darts_first_order_error",
+    "check_darts_gradient_evaluations",
+    "check_darts_second_order_error",
+    "check_fd_hvp_error",
+    "check_hgd_inexact",
+    "check_ift_identity",
+    "check_itd_error",
+    "check_itd_jacobian",
+    "check_sigmoid_third_derivative",
+    "check_supernet_memory",
+]
 
 #: sup_z |sigma'''(z)| of the logistic sigma (the softplus coupling's fourth derivative)
 SIGMOID_THIRD_SUP: Final = sp.Rational(1, 8)
@@ -304,6 +319,148 @@ def check_hgd_inexact(claimed: sp.Expr = HGD_INEXACT.expression) -> SymbolicChec
 
 
 # =========================================================================================
+# DARTS's first- and second-order architecture gradients at the inner optimum
+# =========================================================================================
+def _scalar_instance() -> tuple[sp.Expr, ...]:
+    """1-D bilevel quadratic g = a w^2/2 - w b al, f = (w - t)^2/2: (grad F, w*, b, a, t)."""
+    a, b, t, al, w = sp.symbols("a b t al w", positive=True)
+    g = a * w**2 / 2 - w * b * al
+    f = (w - t) ** 2 / 2
+    w_star = sp.solve(sp.diff(g, w), w)[0]
+    grad_f = sp.diff(f.subs(w, w_star), al)
+    return grad_f, w_star, b, a, t, al, w, g, f
+
+
+def check_darts_first_order_error(claimed: sp.Expr = DARTS_FIRST_ORDER_ERROR.expression
+                                  ) -> SymbolicCheck:
+    """||grad_a f(w*, a) - grad F(a)|| <= ||grad^2_{aw} g|| ||grad_w f|| / mu."""
+    p = _Proof("bilevel.darts-first-order-error", (DARTS_FIRST_ORDER_ERROR.id,),
+               "at w = w*(a): h_1 - grad F = grad^2_{aw} g (grad^2_ww g)^{-1} grad_w f (the "
+               "implicit-function formula), ||(grad^2_ww g)^{-1}|| <= 1/mu, hence ||h_1 - "
+               "grad F|| <= ||grad^2_{aw} g|| ||grad_w f|| / mu")
+    g_cross, h_inv, gwf, gaf = _nc("G", "Hinv", "gwf", "gaf")
+    grad_F = gaf - g_cross * h_inv * gwf  # bilevel.ift-identity (proved on 2x2 quadratics)
+    p.fact("h_1 - grad F == G H^{-1} grad_w f with h_1 = grad_a f and grad F = grad_a f - "
+           "G H^{-1} grad_w f (bilevel.ift-identity)", _nc_zero(gaf - grad_F
+                                                                - g_cross * h_inv * gwf),
+           "noncommutative expansion")
+    p.sign("1/mu - 1/a >= 0 for every eigenvalue a >= mu of grad^2_ww g (a = mu + s)",
+           1 / mu - 1 / _a, "nonnegative", {_a: mu + _s})
+    p.note("so ||H^{-1}||_2 = 1/lambda_min(H) <= 1/mu (spectral theorem; H symmetric "
+           "positive definite by strong convexity); ||G H^{-1} v|| <= ||G|| ||H^{-1}|| ||v|| "
+           "(submultiplicativity)")
+    p.equal("assembled ||G|| (1/mu) ||grad_w f|| == catalogue", norm_B * (1 / mu) * norm_gwf,
+            claimed)
+    grad_f, w_star, b, a, _t_sym, al, w, _, f = _scalar_instance()
+    h1 = sp.diff(f, al).subs(w, w_star)  # f does not depend on al: 0
+    error = sp.Abs(h1 - grad_f)
+    gw = sp.Abs(sp.diff(f, w).subs(w, w_star))
+    p.equal("attained on the 1-D quadratic (||G|| = b, mu = a): |h_1 - F'| == bound",
+            error, claimed.subs({norm_B: b, norm_gwf: gw, mu: a}))
+    return p.done()
+
+
+def check_darts_second_order_error(claimed: sp.Expr = DARTS_SECOND_ORDER_ERROR.expression,
+                                   first: sp.Expr = DARTS_FIRST_ORDER_ERROR.expression
+                                   ) -> SymbolicCheck:
+    """||h_2 - grad F|| <= ||B|| ||grad_w f|| max(|1/mu - xi|, |1/L - xi|) at w*."""
+    p = _Proof("bilevel.darts-second-order-error", (DARTS_SECOND_ORDER_ERROR.id,
+                                                     DARTS_FIRST_ORDER_ERROR.id),
+               "(i) d/da f(w - xi grad_w g(w, a), a) = grad_a f(w', a) - xi grad^2_{aw} g(w, a) "
+               "grad_w f(w', a), and on a quadratic g the central difference of grad_a g is "
+               "exactly grad^2_{aw} g v, so h_2 is that derivative; (ii) at w = w*, w' = w*; "
+               "(iii) h_2 - grad F = G (A^{-1} - xi I) grad_w f; (iv) ||A^{-1} - xi I|| = "
+               "max_{lambda in spec A} |1/lambda - xi| <= max(|1/mu - xi|, |1/L - xi|)")
+    # (i) chain rule and the exact central difference, on the generic 2x2 quadratic
+    a11, a12, a22, q11, q12, q22, lam, ep = sp.symbols("a11 a12 a22 q11 q12 q22 lam ep",
+                                                       real=True)
+    bs = sp.symbols("b11 b12 b21 b22", real=True)
+    c1, c2, t1, t2, w1, w2, al1, al2, v1, v2 = sp.symbols(
+        "c1 c2 t1 t2 w1 w2 alpha1 alpha2 v1 v2", real=True)
+    A = sp.Matrix([[a11, a12], [a12, a22]])
+    Q = sp.Matrix([[q11, q12], [q12, q22]])
+    B = sp.Matrix([[bs[0], bs[1]], [bs[2], bs[3]]])
+    w, al, c, wt = (sp.Matrix([w1, w2]), sp.Matrix([al1, al2]), sp.Matrix([c1, c2]),
+                    sp.Matrix([t1, t2]))
+
+    def g_of(wv: sp.Matrix) -> sp.Expr:
+        return (wv.T * A * wv / 2 - wv.T * (B * al + c))[0, 0]
+
+    def f_of(wv: sp.Matrix) -> sp.Expr:
+        return ((wv - wt).T * Q * (wv - wt) / 2)[0, 0] + lam / 2 * (al.T * al)[0, 0]
+
+    grad_w_g = sp.Matrix([sp.diff(g_of(w), v) for v in (w1, w2)])
+    w_virtual = w - xi * grad_w_g
+    unrolled = f_of(w_virtual)
+    exact = sp.Matrix([sp.diff(unrolled, v) for v in (al1, al2)])
+    y1, y2 = sp.symbols("y1 y2", real=True)
+    y = sp.Matrix([y1, y2])
+    at_virtual = {y1: w_virtual[0], y2: w_virtual[1]}
+    grad_a_f_virtual = sp.Matrix([sp.diff(f_of(y), v) for v in (al1, al2)]).subs(at_virtual)
+    grad_w_f_virtual = sp.Matrix([sp.diff(f_of(y), v) for v in (y1, y2)]).subs(at_virtual)
+    cross = sp.Matrix(2, 2, lambda i, j: sp.diff(g_of(w), (al1, al2)[i], (w1, w2)[j]))
+    chain = grad_a_f_virtual - xi * cross * grad_w_f_virtual
+    p.fact("d/da f(w - xi grad_w g(w, a), a) == grad_a f(w') - xi grad^2_{aw} g grad_w f(w')"
+           " (generic 2x2 quadratic)", all(sp.expand(e) == 0 for e in exact - chain),
+           "polynomial identity")
+    v = sp.Matrix([v1, v2])
+
+    def grad_a_g(wv: sp.Matrix) -> sp.Matrix:
+        return sp.Matrix([sp.diff(g_of(y), u) for u in (al1, al2)]).subs(
+            {y1: wv[0], y2: wv[1]})
+
+    central = (grad_a_g(w + ep * v) - grad_a_g(w - ep * v)) / (2 * ep)
+    p.fact("central difference of grad_a g along v == grad^2_{aw} g v (quadratic g)",
+           all(sp.simplify(e) == 0 for e in central - cross * v), "rational identity")
+    p.note("for a non-quadratic g the difference is xi times the finite-difference error "
+           "(bilevel.darts.fd-hvp-error)")
+    # (ii) and (iii), noncommutative
+    big_a, w_star, b_vec, g_cross, a_inv, gwf, gaf = _nc("A", "ws", "b", "G", "Ainv", "gwf",
+                                                          "gaf")
+    p.fact("w' = w* - xi (A w* - b) == w* when A w* = b",
+           _nc_zero((w_star - xi * (big_a * w_star - b_vec)).subs(b_vec, big_a * w_star)
+                    - w_star), "noncommutative expansion")
+    h2 = gaf - xi * g_cross * gwf
+    grad_F = gaf - g_cross * a_inv * gwf
+    p.fact("h_2 - grad F == G (A^{-1} - xi I) grad_w f", _nc_zero(
+        h2 - grad_F - g_cross * (a_inv - xi) * gwf), "noncommutative expansion")
+    # (iv) the spectral bound
+    p.sign("(1/mu - xi) - (1/a - xi) >= 0 for a >= mu (a = mu + s)",
+           (1 / mu - xi) - (1 / _a - xi), "nonnegative", {_a: mu + _s})
+    p.sign("(1/a - xi) - (1/L - xi) >= 0 for a <= L (L = a + t)",
+           (1 / _a - xi) - (1 / L - xi), "nonnegative", {L: _a + _t})
+    p.note("so 1/L - xi <= 1/a - xi <= 1/mu - xi and |1/a - xi| <= max(|1/mu - xi|, "
+           "|1/L - xi|); A^{-1} - xi I has the eigenvalues 1/a - xi (spectral theorem); "
+           "||G M v|| <= ||G|| ||M|| ||v||")
+    assembled = norm_B * norm_gwf * sp.Max(sp.Abs(1 / mu - xi), sp.Abs(1 / L - xi))
+    p.equal("assembled bound == catalogue", assembled, claimed)
+    # consequences
+    at_zero = sp.simplify(claimed.subs(xi, 0) / (norm_B * norm_gwf))
+    arguments = at_zero.args if isinstance(at_zero, sp.Max) else (at_zero,)
+    for argument in arguments:
+        p.sign(f"xi = 0: 1/mu - {sp.sstr(argument)} >= 0 (L = mu + t)", 1 / mu - argument,
+               "nonnegative", {L: mu + _t})
+    p.fact("xi = 0: the max is attained by 1/mu", any(sp.simplify(argument - 1 / mu) == 0
+                                                      for argument in arguments),
+           f"{[sp.sstr(a) for a in arguments]}")
+    p.equal("xi = 0 gives bilevel.darts.first-order-error", norm_B * norm_gwf / mu, first)
+    best = (1 / mu + 1 / L) / 2
+    p.equal("at xi = (1/mu + 1/L)/2: 1/mu - xi == -(1/L - xi) == (1/mu - 1/L)/2",
+            (1 / mu - best) - (-(1 / L - best)), sp.Integer(0))
+    p.sign("the bound beats the first-order one only inside 0 < xi < 1/mu + 1/L: 2/mu - "
+           "(1/mu + 1/L) >= 0 (L = mu + t), so |1/mu - xi| < 1/mu there and |1/L - xi| < 1/mu"
+           " iff xi < 1/mu + 1/L", 2 / mu - (1 / mu + 1 / L), "nonnegative", {L: mu + _t})
+    grad_f, w_s, b, a, _t_sym, al, w_sym, g, f = _scalar_instance()
+    h2_scalar = (sp.diff(f, al) - xi * sp.diff(g, al, w_sym) * sp.diff(f, w_sym)).subs(
+        w_sym, w_s)
+    p.equal("attained on the 1-D quadratic with a = mu = L: |h_2 - F'| == bound",
+            sp.Abs(h2_scalar - grad_f),
+            claimed.subs({norm_B: b, norm_gwf: sp.Abs(sp.diff(f, w_sym).subs(w_sym, w_s)),
+                          mu: a, L: a}))
+    return p.done()
+
+
+# =========================================================================================
 # counts
 # =========================================================================================
 def check_darts_gradient_evaluations(claimed: sp.Expr = DARTS_GRADIENT_EVALUATIONS.expression,
@@ -364,6 +521,8 @@ CHECKS: Final[tuple[Callable[[], SymbolicCheck], ...]] = (
     check_hgd_inexact,
     check_darts_gradient_evaluations,
     check_supernet_memory,
+    check_darts_first_order_error,
+    check_darts_second_order_error,
 )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from solvers.algorithms.base import Solver
 from solvers.algorithms.bilevel import HypergradientDescent
+from solvers.algorithms.darts_solver import Darts
 from solvers.algorithms.gradient import SGD, GradientDescent
 from solvers.algorithms.hybrid import Hybrid
 from solvers.algorithms.nas_baselines import NAS_BASELINES
@@ -19,7 +20,8 @@ from theory.errors import UnknownNameError
 __all__ = ["PROBLEMS", "SOLVERS", "make_problem", "make_solver"]
 
 _SOLVER_CLASSES: tuple[type[Solver[Any]], ...] = (
-    GradientDescent, SGD, NSGA2, SEMO, GSEMO, HypergradientDescent, *NAS_BASELINES, Hybrid)
+    GradientDescent, SGD, NSGA2, SEMO, GSEMO, HypergradientDescent, *NAS_BASELINES, Hybrid,
+    Darts)
 SOLVERS: dict[str, type[Solver[Any]]] = {cls.name: cls for cls in _SOLVER_CLASSES}
 
 

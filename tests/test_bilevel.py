@@ -30,6 +30,7 @@ from theory.bounds.bilevel import (
     AID_NEUMANN_ERROR,
     BOUNDS,
     D0,
+    DARTS_FIRST_ORDER_ERROR,
     DARTS_GRADIENT_EVALUATIONS,
     FD_HVP_ERROR,
     HGD_INEXACT,
@@ -38,9 +39,11 @@ from theory.bounds.bilevel import (
     Dt,
     K_inner,
     norm_B,
+    norm_gwf,
     norm_Q,
     q_factor,
     second_order,
+    xi,
 )
 from theory.errors import InvalidParameterError
 from theory.symbols import mu
@@ -189,6 +192,14 @@ def test_bounds_are_complete_and_evaluable() -> None:
     assert HGD_INEXACT.evaluate(L_F=2.0, Delta_F=3.0, N=5, e_max=0.5) == pytest.approx(
         2 * 2 * 3 / 6 + 0.25)
     assert FD_HVP_ERROR.failed_assumptions({"third_derivative_bounded": False})
+    from theory.bounds.bilevel import DARTS_SECOND_ORDER_ERROR
+
+    at = {"normB": 2.0, "normGwf": 3.0, "mu": 0.1, "L": 1.0}
+    assert DARTS_FIRST_ORDER_ERROR.evaluate(**at) == pytest.approx(60.0)
+    assert DARTS_SECOND_ORDER_ERROR.evaluate(**at, xi=0.0) == pytest.approx(60.0)
+    best = (1 / 0.1 + 1 / 1.0) / 2  # the minimising xi: value (1/mu - 1/L)/2
+    assert DARTS_SECOND_ORDER_ERROR.evaluate(**at, xi=best) == pytest.approx(6 * 4.5)
+    assert DARTS_SECOND_ORDER_ERROR.evaluate(**at, xi=11.0) == pytest.approx(60.0)
 
 
 def test_every_bound_is_checked_or_symbolic_only() -> None:
@@ -229,6 +240,10 @@ SABOTAGE: list[tuple[str, Callable[..., SymbolicCheck], dict[str, Any]]] = [
      {"claimed": HGD_INEXACT.expression.subs(sp.Symbol("e_max", nonnegative=True), 0)}),
     ("second order costs 4", symbolic_bilevel.check_darts_gradient_evaluations,
      {"claimed": 2 + 2 * second_order}),
+    ("first order without 1/mu", symbolic_bilevel.check_darts_first_order_error,
+     {"claimed": DARTS_FIRST_ORDER_ERROR.expression * mu}),
+    ("second order without the 1/L end", symbolic_bilevel.check_darts_second_order_error,
+     {"claimed": norm_B * norm_gwf * sp.Abs(1 / mu - xi)}),
     ("memory without the batch", symbolic_bilevel.check_supernet_memory,
      {"claimed": SUPERNET_MEMORY.expression / sp.Symbol("B", integer=True, positive=True),
       "max_size": 2}),
@@ -242,7 +257,9 @@ def test_a_wrong_constant_fails(label: str, check: Callable[..., SymbolicCheck],
 
 
 # -- empirical checks, quick profile ----------------------------------------------------------
-SETTINGS = [(check, s.name) for check in CHECKS for s in check.settings()]
+SETTINGS = [pytest.param(check, s.name, id=f"{check.name}:{s.name}",
+                         marks=[pytest.mark.slow] if s.probe else [])
+            for check in CHECKS for s in check.settings()]
 
 
 @pytest.fixture(scope="module")
@@ -250,10 +267,14 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> CheckContext:
     return CheckContext(profile="quick", store=RunStore(tmp_path_factory.mktemp("runs")))
 
 
-@pytest.mark.parametrize(("check", "setting"), SETTINGS,
-                         ids=[f"{c.name}:{s}" for c, s in SETTINGS])
+@pytest.mark.parametrize(("check", "setting"), SETTINGS)
 def test_check_verdicts(check: Any, setting: str, context: CheckContext) -> None:
     result = check.run(context, setting)
+    sabotage = next((s for s in check.sabotages if s.name == setting), None)
+    if sabotage is not None and sabotage.probe:  # a finding either way; the assumption fails
+        assert not result.assumptions_hold
+        assert sabotage.assumption in result.details["failed_assumptions"]
+        return
     if setting == "as-stated":
         assert result.assumptions_hold, result.details
         assert result.verdict is Verdict.PASS, result.counterexample
@@ -271,3 +292,33 @@ def test_check_verdicts(check: Any, setting: str, context: CheckContext) -> None
 def test_itd_bound_is_attained_by_the_aligned_instance(context: CheckContext) -> None:
     result = next(c for c in CHECKS if c.name == "bilevel-itd-error").run(context)
     assert result.tightness == pytest.approx(1.0, rel=1e-9)
+
+
+@pytest.mark.parametrize("name", ["bilevel-darts-first-order-error",
+                                  "bilevel-darts-second-order-error"])
+def test_darts_order_bounds_are_attained(name: str, context: CheckContext) -> None:
+    result = next(c for c in CHECKS if c.name == name).run(context)
+    assert result.tightness == pytest.approx(1.0, rel=1e-9)
+
+
+def test_second_order_error_on_the_aligned_quadratic_is_first_order_times_1_minus_xi_mu(
+) -> None:
+    """On the aligned quadratic (grad_w f on the mu-eigenvector) the second-order error is
+    |1 - xi mu| times the first-order one: exact at xi = 1/mu, worse beyond 2/mu."""
+    from solvers.algorithms.bilevel import Counter, darts_hypergradient
+    from solvers.problems.bilevel import BilevelQuadratic, BilevelQuadraticConfig
+
+    problem = BilevelQuadratic(BilevelQuadraticConfig(dim_w=3, dim_alpha=1, mu=0.1, L=1.0,
+                                                      structure="aligned", lam=0.0))
+    alpha = np.array([0.3])
+    w_star = problem.inner_solution(alpha)
+    exact = problem.hypergradient(alpha)
+
+    def error(xi_value: float) -> float:
+        h, _ = darts_hypergradient(problem, alpha, w_star, xi_value, 0.01, Counter(), True)
+        return float(np.linalg.norm(h - exact))
+
+    first = error(0.0)
+    assert error(5.0) == pytest.approx(0.5 * first, rel=1e-9)
+    assert error(10.0) < 1e-9 * first  # xi = 1/mu: exact
+    assert error(21.0) > first  # beyond 2/mu on the mu-eigendirection

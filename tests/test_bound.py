@@ -54,6 +54,8 @@ EXPECTED_IDS = frozenset({
     "bilevel.darts.gradient-evaluations-per-step",
     "bilevel.darts.cost-ratio",
     "bilevel.darts.supernet-activation-memory",
+    "bilevel.darts.first-order-error",
+    "bilevel.darts.second-order-error",
     "nsga2.oneminmax.survival",
     "nsga2.oneminmax.runtime-order",
     "nsga2.oneminmax.runtime-explicit",

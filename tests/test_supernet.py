@@ -261,6 +261,10 @@ def test_head_hypergradient_errors_within_first_order_bound() -> None:
     assert row["inner_grad_norm"] < 1e-6
     assert row["error_first"] <= row["first_order_error_bound"]
     assert row["mu"] <= row["L"] <= row["L_bound"] * (1 + 1e-9)
+    # theory.bounds.bilevel's first- and second-order bounds at the head problem's constants
+    assert row["first_order_bound"] == pytest.approx(row["first_order_error_bound"])
+    assert row["error_first"] <= row["first_order_bound"]
+    assert row["error_second"] <= row["second_order_bound"] <= row["first_order_bound"]
 
 
 def test_supernet_checks_quick_profile() -> None:
@@ -273,6 +277,8 @@ def test_supernet_checks_quick_profile() -> None:
             result = check.run(context, setting.name)
             if setting.kind == "none":
                 assert result.verdict is Verdict.PASS and result.assumptions_hold, result
+            elif setting.probe:  # a finding either way; the dropped assumption fails
+                assert not result.assumptions_hold, result
             else:
                 assert result.verdict is Verdict.VIOLATION and result.counterexample, result
 

@@ -62,12 +62,25 @@ class Darts(Solver[DartsConfig]):
     name = "darts"
     Config = DartsConfig
     problem_kinds = ("architecture",)
+    #: capabilities a problem must declare as a true class attribute of that name
+    #: (ArchitectureProblem.differentiable: it has ``objective_gradients``)
+    problem_capabilities: ClassVar[tuple[str, ...]] = ("differentiable",)
+    #: trace columns that depend on the machine, not on the seed (the supernet's expected
+    #: latency comes from per-operation timings measured on this machine)
+    volatile_columns: ClassVar[tuple[str, ...]] = ("expected_latency_ms",)
+    #: summary entries that depend on the machine (timings, measured latencies)
+    volatile_summary_keys: ClassVar[tuple[str, ...]] = (
+        "search_seconds", "setup_seconds", "steps_per_second", "total_seconds",
+        "estimated_cell_latency_ms", "real_latency_ms_search_width",
+        "retrain_train_seconds", "retrained_latency_ms", "plain_cnn_train_seconds")
 
     def validate(self, problem: Problem) -> None:
         super().validate(problem)
-        if not getattr(problem, "differentiable", False):
-            raise InvalidParameterError("DARTS runs on a differentiable architecture problem",
-                                        f"problem {problem.name!r} is not differentiable")
+        for capability in self.problem_capabilities:
+            if not getattr(problem, capability, False):
+                raise InvalidParameterError(
+                    f"solver {self.name!r} runs on a {capability} architecture problem",
+                    f"problem {problem.name!r} is not {capability}")
 
     def _run(self, problem: Problem, rng: np.random.Generator,
              recorder: TraceRecorder) -> None:

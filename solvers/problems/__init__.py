@@ -15,13 +15,15 @@ from solvers.problems.smooth import (
     Quadratic,
     RotatedCauchy,
 )
+from solvers.problems.supernet import SupernetProblem
 from solvers.problems.zdt import ZDT1, ZDT2, ZDT3
 
 PROBLEMS: dict[str, type[Problem]] = {
     cls.name: cls
     for cls in (OneMinMax, LOTZ, ZDT1, ZDT2, ZDT3, Quadratic, IndefiniteQuadratic,
                 RotatedCauchy, Logistic, DroriTeboulleHuber, OneJumpZeroJump,
-                BilevelQuadratic, BilevelSoftplus, NB201Problem, ManyOneMinMax)
+                BilevelQuadratic, BilevelSoftplus, NB201Problem, SupernetProblem,
+                ManyOneMinMax)
 }
 
 __all__ = ["PROBLEMS", "BinaryProblem", "Problem", "RealProblem", "SmoothProblem"]

@@ -8,6 +8,10 @@ w*(a) = argmin_w g(w, a) (g: training loss, f: validation loss). The entries:
   hypergradients on bilevel quadratics, with explicit constants derived here;
 * the error of DARTS's finite-difference Hessian-vector product (Taylor's theorem with
   integral remainder, constant derived here);
+* the error of DARTS's first-order (xi = 0) and second-order (one unrolled step of length
+  xi) architecture gradients against the true hypergradient at the inner optimum, derived
+  here: ||grad^2_{aw} g|| ||grad_w f|| / mu and ||grad^2_{aw} g|| ||grad_w f||
+  max(|1/mu - xi|, |1/L - xi|) (second order helps only for xi between about 1/L and 1/mu);
 * convergence of hypergradient descent with inexact hypergradients: an explicit bound
   derived here and the order statement of Ji, Yang & Liang (2021);
 * exact counts: gradient evaluations per DARTS step, the second- to first-order cost ratio,
@@ -31,7 +35,9 @@ __all__ = [
     "AID_NEUMANN_ERROR",
     "BOUNDS",
     "DARTS_COST_RATIO",
+    "DARTS_FIRST_ORDER_ERROR",
     "DARTS_GRADIENT_EVALUATIONS",
+    "DARTS_SECOND_ORDER_ERROR",
     "FD_HVP_ERROR",
     "HGD_INEXACT",
     "HGD_ORDER",
@@ -61,6 +67,8 @@ O_ops = sp.Symbol("O", integer=True, positive=True)  # candidate operations per 
 C_ch = sp.Symbol("C", integer=True, positive=True)  # channels
 S_side = sp.Symbol("S", integer=True, positive=True)  # spatial side (feature map S x S)
 B_batch = sp.Symbol("B", integer=True, positive=True)  # batch size
+norm_gwf = sp.Symbol("normGwf", nonnegative=True)  # ||grad_w f(w*(a), a)||
+xi = sp.Symbol("xi", nonnegative=True)  # DARTS's virtual (unrolled) step
 
 #: q as an instance constant (the order statement's assumption on K reads q^(2K) N <= 1)
 q_sym = sp.Symbol("q", nonnegative=True)
@@ -409,6 +417,75 @@ SUPERNET_MEMORY = Bound(
     tight_note="an exact count",
 )
 
+A_TWICE = Assumption("twice-differentiable", "g is twice continuously differentiable and f "
+                     "continuously differentiable", twice_differentiable)
+A_AT_SOLUTION = Assumption("at-inner-solution", "the architecture gradient is taken at w = "
+                           "w*(a), the exact inner minimiser", at_inner_solution)
+
+DARTS_FIRST_ORDER_ERROR = Bound(
+    id="bilevel.darts.first-order-error",
+    family="bilevel",
+    title="First-order DARTS (xi = 0) at the inner optimum: hypergradient error",
+    quantity="hypergradient_error",
+    quantity_description="||h_1 - grad F(a)|| with h_1 = grad_a f(w*(a), a), DARTS's first-"
+    "order architecture gradient (xi = 0) evaluated at the exact inner minimiser",
+    quantity_latex=r"\|\nabla_\alpha f(w^*,\alpha)-\nabla F(\alpha)\|",
+    direction=Direction.UPPER,
+    mode=Mode.DETERMINISTIC,
+    expression=norm_B * norm_gwf / mu,
+    symbols={"normB": "||grad^2_{aw} g(w*(a), a)||_2 (||B||_2 on bilevel quadratics)",
+             "normGwf": "||grad_w f(w*(a), a)||", "mu": "strong-convexity modulus of g(., a)"},
+    assumptions=(A_STRONG, A_TWICE, A_AT_SOLUTION),
+    source=DARTS_2019(
+        locator="Sec. 2.3, eq. (7) with xi = 0 (the first-order approximation)",
+        derived=True,
+        locator_checked=False,
+        note="DARTS states the first-order approximation, not its error. Derived here from "
+        "the implicit-function formula (bilevel.hypergradient.ift-identity): h_1 - grad F = "
+        "grad^2_{aw} g (grad^2_ww g)^{-1} grad_w f, ||(grad^2_ww g)^{-1}|| <= 1/mu; steps in "
+        "proofs_checks.symbolic_bilevel",
+    ),
+    tight=True,
+    tight_note="attained when grad_w f is an eigenvector of grad^2_ww g for mu and "
+    "grad^2_{aw} g attains its norm on it (the aligned bilevel quadratic)",
+)
+
+DARTS_SECOND_ORDER_ERROR = Bound(
+    id="bilevel.darts.second-order-error",
+    family="bilevel",
+    title="Second-order DARTS (one unrolled step xi) at the inner optimum, bilevel "
+    "quadratic: hypergradient error",
+    quantity="hypergradient_error",
+    quantity_description="||h_2 - grad F(a)|| with h_2 = grad_a f(w', a) - xi (grad_a g(w+, a)"
+    " - grad_a g(w-, a))/(2 eps), w' = w - xi grad_w g(w, a), w+- = w +- eps grad_w f(w', a),"
+    " taken at w = w*(a)",
+    quantity_latex=r"\|h_{2}(\alpha)-\nabla F(\alpha)\|",
+    direction=Direction.UPPER,
+    mode=Mode.DETERMINISTIC,
+    expression=norm_B * norm_gwf * sp.Max(sp.Abs(1 / mu - xi), sp.Abs(1 / L - xi)),
+    symbols={"normB": "||grad^2_{aw} g||_2 = ||B||_2", "normGwf": "||grad_w f(w*(a), a)||",
+             "mu": "smallest eigenvalue of grad^2_ww g = A",
+             "L": "largest eigenvalue of grad^2_ww g = A", "xi": "DARTS's virtual step"},
+    assumptions=(A_QUADRATIC, A_STRONG, A_AT_SOLUTION),
+    source=DARTS_2019(
+        locator="Sec. 2.3, eqs. (6)-(8): the one-step unrolled approximation w' = w - xi "
+        "grad_w L_train and its finite-difference second-order term",
+        derived=True,
+        locator_checked=False,
+        note="DARTS states the approximation, not its error. Derived here: h_2 is the exact "
+        "derivative of a -> f(w - xi grad_w g(w, a), a) up to xi times the finite-difference "
+        "error (zero on quadratics, bilevel.darts.fd-hvp-error in general); at w = w* the "
+        "virtual step does not move (w' = w*), so h_2 - grad F = grad^2_{aw} g (A^{-1} - xi I) "
+        "grad_w f and ||A^{-1} - xi I|| = max over spec(A) in [mu, L] of |1/lambda - xi|. "
+        "xi = 0 gives bilevel.darts.first-order-error; the best xi is (1/mu + 1/L)/2 with "
+        "value ||B|| ||grad_w f|| (1/mu - 1/L)/2, and the bound beats the first-order one "
+        "only for 0 < xi < 1/mu + 1/L. Steps in proofs_checks.symbolic_bilevel",
+    ),
+    tight=True,
+    tight_note="attained for xi <= (1/mu + 1/L)/2 by the aligned bilevel quadratic "
+    "(grad_w f along the eigenvector of mu)",
+)
+
 BOUNDS: tuple[Bound, ...] = (
     IFT_IDENTITY,
     ITD_ERROR,
@@ -419,4 +496,6 @@ BOUNDS: tuple[Bound, ...] = (
     DARTS_GRADIENT_EVALUATIONS,
     DARTS_COST_RATIO,
     SUPERNET_MEMORY,
+    DARTS_FIRST_ORDER_ERROR,
+    DARTS_SECOND_ORDER_ERROR,
 )
