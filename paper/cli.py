@@ -261,7 +261,7 @@ class CheckCommand(Command):
             if not args.no_sabotage:
                 print("\ndropped assumptions:")
                 for f in findings:
-                    print(f"  {f.bound_id:34s} {f.assumption:26s} {f.status:17s} {f.evidence}")
+                    print(f"  {f.bound_id:34s} {f.assumption:26s} {f.status:37s} {f.evidence}")
             if failing:
                 print(f"{len(failing)} check(s) not ok", file=sys.stderr)
         return 1 if failing else 0

@@ -35,6 +35,7 @@ from solvers.algorithms.gp_ucb import (
     greedy_information_gain,
     information_gain_logdet,
     linear_kernel,
+    matern12_kernel,
     matern52_kernel,
     sample_gp,
     se_kernel,
@@ -87,8 +88,15 @@ class _RegretCheck(Check):
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         horizon = 30 if context.quick else 60
         seeds = 100 if context.quick else 400
+        if setting.probe and context.quick:
+            seeds = 50
         variance = 1e4 if setting.name == "k(x,x)=1e4" else 1.0
         norm_scale = 1000.0 if setting.name == "||f||=1000B" else 0.999
+        deterministic = setting.name == "f-rkhs-norm-30"  # Theorem 1 on a non-GP f
+        if deterministic:
+            norm_scale = 30.0
+        noise = "cauchy" if setting.name == "cauchy-noise" else (
+            "uniform" if self.rkhs else "gaussian")
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
         for domain_index, domain in enumerate(_DOMAINS):
@@ -98,8 +106,9 @@ class _RegretCheck(Check):
             constants: dict[str, Any] = {
                 "D_size": size, "delta": DELTA, "sigma": NOISE_STD, "B": 1.0,
                 "k_max": float(np.diag(kernel).max()), "f_norm": norm_scale,
-                "finite_domain": True, "f_sampled_from_GP_prior": True,
-                "gaussian_noise_with_model_variance": True, "noise_bounded_by_sigma": True}
+                "finite_domain": True, "f_sampled_from_GP_prior": not deterministic,
+                "gaussian_noise_with_model_variance": noise == "gaussian",
+                "noise_bounded_by_sigma": noise == "uniform"}
             failed.update(a.name for a in self.bound.failed_assumptions(constants))
             curve = np.array([self.bound.evaluate(**constants, T=t, gamma_T=gamma[t - 1])
                               for t in range(1, horizon + 1)]) * setting.factor
@@ -110,10 +119,9 @@ class _RegretCheck(Check):
             streams = np.random.SeedSequence([context.seed, domain_index]).spawn(seeds)
             for stream in streams:
                 rng = np.random.default_rng(stream)
-                f = (_rkhs_function(kernel, norm_scale, rng) if self.rkhs
+                f = (_rkhs_function(kernel, norm_scale, rng) if self.rkhs or deterministic
                      else sample_gp(kernel, rng, root))
-                run = gp_ucb(kernel, f, NOISE_STD**2, beta, horizon, rng,
-                             noise="uniform" if self.rkhs else "gaussian")
+                run = gp_ucb(kernel, f, NOISE_STD**2, beta, horizon, rng, noise=noise)
                 ratio = float(np.max(run.cumulative_regret / curve))
                 worst = max(worst, ratio)
                 violations += ratio > 1.0
@@ -152,6 +160,12 @@ class GPUCBFiniteCheck(_RegretCheck):
                  "prior variance 1e4 (f and the kernel GP-UCB uses scaled up)",
                  assumption="k(x,x)<=1"),
         Sabotage("scaled-0.01", "bound-scaled", "the bound multiplied by 0.01", factor=0.01),
+        Sabotage("f-rkhs-norm-30", "assumption-dropped",
+                 "a fixed f (5 kernel bumps) of RKHS norm 30 in place of a GP sample; GP-UCB "
+                 "still runs the prior of unit variance", assumption="f~GP(0,k)"),
+        Sabotage("cauchy-noise", "assumption-dropped",
+                 "heavy-tailed noise: sigma times a standard Cauchy variable (no variance)",
+                 assumption="noise-N(0,sigma^2)", probe=True),
     )
 
 
@@ -166,6 +180,12 @@ class GPUCBRKHSCheck(_RegretCheck):
                  assumption="||f||_k<=B"),
         Sabotage("scaled-0.001", "bound-scaled", "the bound multiplied by 0.001",
                  factor=0.001),
+        Sabotage("k(x,x)=1e4", "assumption-dropped",
+                 "kernel variance 1e4 (f of RKHS norm 0.999 under the scaled kernel, so 100 "
+                 "times larger values)", assumption="k(x,x)<=1", probe=True),
+        Sabotage("cauchy-noise", "assumption-dropped",
+                 "unbounded heavy-tailed noise: sigma times a standard Cauchy variable",
+                 assumption="noise-bounded", probe=True),
     )
 
 
@@ -250,16 +270,22 @@ class _GammaOrderCheck(Check):
         if setting.name == "order-(log T)^(1/4)":
             result: NDArray[np.float64] = np.log(ts) ** 0.25
             return result
-        constants = {"d": self.dimension, "nu": self.nu}
+        constants = {"d": self.dimension,
+                     "nu": 0.5 if setting.name == "matern-nu=1/2" else self.nu}
         return np.array([self.bound.evaluate(T=float(t), **constants) for t in ts])
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         ts = _T_QUICK if context.quick else _T_FULL
         compact = setting.name != "non-compact-D"
+        scale = 1e4 if setting.name == "k(x,x)=1e4" else 1.0
+        nu = 0.5 if setting.name == "matern-nu=1/2" else self.nu
         failed = {a.name for a in self.bound.failed_assumptions(
-            {"k_max": 1.0, "compact_convex_domain": compact, "nu": self.nu})}
-        if compact:
-            gains = greedy_information_gain(self.compact_kernel(), _GAMMA_NOISE,
+            {"k_max": scale, "compact_convex_domain": compact, "nu": nu})}
+        if setting.name == "matern-nu=1/2":
+            gains = greedy_information_gain(matern12_kernel(np.linspace(0, 1, 150), 0.2),
+                                            _GAMMA_NOISE, int(ts[-1]))[ts - 1]
+        elif compact:
+            gains = greedy_information_gain(self.compact_kernel() * scale, _GAMMA_NOISE,
                                             int(ts[-1]))[ts - 1]
         else:
             gains = np.array([greedy_information_gain(self.growing_kernel(int(t)),
@@ -286,6 +312,9 @@ _ORDER_SABOTAGES = (
              "lengthscale, or of norm e^(T/8) for the linear kernel",
              assumption="compact-convex-D"),
     Sabotage("order-(log T)^(1/4)", "bound-scaled", "the claimed order (log T)^(1/4)"),
+    Sabotage("k(x,x)=1e4", "assumption-dropped",
+             "kernel variance 1e4 on the same compact grid (the same order, a larger constant "
+             "and a later asymptotic regime)", assumption="k(x,x)<=1", probe=True),
 )
 
 
@@ -319,7 +348,10 @@ class GammaMaternCheck(_GammaOrderCheck):
     bound_id = "bayesopt.info-gain.matern-order"
     name = "gamma-matern-order"
     dimension = 1
-    sabotages = _ORDER_SABOTAGES
+    sabotages = (*_ORDER_SABOTAGES,
+                 Sabotage("matern-nu=1/2", "assumption-dropped",
+                          "the Matern nu = 1/2 (exponential) kernel, the order evaluated at "
+                          "nu = 1/2: T^(2/3) log T for d = 1", assumption="nu>1", probe=True))
 
     def compact_kernel(self) -> NDArray[np.float64]:
         return matern52_kernel(np.linspace(0, 1, 150), 0.2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import sympy as sp
@@ -33,9 +33,10 @@ __all__ = ["COMPLEXITY_CHECKS", "ORDER_SLOPE_TOLERANCE", "SYMBOLIC_ONLY", "Order
 
 
 @st.composite
-def _objective_matrix(draw: st.DrawFn) -> np.ndarray:
-    rows = draw(st.integers(1, 40))
-    cols = draw(st.integers(1, 4))
+def _objective_matrix(draw: st.DrawFn, rows_range: tuple[int, int] = (1, 40),
+                      cols_range: tuple[int, int] = (1, 4)) -> np.ndarray:
+    rows = draw(st.integers(*rows_range))
+    cols = draw(st.integers(*cols_range))
     high = draw(st.sampled_from([1, 3, 10, 1000]))  # few values: ties, chains, duplicates
     matrix: np.ndarray = draw(hnp.arrays(np.int64, (rows, cols),
                                          elements=st.integers(0, high)))
@@ -47,15 +48,28 @@ class FastSortCountCheck(Check):
     name = "deb-sort-comparisons"
     method = "exact equality on every Hypothesis-drawn objective matrix"
     sabotages = (Sabotage("scaled-0.5", "bound-scaled",
-                          "the count claimed as N(N-1)/2 (unordered pairs)", factor=0.5),)
+                          "the count claimed as N(N-1)/2 (unordered pairs)", factor=0.5),
+                 Sabotage("N=0", "assumption-dropped", "an empty point set (0 x M matrices)",
+                          assumption="N>=1", probe=True),
+                 Sabotage("M=0", "assumption-dropped", "points with no objective (N x 0 "
+                          "matrices: every pair is compared, none dominates)",
+                          assumption="M>=1", probe=True))
+    #: the matrix shapes of the settings that drop an assumption
+    shapes: ClassVar[dict[str, dict[str, tuple[int, int]]]] = {
+        "N=0": {"rows_range": (0, 0)}, "M=0": {"cols_range": (0, 0)}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         objective_counts_ok = True
+        failed: set[str] = set()
 
         def measure(matrix: np.ndarray) -> Measurement:
             nonlocal objective_counts_ok
             result = deb_fast_non_dominated_sort(matrix)
             n_points, n_obj = matrix.shape
+            # N and M are declared positive integers, so the rules N >= 1 and M >= 1 are
+            # carried by the declaration; they are decided on the shape here
+            failed.update(name for name, ok in (("N>=1", n_points >= 1), ("M>=1", n_obj >= 1))
+                          if not ok)
             value = self.bound.evaluate(N=n_points) * setting.factor
             objective_counts_ok &= result.objective_comparisons == n_obj * n_points * (
                 n_points - 1)
@@ -65,18 +79,22 @@ class FastSortCountCheck(Check):
                                result.pair_comparisons == value, instance)
 
         examples = 60 if context.quick else 300
-        outcome = search_instances(_objective_matrix(), measure, examples, context.seed,
+        if setting.probe:
+            examples //= 3
+        outcome = search_instances(_objective_matrix(**self.shapes.get(setting.name, {})),
+                                   measure, examples, context.seed,
                                    context.database(f"{self.name}-{setting.name}"))
         counter = outcome.counterexample
         return self.result(
-            setting, assumptions_hold=True, instances=outcome.tried, runs=outcome.tried,
+            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
             verdict=Verdict.VIOLATION if counter else Verdict.PASS,
             statistic_name="max measured/bound", statistic=outcome.worst_tightness,
             tightness=outcome.worst_tightness,
             counterexample=None if counter is None else {
                 **counter.instance, "measured": counter.measured, "bound": counter.bound},
-            details={"objective_comparisons_equal_M_N_(N-1)": objective_counts_ok},
+            details={"objective_comparisons_equal_M_N_(N-1)": objective_counts_ok,
+                     "failed_assumptions": sorted(failed)},
         )
 
 

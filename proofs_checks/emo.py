@@ -378,6 +378,8 @@ class _NsgaOrderCheck(Check):
             ns, seeds, cap, mutation = ns[:2], 4, 300, "one-bit"
         if setting.name == "stochastic-tournament":
             selection = "stochastic-tournament"
+        if setting.name == "binary-tournament":  # Deb's tournament, O(N n^2) by ZLD
+            ns, seeds, selection = ns[:3], 6, "deb-tournament"
         instances = [{"n": v, "k": self.k} if self.k else {"n": v} for v in ns]
         runs = _nsga2_runs(context, self.problem, instances, [self.population(v) for v in ns],
                            seeds, cap, selection, mutation, self.name)
@@ -385,7 +387,8 @@ class _NsgaOrderCheck(Check):
         failed = {a.name for a in self.bound.failed_assumptions(_constants(
             ns[0], k=self.k or 2, pop=self.population(ns[0]), mutation=mutation,
             selection=selection))}
-        fit = slope_test(self.growth(n, pop, setting), t, n, self.correction)
+        correction = self.correction and setting.name != "binary-tournament"
+        fit = slope_test(self.growth(n, pop, setting), t, n, correction)
         censored_share = {int(v): float(censored[n == v].mean()) for v in np.unique(n)}
         mostly_censored = any(share > 0.5 for share in censored_share.values())
         p = fit["p_less"] if self.lower else fit["p_greater"]
@@ -479,7 +482,13 @@ class NsgaStochasticLotzOrder(_NsgaOrderCheck):
     quick_ns, full_ns, cap = (16, 24, 32, 48), (16, 24, 32, 48, 64, 96), 5_000
     correction = True
     selection = "stochastic-tournament"
-    sabotages = (Sabotage("order-n", "bound-scaled", "the order n in place of n^2"),)
+    sabotages = (
+        Sabotage("order-n", "bound-scaled", "the order n in place of n^2"),
+        Sabotage("binary-tournament", "assumption-dropped",
+                 "Deb's binary tournament (two permutations) in place of the stochastic "
+                 "tournament: Zheng, Liu & Doerr prove O(N n^2) = O(n^3) evaluations for it",
+                 assumption="stochastic-tournament", probe=True),
+    )
 
     def population(self, n: int) -> int:
         return 4 * (n + 1)

@@ -4,7 +4,9 @@ Deterministic bounds are held on every Hypothesis-drawn instance (problem family
 dimension, L, mu, x_0, N); the first violation is shrunk to the smallest instance.
 Expectation bounds (Ghadimi & Lan) are tested per instance by a one-sided t-test of the
 mean over seeds of the exact conditional expectation E[||grad f(x_R)||^2 | trajectory],
-Holm-corrected across instances.
+Holm-corrected across instances. Their sabotaged settings understate L or bias the oracle
+(``solvers.problems.smooth.Misdescribed``), run a non-prescribed constant step, or remove the
+noise (a probe of sigma > 0).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from proofs_checks.check import (
 )
 from solvers.algorithms.gradient import SGD, GDConfig, GradientDescent, SGDConfig
 from solvers.problems.base import SmoothProblem
+from solvers.problems.smooth import Misdescribed
 from solvers.registry import make_problem
 from solvers.trace import TraceRecorder
 
@@ -320,8 +323,14 @@ GD_CHECKS: tuple[Check, ...] = (GDNonconvexCheck(), GDConvexNesterovCheck(),
 
 # -- SGD: expectation claims ----------------------------------------------------------------
 
-def _sgd_grid(quick: bool, sabotage: bool) -> list[dict[str, Any]]:
-    """The instances of the SGD checks (fixed, so the statistics are reproducible)."""
+def _sgd_grid(quick: bool, sabotage: bool, sigma: float | None = None) -> list[dict[str, Any]]:
+    """The instances of the SGD checks (fixed, so the statistics are reproducible).
+
+    ``sigma`` replaces the noise level of the as-stated grid (``sigma=0``: exact gradients).
+    """
+    if sigma is not None:
+        return [{"problem": i["problem"], "params": i["params"] | {"sigma": sigma}}
+                for i in _sgd_grid(quick, sabotage=False)]
     if sabotage:  # noise dominates: small start, large sigma
         return [{"problem": "quadratic", "params": {"dim": 5, "L": 1.0, "mu": 0.05,
                                                     "sigma": 2.0, "x0_radius": 0.05}},
@@ -344,25 +353,56 @@ def _sgd_grid(quick: bool, sabotage: bool) -> list[dict[str, Any]]:
     return grid
 
 
+#: the biased oracle of the "biased-oracle" settings: G(x) = grad f(x) + xi + BIAS u, |u| = 1
+SGD_BIAS = 3.0
+
+
 class _SGDCheck(Check):
+    """Ghadimi-Lan on a fixed grid; sabotaged settings change the problem's description
+    (``Misdescribed``: understated L, biased oracle), the schedule or the noise."""
+
     method = "one-sided t-test per instance, Holm-corrected"
     configs: ClassVar[tuple[dict[str, Any], ...]]
+    #: solver configurations of a setting, where it replaces ``configs``
+    setting_configs: ClassVar[dict[str, tuple[dict[str, Any], ...]]] = {}
+    #: the factor of the declared L in the "L-understated" setting
+    l_understated: ClassVar[float] = 0.25
+
+    def problem_for(self, instance: dict[str, Any], setting: Sabotage) -> SmoothProblem[Any]:
+        problem = make_problem(instance["problem"], instance["params"])
+        assert isinstance(problem, SmoothProblem)
+        if setting.name == "L-understated":
+            return Misdescribed(problem, l_factor=self.l_understated)
+        if setting.name == "biased-oracle":
+            return Misdescribed(problem, bias=SGD_BIAS)
+        return problem
+
+    def grid(self, context: CheckContext, setting: Sabotage) -> list[dict[str, Any]]:
+        if setting.name == "sigma=0":
+            return _sgd_grid(context.quick, False, sigma=0.0)
+        return _sgd_grid(context.quick, setting.kind != "none")
 
     def bound_constants(self, problem: SmoothProblem[Any], summary: Mapping[str, Any],
                         config: SGDConfig, solver: SGD, sigma_claimed: float
                         ) -> dict[str, Any]:
         raise NotImplementedError
 
+    def failed_assumptions(self, constants: dict[str, Any]) -> list[str]:
+        return [a.name for a in self.bound.failed_assumptions(constants)]
+
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         bound = self.bound
         seeds = 30 if context.quick else 100
+        if setting.name == "sigma=0":  # exact gradients: only x_1 varies with the seed
+            seeds //= 3
+        if setting.name in ("biased-oracle", "constant-step-1.9/L"):
+            seeds //= 3  # a mean excess of many standard errors: 10 seeds give p < 1e-5
         steps = 300 if context.quick else 1000
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
-        for instance in _sgd_grid(context.quick, setting.kind != "none"):
-            for solver_params in self.configs:
-                problem = make_problem(instance["problem"], instance["params"])
-                assert isinstance(problem, SmoothProblem)
+        for instance in self.grid(context, setting):
+            for solver_params in self.setting_configs.get(setting.name, self.configs):
+                problem = self.problem_for(instance, setting)
                 config = SGDConfig(steps=steps, **solver_params)
                 solver = SGD(config)
                 sigma_claimed = 0.0 if setting.name == "variance-understated" else problem.sigma
@@ -375,7 +415,7 @@ class _SGDCheck(Check):
                                                      solver, sigma_claimed)
                     values.append(recorder.summary["expected_grad_norm_sq_at_R"])
                     bounds.append(bound.evaluate(**constants) * setting.factor)
-                failed.update(a.name for a in bound.failed_assumptions(
+                failed.update(self.failed_assumptions(
                     constants | {"variance_bounded": sigma_claimed >= problem.sigma}))
                 # The claim is conditional on x_1, which the seed draws: E[X | x_1] <= B(x_1).
                 # Averaged over x_1, E[X - B(x_1)] <= 0; test H1: mean(X - B) > 0.
@@ -422,6 +462,13 @@ class SGDTheoremCheck(_SGDCheck):
         Sabotage("variance-understated", "assumption-dropped",
                  "the bound evaluated with sigma = 0 while the oracle's noise has sigma = 2",
                  assumption="variance-sigma^2"),
+        Sabotage("L-understated", "assumption-dropped",
+                 "f not L-smooth for the L given: L declared as L/4 (the steps 0.5/L' = 2/L "
+                 "and the bound use it); the top eigendirection of the quadratic no longer "
+                 "contracts and the noise accumulates", assumption="L-smooth"),
+        Sabotage("biased-oracle", "assumption-dropped",
+                 f"a biased oracle G = grad f + xi + {SGD_BIAS:g} u (|u| = 1): SGD settles where "
+                 f"grad f = -{SGD_BIAS:g} u on the quadratic", assumption="unbiased"),
     )
 
     def bound_constants(self, problem: SmoothProblem[Any], summary: Mapping[str, Any],
@@ -438,16 +485,46 @@ class SGDCorollaryCheck(_SGDCheck):
     name = "sgd-ghadimi-lan-cor2.2"
     configs = ({"schedule": "ghadimi-lan", "dtilde": 0.5},
                {"schedule": "ghadimi-lan", "dtilde": 2.0})
+    l_understated = 1 / 2.2
+    setting_configs: ClassVar[dict[str, tuple[dict[str, Any], ...]]] = {
+        "L-understated": ({"schedule": "ghadimi-lan", "dtilde": 100.0},),
+        "constant-step-1.9/L": ({"schedule": "constant", "step_size": 1.9},),
+    }
     sabotages = (
         Sabotage("variance-understated", "assumption-dropped",
                  "the bound evaluated with a tiny sigma (1e-6) while the oracle's noise has "
                  "sigma = 2", assumption="variance-sigma^2"),
+        Sabotage("L-understated", "assumption-dropped",
+                 "f not L-smooth for the L given: L declared as L/2.2 and Dtilde = 100, so "
+                 "the step is 1/L' = 2.2/L and GD's iteration on the quadratic expands by 1.2 "
+                 "per step along its top eigenvector", assumption="L-smooth"),
+        Sabotage("biased-oracle", "assumption-dropped",
+                 f"a biased oracle G = grad f + xi + {SGD_BIAS:g} u (|u| = 1)",
+                 assumption="unbiased"),
+        Sabotage("constant-step-1.9/L", "assumption-dropped",
+                 "the constant step 1.9/L in place of min{1/L, Dtilde/(sigma sqrt N)} (still "
+                 "< 2/L): the noise's stationary spread along the top eigenvector is "
+                 "1.9/(2 - 1.9) = 19 times sigma^2/d", assumption="constant-step"),
+        Sabotage("sigma=0", "assumption-dropped",
+                 "exact gradients (sigma = 0, so the step is 1/L and the bound 2 L Delta/N) on "
+                 "the as-stated grid", assumption="sigma>0", probe=True),
     )
+
+    def failed_assumptions(self, constants: dict[str, Any]) -> list[str]:
+        if constants["sigma"] > 0:
+            return super().failed_assumptions(constants)
+        # sigma = 0: Dtilde/(sigma sqrt N) is +inf, so the schedule's step is 1/L; sympy cannot
+        # compare zoo, so "constant-step" is decided in the limit sigma -> 0+ (1e-300)
+        limit = constants | {"sigma": 1e-300}
+        return [a.name for a in self.bound.assumptions
+                if not a.holds(limit if a.name == "constant-step" else constants)]
 
     def bound_constants(self, problem: SmoothProblem[Any], summary: Mapping[str, Any],
                         config: SGDConfig, solver: SGD, sigma_claimed: float
                         ) -> dict[str, Any]:
-        sigma = max(sigma_claimed, 1e-6)
+        # understated: a tiny positive sigma (the bound needs sigma > 0); exact gradients
+        # (the "sigma=0" probe): sigma = 0 as the instance has it
+        sigma = max(sigma_claimed, 1e-6) if sigma_claimed < problem.sigma else sigma_claimed
         gamma = float(solver.steps(problem)[0])
         if sigma_claimed < problem.sigma:  # the claimed step under the understated sigma
             gamma = min(1 / problem.L, config.dtilde / (sigma * math.sqrt(config.steps)))

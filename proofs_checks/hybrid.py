@@ -17,6 +17,12 @@
   cover the front by t*. Sabotaged by a mutation that only clears bits (it cannot reach
   every point) and by N < n+1.
 
+Dropped "refinement-only-adds": ``_ReplacingNSGA2`` makes the refinement's candidates replace
+members of P_t (sole holders of a value first) instead of joining R_t; it must break the
+survival lemma and the runtime bounds, and is a probe for the evaluation count and the tail.
+The heavy-tailed mutation (``proofs_checks.nsga2.HeavyTailedNSGA2``), uniform crossover,
+tournament selection and a memoising evaluator are probes of the explicit bounds.
+
 The almost-sure claim ``hybrid.oneminmax.convergence-as`` speaks about an infinite horizon
 and is checked symbolically (``proofs_checks.symbolic_hybrid``).
 """
@@ -41,6 +47,7 @@ from proofs_checks.check import (
     Verdict,
     search_instances,
 )
+from proofs_checks.nsga2 import HeavyTailedNSGA2 as _HeavyTailedNSGA2
 from solvers.algorithms.nsga2 import NSGA2, SELECTIONS, NSGA2Config
 from solvers.execute import make_spec, run_many
 from solvers.problems.binary import BitStringConfig, OneMinMax
@@ -63,19 +70,52 @@ def bitwise_delta(n: int, pop: int) -> float:
 
 def _constants(n: int, pop: int, extra: int, selection: str, mutation: str,
                crossover: str = "none", reaches: bool = True,
-               memoised: bool = False) -> dict[str, Any]:
+               memoised: bool = False, only_adds: bool = True) -> dict[str, Any]:
     return {
         "n": n, "N": pop, "E": extra,
         "one_bit_or_bitwise_mutation": mutation in ("one-bit", "bitwise"),
         "no_crossover": crossover == "none",
         "fair_or_uniform_selection": selection in ("fair", "uniform"),
-        "refinement_only_adds": True,
+        "refinement_only_adds": only_adds,
         "mutation_reaches_every_point": reaches,
         "evaluates_every_candidate": not memoised,
         "H_n": float(sum(1.0 / i for i in range(1, n + 1))),
         "p_sel": 1.0 if selection == "fair" else 1.0 - (1.0 - 1.0 / pop) ** pop,
         "q_mut": 1.0 if mutation == "one-bit" else (1.0 - 1.0 / n) ** (n - 1),
     }
+
+
+class _ReplacingNSGA2(NSGA2):
+    """Sabotage of "refinement-only-adds": the refinement's E candidates *replace* E members
+    of P_t instead of joining R_t beside them.
+
+    The members replaced are the sole holders of their objective value first (ties in a
+    random order), which is what a refinement that overwrites the individuals it refines
+    does to the values only they hold. The candidates are evaluated and counted as before;
+    the replaced members are removed from R_t by giving them an objective vector every
+    other member dominates (so survival never keeps one: |R_t| - E = 2N >= N). The trace's
+    "front values lost" compares with P_t, offspring and candidates, as the lemma does.
+    """
+
+    _replaced: NDArray[np.int64] | None = None
+
+    def _refine(self, population: NDArray[np.bool_], objectives: NDArray[np.int64],
+                rng: np.random.Generator) -> NDArray[np.bool_]:
+        candidates = super()._refine(population, objectives, rng)
+        _, inverse, counts = np.unique(objectives, axis=0, return_inverse=True,
+                                       return_counts=True)
+        sole = counts[inverse.ravel()] == 1
+        order = np.lexsort((rng.permutation(len(population)), ~sole))
+        self._replaced = order[:min(len(candidates), len(population))]
+        return candidates
+
+    def _survive(self, objectives: NDArray[np.float64], rng: np.random.Generator
+                 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        if self._replaced is not None:
+            objectives = objectives.copy()
+            objectives[self._replaced] = objectives.max() + 1.0  # dominated by every other
+            self._replaced = None
+        return super()._survive(objectives, rng)
 
 
 def _solver(instance: dict[str, Any], generations: int, stop: bool = False) -> NSGA2:
@@ -115,21 +155,28 @@ class HybridSurvivalCheck(Check):
         Sabotage("N<2(n+1)-adversarial", "assumption-dropped",
                  "population n+1..3n/2+1 and the refinement flooding R_t with copies of <= 3 "
                  "values", assumption="N>=4(n+1)"),
+        Sabotage("replacing-refinement", "assumption-dropped",
+                 "N >= 4(n+1) as stated, but the refinement's E candidates replace E members "
+                 "of P_t (sole holders of a value first) instead of joining R_t",
+                 assumption="refinement-only-adds"),
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         generations = 30 if context.quick else 150
-        small = setting.name != "as-stated"
+        small = setting.name == "N<2(n+1)-adversarial"
+        replacing = setting.name == "replacing-refinement"
         failed: set[str] = set()
 
         def measure(instance: dict[str, Any]) -> Measurement:
             constants = _constants(instance["n"], instance["pop"], instance["E"],
                                    instance["selection"], instance["mutation"],
-                                   instance["crossover"])
+                                   instance["crossover"], only_adds=not replacing)
             failed.update(a.name for a in self.bound.failed_assumptions(constants))
             recorder = TraceRecorder()
-            _solver(instance, generations).run(OneMinMax(BitStringConfig(n=instance["n"])),
-                                               instance["seed"], recorder)
+            solver = _solver(instance, generations)
+            if replacing:
+                solver = _ReplacingNSGA2(solver.config)
+            solver.run(OneMinMax(BitStringConfig(n=instance["n"])), instance["seed"], recorder)
             lost = recorder.column("front_values_lost")
             worst = int(np.argmax(lost))
             measured = float(lost[worst])
@@ -157,62 +204,123 @@ class HybridSurvivalCheck(Check):
 
 def hybrid_runs(context: CheckContext, ns: tuple[int, ...], seeds: int, cap: int,
                 selection: str, mutation: str, kind: str, pop_rule: str,
-                description: str) -> list[StoredRun]:
+                description: str, crossover: str = "none") -> list[StoredRun]:
     """Stored hybrid runs until the front is covered (E = N/2), one per (n, seed)."""
     specs = []
     for n in ns:
         pop = 4 * (n + 1) if pop_rule == "4(n+1)" else n + 1
-        params = {"pop": pop, "selection": selection, "mutation": mutation, "crossover": "none",
-                  "max_generations": cap, "extra_candidates": pop // 2, "refinement": kind}
+        params = {"pop": pop, "selection": selection, "mutation": mutation,
+                  "crossover": crossover, "max_generations": cap,
+                  "extra_candidates": pop // 2, "refinement": kind}
         specs += [make_spec("nsga2", params, "oneminmax", {"n": n}, seed)
                   for seed in range(context.seed, context.seed + seeds)]
     return run_many(specs, context.store, workers=context.workers, progress=context.progress,
                     description=description).runs
 
 
+def _local_runs(context: CheckContext, n: int, seeds: int, cap: int, selection: str,
+                mutation: str, kind: str, solver_class: type[NSGA2] = NSGA2,
+                memoise: bool = False) -> list[dict[str, Any]]:
+    """In-process hybrid runs (E = N/2, N = 4(n+1)) with a sabotaged solver or evaluator:
+    one record per seed with the summary, the config and the rows evaluated."""
+    pop = 4 * (n + 1)
+    config = NSGA2Config(pop=pop, selection=selection, mutation=mutation, crossover="none",
+                         max_generations=cap, extra_candidates=pop // 2, refinement=kind)
+    records = []
+    for seed in range(context.seed, context.seed + seeds):
+        problem = _CountingOneMinMax(BitStringConfig(n=n), memoise=memoise)
+        recorder = TraceRecorder()
+        solver_class(config).run(problem, seed, recorder)
+        records.append({"summary": recorder.summary, "config": config.to_dict(), "n": n,
+                        "evaluated": problem.evaluated})
+    return records
+
+
+def _stored_records(runs: list[StoredRun]) -> list[dict[str, Any]]:
+    return [{"summary": r.summary, "config": r.spec.solver_config,
+             "n": r.spec.problem_config["n"], "evaluated": None} for r in runs]
+
+
 class _CoverExpectationCheck(Check):
+    """Runtime (or evaluations) to cover, against the explicit bound.
+
+    Sabotaged settings: N = n+1 (censored at the cap), the replacing refinement (a few runs
+    at n = 16, censored at a cap above the bound), and probes: the heavy-tailed mutation,
+    uniform crossover, tournament selection (the bound evaluated with p_sel = 1 and, for the
+    non-standard mutation, q_mut of bit-wise mutation); ``probe_settings`` run one
+    configuration at the smallest n with ``PROBE_SEEDS`` seeds.
+    """
+
     method = "one-sided t-test per configuration (H1: mean > bound), Holm-corrected"
     quantity: str
 
-    def _measured(self, run: StoredRun) -> float:
-        summary = run.summary
+    def _measured(self, record: dict[str, Any]) -> float:
+        summary, config = record["summary"], record["config"]
         if self.quantity == "generations_to_cover":
             return float(summary["generations_run"] if summary["censored"]
                          else summary["generations_to_cover"])
-        config = run.spec.solver_config
+        if record["evaluated"] is not None and summary["covered"]:
+            return float(record["evaluated"])  # what the (memoising) evaluator really did
         generations = summary["generations_run"]
         return float(config["pop"] + generations * (config["pop"]
                                                     + config["extra_candidates"]))
 
+    def _records(self, context: CheckContext, setting: Sabotage, n: int, seeds: int, cap: int,
+                 selection: str, mutation: str, kind: str, small: bool
+                 ) -> list[dict[str, Any]]:
+        if setting.name == "replacing-refinement":
+            return _local_runs(context, n, seeds, cap, selection, mutation, kind,
+                               _ReplacingNSGA2)
+        if setting.name == "heavy-tailed-mutation":
+            return _local_runs(context, n, seeds, cap, selection, mutation, kind,
+                               _HeavyTailedNSGA2)
+        if setting.name == "memoised":
+            return _local_runs(context, n, seeds, cap, selection, mutation, kind, memoise=True)
+        return _stored_records(hybrid_runs(
+            context, (n,), seeds, cap, selection, mutation, kind,
+            "n+1" if small else "4(n+1)", f"{self.name}-{selection}-{mutation}-{kind}",
+            crossover="uniform" if setting.name == "crossover" else "none"))
+
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         ns: tuple[int, ...] = (16,) if context.quick else (10, 25, 50)
         seeds = 12 if context.quick else 40
-        small = setting.kind == "assumption-dropped"
+        small = setting.name == "N=n+1"
         configs = [(s, m, k) for s, m in (("fair", "bitwise"), ("uniform", "one-bit"))
                    for k in KINDS]
         cap = 3000
         if small:  # N = n+1 never covers: a few runs at the smallest n, censored at the cap
             configs, seeds, ns, cap = configs[:1], 4, ns[:1], 400
+        elif setting.name == "replacing-refinement":  # the extremes are lost again and again
+            configs, seeds, ns, cap = [("fair", "bitwise", "random")], 4, (16,), 400
+        elif setting.probe:
+            configs, seeds, ns = [("fair", "bitwise", "random")], 8, ns[:1]
+            if setting.name == "tournament":
+                configs = [("tournament", "bitwise", "random")]
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
         for selection, mutation, kind in configs:
-            runs = hybrid_runs(context, ns, seeds, cap, selection, mutation, kind,
-                               "n+1" if small else "4(n+1)",
-                               f"{self.name}-{selection}-{mutation}-{kind}")
             for n in ns:
-                chosen = [r for r in runs if r.spec.problem_config["n"] == n]
-                pop = chosen[0].spec.solver_config["pop"]
-                extra = chosen[0].spec.solver_config["extra_candidates"]
-                constants = _constants(n, pop, extra, selection, mutation)
+                records = self._records(context, setting, n, seeds, cap, selection, mutation,
+                                        kind, small)
+                pop = records[0]["config"]["pop"]
+                extra = records[0]["config"]["extra_candidates"]
+                crossover = "uniform" if setting.name == "crossover" else "none"
+                constants = _constants(
+                    n, pop, extra, selection,
+                    "heavy-tailed" if setting.name == "heavy-tailed-mutation" else mutation,
+                    crossover, memoised=setting.name == "memoised",
+                    only_adds=setting.name != "replacing-refinement")
                 failed.update(a.name for a in self.bound.failed_assumptions(constants))
+                if selection not in ("fair", "uniform"):
+                    constants["p_sel"] = 1.0  # the bound as if selection were fair
                 value = self.bound.evaluate(**constants) * setting.factor
-                sample = np.array([self._measured(r) for r in chosen])
+                sample = np.array([self._measured(r) for r in records])
                 test = mean_test(sample, value, alternative="greater")
                 rows.append({"n": n, "pop": pop, "E": extra, "selection": selection,
                              "mutation": mutation, "refinement": kind, "mean": test.mean,
                              "ci": [test.ci_low, test.ci_high], "bound": value,
                              "p_value": test.p_value,
-                             "censored": sum(bool(r.summary["censored"]) for r in chosen),
+                             "censored": sum(bool(r["summary"]["censored"]) for r in records),
                              "tightness": test.mean / value, "runs": len(sample)})
         return self.holm_result(
             setting, rows, failed, "smallest Holm-adjusted p (H1: mean > bound)",
@@ -222,20 +330,39 @@ class _CoverExpectationCheck(Check):
 _SCALED = Sabotage("scaled-0.05", "bound-scaled", "the bound multiplied by 0.05", factor=0.05)
 _SMALL = Sabotage("N=n+1", "assumption-dropped", "population n+1: censored at the cap",
                   assumption="N>=4(n+1)")
+_REPLACING = Sabotage("replacing-refinement", "assumption-dropped",
+                      "the E = N/2 candidates replace members of P_t (sole holders of a value "
+                      "first): n = 16, fair selection, censored at 400 generations",
+                      assumption="refinement-only-adds")
+_COVER_PROBES = (
+    Sabotage("heavy-tailed-mutation", "assumption-dropped",
+             "heavy-tailed mutation (flip k ~ k^-1.5 distinct bits), the bound evaluated with "
+             "bit-wise mutation's q_mut", assumption="standard-mutation", probe=True),
+    Sabotage("crossover", "assumption-dropped",
+             "uniform crossover with probability 0.9 on top of the mutation",
+             assumption="no-crossover", probe=True),
+    Sabotage("tournament", "assumption-dropped",
+             "binary tournament selection, the bound evaluated with p_sel = 1",
+             assumption="fair-or-uniform-selection", probe=True),
+)
 
 
 class HybridRuntimeCheck(_CoverExpectationCheck):
     bound_id = "hybrid.oneminmax.runtime-explicit"
     name = "hybrid-oneminmax-runtime"
     quantity = "generations_to_cover"
-    sabotages = (_SCALED, _SMALL)
+    sabotages = (_SCALED, _SMALL, _REPLACING, *_COVER_PROBES)
 
 
 class HybridEvaluationsToCoverCheck(_CoverExpectationCheck):
     bound_id = "hybrid.oneminmax.evaluations-explicit"
     name = "hybrid-oneminmax-evaluations"
     quantity = "evaluations_to_cover"
-    sabotages = (_SCALED, _SMALL)
+    sabotages = (_SCALED, _SMALL, _REPLACING, *_COVER_PROBES,
+                 Sabotage("memoised", "assumption-dropped",
+                          "an evaluator that serves strings seen before from a cache; the "
+                          "measured quantity is what it really evaluated until the cover",
+                          assumption="evaluates-every-candidate", probe=True))
 
 
 # -- exact evaluation count ------------------------------------------------------------------------
@@ -262,10 +389,10 @@ class _CountingOneMinMax(OneMinMax):
 
 
 @st.composite
-def _count_instance(draw: st.DrawFn) -> dict[str, Any]:
+def _count_instance(draw: st.DrawFn, refined: bool = False) -> dict[str, Any]:
     n = draw(st.integers(1, 20))
     pop = 2 * draw(st.integers(1, 2 * (n + 1)))
-    kind = draw(st.sampled_from(("none", *KINDS)))
+    kind = draw(st.sampled_from(KINDS if refined else ("none", *KINDS)))
     return {"n": n, "pop": pop, "E": 0 if kind == "none" else draw(st.integers(1, 2 * pop)),
             "kind": kind, "selection": draw(st.sampled_from(SELECTIONS)),
             "mutation": draw(st.sampled_from(["one-bit", "bitwise"])),
@@ -284,20 +411,28 @@ class HybridEvaluationCountCheck(Check):
                  assumption="evaluates-every-candidate"),
         Sabotage("nsga2-count", "bound-scaled", "NSGA-II's count N (t + 1): the factor "
                  "(N + E)/N dropped"),
+        Sabotage("replacing-refinement", "assumption-dropped",
+                 "the refinement's candidates replace members of P_t instead of joining R_t "
+                 "(each candidate is still evaluated once)", assumption="refinement-only-adds",
+                 probe=True),
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         memoised = setting.name == "memoised"
+        replacing = setting.name == "replacing-refinement"
         failed: set[str] = set()
 
         def measure(instance: dict[str, Any]) -> Measurement:
             pop, extra, generations = instance["pop"], instance["E"], instance["generations"]
             failed.update(a.name for a in self.bound.failed_assumptions(_constants(
                 instance["n"], pop, extra, instance["selection"], instance["mutation"],
-                memoised=memoised)))
+                memoised=memoised, only_adds=not replacing)))
             problem = _CountingOneMinMax(BitStringConfig(n=instance["n"]), memoise=memoised)
             recorder = TraceRecorder()
-            _solver(instance, generations).run(problem, instance["seed"], recorder)
+            solver = _solver(instance, generations)
+            if replacing:
+                solver = _ReplacingNSGA2(solver.config)
+            solver.run(problem, instance["seed"], recorder)
             per_generation = extra if setting.name != "nsga2-count" else 0
             claimed = [self.bound.evaluate(N=pop, t=t, E=per_generation)
                        for t in range(generations + 1)]
@@ -308,7 +443,9 @@ class HybridEvaluationCountCheck(Check):
                                {**instance, "solver_counter": counter[-1]})
 
         examples = 40 if context.quick else 300
-        outcome = search_instances(_count_instance(), measure, examples, context.seed,
+        if replacing and context.quick:
+            examples = 20
+        outcome = search_instances(_count_instance(replacing), measure, examples, context.seed,
                                    context.database(f"{self.name}-{setting.name}"))
         counter = outcome.counterexample
         return self.result(
@@ -353,6 +490,10 @@ class HybridCoverTailCheck(Check):
                  assumption="mutation-reaches-every-point"),
         Sabotage("N=n", "assumption-dropped", "population n < n+1 front values",
                  assumption="N>=4(n+1)"),
+        Sabotage("replacing-refinement", "assumption-dropped",
+                 "the refinement's E = N candidates (random strings) replace members of P_t "
+                 "(sole holders of a value first), n = 3, 4", assumption="refinement-only-adds",
+                 probe=True),
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
@@ -365,6 +506,8 @@ class HybridCoverTailCheck(Check):
                 _ClearingMutationNSGA2
         elif setting.name == "N=n":
             ns, kinds, seeds = (3, 4), ("random",), 4
+        elif setting.name == "replacing-refinement":
+            ns, kinds, solver_class = (3, 4), ("random",), _ReplacingNSGA2
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
         for n in ns:
@@ -377,7 +520,8 @@ class HybridCoverTailCheck(Check):
                                             "mutation": "bitwise", "crossover": "none",
                                             "kind": kind}
                 constants = _constants(n, pop, extra, "fair", "bitwise",
-                                       reaches=solver_class is NSGA2)
+                                       reaches=solver_class is not _ClearingMutationNSGA2,
+                                       only_adds=solver_class is not _ReplacingNSGA2)
                 failed.update(a.name for a in self.bound.failed_assumptions(constants))
                 bound = self.bound.evaluate(n=n, t=cap, delta=bitwise_delta(n, nominal))
                 uncovered = []

@@ -9,6 +9,9 @@
   2 n H_n/(p_sel q_mut), Holm-corrected;
 * the negative result for N = n+1: an exact binomial test of H1: P(cover) > 0.1.
 
+Probes of "standard-mutation" run the heavy-tailed mutation (``HeavyTailedNSGA2``, in
+process: the solver registry has no such mutation) on fewer sizes and seeds.
+
 Runs that hit the generation cap are censored; their T is counted as the cap (a lower
 bound on the true T, so the tests stay conservative for detecting violations) and a grid
 point where more than half the runs are censored is itself reported as a violation of an
@@ -21,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 from analysis.stats import binomial_test, constant_fit, loglog_fit, mean_test
 from proofs_checks.check import (
@@ -35,11 +39,11 @@ from proofs_checks.check import (
 )
 from solvers.algorithms.nsga2 import NSGA2, SELECTIONS, NSGA2Config
 from solvers.execute import make_spec, run_many
-from solvers.problems.binary import BitStringConfig, OneMinMax
+from solvers.problems.binary import LOTZ, BitStringConfig, OneMinMax
 from solvers.store import StoredRun
 from solvers.trace import TraceRecorder
 
-__all__ = ["NSGA2_CHECKS", "cover_runs"]
+__all__ = ["NSGA2_CHECKS", "HeavyTailedNSGA2", "cover_runs"]
 
 
 def _bit_constants(n: int, pop: int, selection: str, mutation: str,
@@ -71,6 +75,55 @@ def cover_runs(context: CheckContext, problem: str, ns: tuple[int, ...], seeds: 
                       progress=context.progress, description=description,
                       scheduler=context.scheduler)
     return report.runs
+
+
+class HeavyTailedNSGA2(NSGA2):
+    """Probe of "standard-mutation": the heavy-tailed ("fast") mutation of Doerr, Le,
+    Makhmara & Nguyen (GECCO 2017): flip exactly k distinct bits, P(k) proportional to
+    k^-1.5 on 1..ceil(n/2). P(k = 1) = 1/sum_k k^-1.5 > 1/zeta(1.5) = 0.38, near bit-wise
+    mutation's (1 - 1/n)^(n-1) >= 1/e for the one-bit moves the bounds count; it replaces
+    whatever mutation the config names."""
+
+    beta = 1.5
+
+    def _vary_binary(self, parents: NDArray[np.bool_], mutation: str, crossover: str,
+                     rng: np.random.Generator) -> NDArray[np.bool_]:
+        children = parents.copy()
+        size, n = children.shape
+        support = np.arange(1, -(-n // 2) + 1)
+        weights = support.astype(float) ** -self.beta
+        strengths = rng.choice(support, size=size, p=weights / weights.sum())
+        ranks = np.argsort(np.argsort(rng.random((size, n)), axis=1), axis=1)
+        children ^= ranks < strengths[:, None]  # k uniformly chosen distinct positions
+        return children
+
+
+def heavy_tailed_times(context: CheckContext, problem: str, ns: tuple[int, ...], seeds: int,
+                       cap: int, selection: str = "deb-tournament",
+                       pop_rule: str = "4(n+1)") -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                          np.ndarray]:
+    """(n, T, censored, max covered fraction) of in-process runs with heavy-tailed mutation."""
+    rows = []
+    for n in ns:
+        pop = 4 * (n + 1) if pop_rule == "4(n+1)" else n + 1
+        config = NSGA2Config(pop=pop, selection=selection, mutation="bitwise",
+                             crossover="none", max_generations=cap)
+        instance = (OneMinMax if problem == "oneminmax" else LOTZ)(BitStringConfig(n=n))
+        for seed in range(context.seed, context.seed + seeds):
+            recorder = TraceRecorder()
+            HeavyTailedNSGA2(config).run(instance, seed, recorder)
+            summary = recorder.summary
+            t = summary["generations_run"] if summary["censored"] \
+                else summary["generations_to_cover"]
+            rows.append((n, t, bool(summary["censored"]), summary["max_covered_fraction"]))
+    n_col, t_col, c_col, f_col = zip(*rows, strict=True)
+    return (np.array(n_col, dtype=float), np.array(t_col, dtype=float), np.array(c_col),
+            np.array(f_col, dtype=float))
+
+
+_HEAVY = Sabotage("heavy-tailed-mutation", "assumption-dropped",
+                  "heavy-tailed mutation (flip k ~ k^-1.5 distinct bits, Doerr et al. 2017) in "
+                  "place of one-bit/bit-wise", assumption="standard-mutation", probe=True)
 
 
 def _times(runs: list[StoredRun]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -170,14 +223,21 @@ class _OrderCheck(Check):
         if setting.probe:  # exploratory: the two smallest sizes, fewer seeds
             ns, seeds = ns[:2], 10
         crossover = "uniform" if setting.name == "crossover" else "none"
-        runs = cover_runs(context, self.problem, ns, seeds, cap,
-                          selection="fair" if small else "deb-tournament",
-                          pop_rule="n+1" if small else "4(n+1)", description=self.name,
-                          crossover=crossover)
-        n, t, censored = _times(runs)
+        heavy = setting.name == "heavy-tailed-mutation"
+        if heavy:  # in-process runs (the solver registry has no such mutation)
+            ns, seeds = ns[:2], 6
+            n, t, censored, _ = heavy_tailed_times(context, self.problem, ns, seeds, cap)
+            pop0 = 4 * (ns[0] + 1)
+        else:
+            runs = cover_runs(context, self.problem, ns, seeds, cap,
+                              selection="fair" if small else "deb-tournament",
+                              pop_rule="n+1" if small else "4(n+1)", description=self.name,
+                              crossover=crossover)
+            n, t, censored = _times(runs)
+            pop0 = runs[0].spec.solver_config["pop"]
         failed = {a.name for a in self.bound.failed_assumptions(
-            _bit_constants(int(n[0]), runs[0].spec.solver_config["pop"], "deb-tournament",
-                           "bitwise", crossover))}
+            _bit_constants(int(n[0]), pop0, "deb-tournament",
+                           "heavy-tailed" if heavy else "bitwise", crossover))}
         censored_share = {int(v): float(censored[n == v].mean()) for v in np.unique(n)}
         g = self.growth(n, setting)
         fit = loglog_fit(g, np.maximum(t, 1.0), hypothesised_slope=1.0)
@@ -187,7 +247,7 @@ class _OrderCheck(Check):
         violated = fit.p_greater < ALPHA or mostly_censored
         means = {int(v): float(t[n == v].mean()) for v in np.unique(n)}
         return self.result(
-            setting, assumptions_hold=not failed, instances=len(means), runs=len(runs),
+            setting, assumptions_hold=not failed, instances=len(means), runs=len(t),
             violations=int(violated),
             verdict=Verdict.VIOLATION if violated else Verdict.PASS,
             statistic_name="slope of log T on log g(n)", statistic=fit.slope,
@@ -223,6 +283,7 @@ class OneMinMaxOrderCheck(_OrderCheck):
         Sabotage("crossover", "assumption-dropped",
                  "uniform crossover with probability 0.9 on top of the mutation",
                  assumption="no-crossover", probe=True),
+        _HEAVY,
     )
 
     def growth(self, n: np.ndarray, setting: Sabotage) -> np.ndarray:
@@ -243,6 +304,7 @@ class LOTZOrderCheck(_OrderCheck):
         Sabotage("crossover", "assumption-dropped",
                  "uniform crossover with probability 0.9 on top of the mutation",
                  assumption="no-crossover", probe=True),
+        _HEAVY,
     )
 
     def growth(self, n: np.ndarray, setting: Sabotage) -> np.ndarray:
@@ -266,6 +328,7 @@ class ExplicitConstantCheck(Check):
         Sabotage("crossover", "assumption-dropped",
                  "uniform crossover with probability 0.9 on top of the mutation",
                  assumption="no-crossover", probe=True),
+        _HEAVY,
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
@@ -278,20 +341,29 @@ class ExplicitConstantCheck(Check):
             configs, seeds, ns = configs[:1], 4, ns[:1]
         if setting.name == "tournament":
             configs = [("tournament", "bitwise"), ("deb-tournament", "bitwise")]
-        if setting.name == "crossover":
-            configs = configs[:1]
+        if setting.name == "crossover":  # a probe: one configuration at n = 25, 10 seeds
+            configs, seeds, ns = configs[:1], 10 if context.quick else seeds, ns[:1]
+        heavy = setting.name == "heavy-tailed-mutation"
+        if heavy:  # in-process runs; the bound evaluated with bit-wise mutation's q_mut
+            configs, seeds, ns = configs[:1], 8, ns[:1]
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
         for selection, mutation in configs:
             cap = 3000
-            runs = cover_runs(context, "oneminmax", ns, seeds, cap, selection=selection,
-                              mutation=mutation, pop_rule="n+1" if small else "4(n+1)",
-                              description=f"{self.name}-{selection}-{mutation}",
-                              crossover=crossover)
-            n_values, t, censored = _times(runs)
+            if heavy:
+                n_values, t, censored, _ = heavy_tailed_times(context, "oneminmax", ns, seeds,
+                                                              cap, selection=selection)
+            else:
+                runs = cover_runs(context, "oneminmax", ns, seeds, cap, selection=selection,
+                                  mutation=mutation, pop_rule="n+1" if small else "4(n+1)",
+                                  description=f"{self.name}-{selection}-{mutation}",
+                                  crossover=crossover)
+                n_values, t, censored = _times(runs)
             for n in ns:
                 pop = n + 1 if small else 4 * (n + 1)
                 constants = _bit_constants(n, pop, selection, mutation, crossover)
+                if heavy:
+                    constants["one_bit_or_bitwise_mutation"] = False
                 if selection in ("tournament", "deb-tournament"):
                     constants["p_sel"] = 1.0
                 failed.update(a.name for a in self.bound.failed_assumptions(constants))
@@ -318,6 +390,9 @@ class SmallPopulationCheck(Check):
     sabotages = (
         Sabotage("N=4(n+1)", "assumption-dropped", "population 4(n+1): every run covers",
                  assumption="N=n+1"),
+        Sabotage("heavy-tailed-mutation", "assumption-dropped",
+                 "heavy-tailed mutation (flip k ~ k^-1.5 distinct bits) with N = n+1, n = 50",
+                 assumption="standard-mutation", probe=True),
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
@@ -325,22 +400,34 @@ class SmallPopulationCheck(Check):
         seeds = 20 if context.quick else 50
         horizon = 1000 if context.quick else 5000
         large = setting.name == "N=4(n+1)"
-        runs = cover_runs(context, "oneminmax", ns, seeds, horizon, selection="fair",
-                          pop_rule="4(n+1)" if large else "n+1", description=self.name)
-        covered = sum(bool(r.summary["covered"]) for r in runs)
-        fractions = np.array([r.summary["max_covered_fraction"] for r in runs])
-        constants = _bit_constants(ns[0], runs[0].spec.solver_config["pop"], "fair",
-                                   "bitwise", "none")
+        heavy = setting.name == "heavy-tailed-mutation"
+        if heavy:
+            seeds, horizon = (8, 300) if context.quick else (seeds, horizon)
+            _, _, censored, fractions = heavy_tailed_times(context, "oneminmax", ns, seeds,
+                                                           horizon, selection="fair",
+                                                           pop_rule="n+1")
+            covered, total, pop0 = int((~censored).sum()), len(censored), ns[0] + 1
+        else:
+            # N = 4(n+1) covers long before any cap: with the explicit check's cap the runs
+            # are the same specs as its fair/bit-wise runs, so the store reuses them
+            runs = cover_runs(context, "oneminmax", ns, seeds, 3000 if large else horizon,
+                              selection="fair", pop_rule="4(n+1)" if large else "n+1",
+                              description=self.name)
+            covered = sum(bool(r.summary["covered"]) for r in runs)
+            fractions = np.array([r.summary["max_covered_fraction"] for r in runs])
+            total, pop0 = len(runs), runs[0].spec.solver_config["pop"]
+        constants = _bit_constants(ns[0], pop0, "fair", "heavy-tailed" if heavy else "bitwise",
+                                   "none")
         failed = {a.name for a in self.bound.failed_assumptions(constants)}
-        test = binomial_test(covered, len(runs), self.p0, alternative="greater")
+        test = binomial_test(covered, total, self.p0, alternative="greater")
         violated = test.p_value < ALPHA
         return self.result(
-            setting, assumptions_hold=not failed, instances=len(ns), runs=len(runs),
+            setting, assumptions_hold=not failed, instances=len(ns), runs=total,
             violations=int(violated), verdict=Verdict.VIOLATION if violated else Verdict.PASS,
             statistic_name="runs that covered the whole front", statistic=float(covered),
             p_value=test.p_value, level=ALPHA,
             tightness=float(fractions.mean()),
-            counterexample={"covered_runs": covered, "runs": len(runs)} if violated else None,
+            counterexample={"covered_runs": covered, "runs": total} if violated else None,
             details={"horizon_generations": horizon, "ns": list(ns),
                      "mean_max_covered_fraction": float(fractions.mean()),
                      "min_uncovered_fraction": float(1 - fractions.max()),

@@ -103,19 +103,23 @@ class SHRoundPullsCheck(Check):
                  "the survivors are floor(|S_k|/2) (Jamieson & Talwalkar's literal rule)",
                  assumption="keep-ceil-half"),
         Sabotage("scaled-0.5", "bound-scaled", "the formula halved", factor=0.5),
+        Sabotage("share-floor-log2", "assumption-dropped",
+                 "the round budget divides by floor(log2 n) < ceil(log2 n) (n not a power of "
+                 "two)", assumption="budget/ceil(log2 n)"),
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         keep = "floor" if setting.name == "keep-floor-half" else "ceil"
+        share = "floor" if setting.name == "share-floor-log2" else "ceil"
         factor = Fraction(str(setting.factor))
         failed: set[str] = set()
 
         def measure(instance: dict[str, int]) -> Measurement:
             n, budget = instance["n"], instance["B"]
             constants = {"n": n, "keeps_ceil_half": keep == "ceil",
-                         "round_budget_over_ceil_log2_n": True}
+                         "round_budget_over_ceil_log2_n": share == "ceil"}
             failed.update(a.name for a in self.bound.failed_assumptions(constants))
-            schedule = sh_schedule(n, budget, keep=keep)
+            schedule = sh_schedule(n, budget, keep=keep, share=share)
             worst: Measurement | None = None
             for k, step in enumerate(schedule):
                 claimed = exact_value(self.bound, {"B": budget, "n": n, "k": k,
@@ -131,10 +135,11 @@ class SHRoundPullsCheck(Check):
             return worst
 
         examples = 60 if context.quick else 300
-        outcome = search_instances(_arms_and_budget(keep == "floor"), measure, examples,
-                                   context.seed, context.database(f"{self.name}-{setting.name}"))
+        outcome = search_instances(_arms_and_budget(keep == "floor" or share == "floor"),
+                                   measure, examples, context.seed,
+                                   context.database(f"{self.name}-{setting.name}"))
         return _result_from_search(self, setting, outcome, failed, "measured/claimed (max)",
-                                   {"keep": keep})
+                                   {"keep": keep, "share": share})
 
 
 class SHTotalBudgetCheck(Check):
@@ -170,6 +175,9 @@ class SHTotalBudgetCheck(Check):
 
 #: (n, gaps spread, budget chosen so that the bound is 1/2): the instances of the SH test
 _SH_INSTANCES = ((4, 0.3), (8, 0.3), (16, 0.4))
+#: instances of the probes that change the survivor rule or the round budget: n not a power
+#: of two, where floor and ceil differ
+_SH_PROBE_INSTANCES = ((6, 0.3), (12, 0.4))
 _SH_BEST_MEAN = 0.9
 _SH_TARGET_BOUND = 0.5
 
@@ -193,22 +201,33 @@ class SHIdentificationCheck(Check):
         Sabotage("sigma=10", "assumption-dropped",
                  "Gaussian rewards with sigma = 10 instead of <= 1/2",
                  assumption="rewards-1/2-subgaussian"),
+        Sabotage("keep-floor-half", "assumption-dropped",
+                 "floor(|S_k|/2) survivors, on n = 6, 12 arms (not powers of two, where the "
+                 "rules differ)", assumption="keep-ceil-half", probe=True),
+        Sabotage("share-floor-log2", "assumption-dropped",
+                 "the round budget B/floor(log2 n) on n = 6, 12 arms (more pulls than B in "
+                 "all)", assumption="budget/ceil(log2 n)", probe=True),
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         sigma = 10.0 if setting.name == "sigma=10" else 0.5
+        keep = "floor" if setting.name == "keep-floor-half" else "ceil"
+        share = "floor" if setting.name == "share-floor-log2" else "ceil"
+        instances = _SH_PROBE_INSTANCES if setting.probe else _SH_INSTANCES
         replicates = 2000 if context.quick else 20000
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
-        seeds = np.random.SeedSequence(context.seed).spawn(len(_SH_INSTANCES))
-        for (n, gap), seed in zip(_SH_INSTANCES, seeds, strict=True):
+        seeds = np.random.SeedSequence(context.seed).spawn(len(instances))
+        for (n, gap), seed in zip(instances, seeds, strict=True):
             means, h2, budget = _sh_instance(n, gap)
             constants = {"n": n, "B": budget, "H_2": h2, "sigma": sigma,
-                         "keeps_ceil_half": True, "round_budget_over_ceil_log2_n": True}
+                         "keeps_ceil_half": keep == "ceil",
+                         "round_budget_over_ceil_log2_n": share == "ceil"}
             failed.update(a.name for a in self.bound.failed_assumptions(constants))
             value = self.bound.evaluate(**constants) * setting.factor
             chosen, _ = simulate_sequential_halving(means, sigma, budget, replicates,
-                                                    np.random.default_rng(seed))
+                                                    np.random.default_rng(seed), keep=keep,
+                                                    share=share)
             failures = int(np.sum(chosen != 0))
             test = binomial_test(failures, replicates, min(value, 1.0), alternative="greater")
             rows.append({"n": n, "B": budget, "H_2": h2, "sigma": sigma, "bound": value,

@@ -40,13 +40,7 @@ def test_every_bound_has_a_check_with_a_sabotage_or_a_reason() -> None:
 
 #: bounds whose assumptions no built instance family can break yet, and why (they show as
 #: "not tested" in the dropped-assumption table)
-NO_DROPPABLE_ASSUMPTION = {
-    "nds.deb2002.pair-comparisons": "its assumptions (N >= 1, M >= 1) only say the input is "
-                                    "not empty",
-    "bilevel.darts.supernet-activation-memory": "its one assumption (each candidate operation "
-                                                "materialises one output) is how the supernet "
-                                                "is built; no variant that breaks it exists",
-}
+NO_DROPPABLE_ASSUMPTION: dict[str, str] = {}  # every bound with assumptions drops one now
 
 
 def test_every_bound_with_assumptions_has_one_dropped() -> None:

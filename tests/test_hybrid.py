@@ -224,7 +224,9 @@ def test_extra_symbol_is_used_by_the_count() -> None:
 
 
 # -- the empirical checks, quick profile -----------------------------------------------------------
-SETTINGS = [(check, s.name) for check in CHECKS for s in check.settings()]
+SETTINGS = [(check, s.name) for check in CHECKS for s in check.settings() if not s.probe]
+#: probes drop an assumption without knowing the answer: a finding either way
+PROBES = [(c, s) for c in CHECKS for s in c.sabotages if s.probe]
 
 
 @pytest.fixture(scope="module")
@@ -247,3 +249,38 @@ def test_check_verdicts(check: Any, setting: str, context: CheckContext) -> None
         if sabotage.kind == "assumption-dropped":
             assert sabotage.assumption in result.details["failed_assumptions"]
     assert result.ok
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("check", "sabotage"), PROBES,
+                         ids=[f"{c.name}:{s.name}" for c, s in PROBES])
+def test_probe_reports_a_finding(check: Any, sabotage: Any, context: CheckContext) -> None:
+    result = check.run(context, sabotage.name)
+    assert result.probe and result.ok and not result.assumptions_hold
+    assert result.dropped_assumption == sabotage.assumption
+    assert sabotage.assumption in result.details["failed_assumptions"]
+
+
+def test_replacing_refinement_loses_a_front_value() -> None:
+    """The replacing refinement drops the sole holders of values: some value is lost."""
+    from proofs_checks.hybrid import _ReplacingNSGA2
+
+    config = NSGA2Config(pop=16, selection="fair", mutation="one-bit", max_generations=30,
+                         stop_when_covered=False, extra_candidates=8, refinement="random")
+    lost = 0.0
+    for seed in range(5):
+        recorder = TraceRecorder()
+        _ReplacingNSGA2(config).run(OneMinMax(BitStringConfig(n=3)), seed, recorder)
+        lost = max(lost, float(recorder.column("front_values_lost").max()))
+    assert lost >= 1
+
+
+def test_heavy_tailed_mutation_flips_between_1_and_half_n_bits() -> None:
+    from proofs_checks.nsga2 import HeavyTailedNSGA2
+
+    solver = HeavyTailedNSGA2(NSGA2Config(pop=400, mutation="bitwise"))
+    parents = np.zeros((400, 20), dtype=bool)
+    children = solver._vary_binary(parents, "bitwise", "none", np.random.default_rng(0))
+    flips = children.sum(axis=1)
+    assert flips.min() == 1 and flips.max() <= 10
+    assert 0.3 < np.mean(flips == 1) < 0.5  # P(k = 1) = 1/sum_{k<=10} k^-1.5 = 0.44

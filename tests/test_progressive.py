@@ -23,7 +23,9 @@ from solvers.store import RunStore
 from theory.bounds.progressive import HB_ITERATION_BUDGET, SH_IDENTIFICATION
 from theory.errors import InvalidParameterError
 
-SETTINGS = [(c, s.name) for c in progressive.CHECKS for s in c.settings()]
+SETTINGS = [(c, s.name) for c in progressive.CHECKS for s in c.settings() if not s.probe]
+#: probes drop an assumption without knowing the answer: a finding either way
+PROBES = [(c, s) for c in progressive.CHECKS for s in c.sabotages if s.probe]
 
 
 def test_floor_log_is_exact_where_floats_are_not() -> None:
@@ -86,3 +88,13 @@ def test_check_verdicts(check, setting: str, tmp_path) -> None:
     else:
         assert result.verdict is Verdict.VIOLATION
         assert result.counterexample is not None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("check", "sabotage"), PROBES,
+                         ids=[f"{c.name}:{s.name}" for c, s in PROBES])
+def test_probe_reports_a_finding(check, sabotage, tmp_path) -> None:
+    result = check.run(CheckContext(profile="quick", store=RunStore(tmp_path)), sabotage.name)
+    assert result.probe and result.ok and not result.assumptions_hold
+    assert result.dropped_assumption == sabotage.assumption
+    assert sabotage.assumption in result.details["failed_assumptions"]

@@ -32,7 +32,7 @@ from theory.errors import InvalidParameterError
 
 __all__ = ["GREEDY_FACTOR", "GPUCBRun", "beta_rkhs", "beta_theorem1", "gp_root", "gp_ucb",
            "greedy_information_gain", "information_gain_logdet", "linear_kernel",
-           "matern52_kernel", "sample_gp", "se_kernel"]
+           "matern12_kernel", "matern52_kernel", "sample_gp", "se_kernel"]
 
 #: (1 - 1/e)^-1: greedy information gain times this bounds the maximum from above
 GREEDY_FACTOR = 1.0 / (1.0 - math.exp(-1.0))
@@ -70,6 +70,18 @@ def matern52_kernel(x: NDArray[np.floating], lengthscale: float,
     r = np.sqrt(((pts[:, None, :] - pts[None, :, :]) ** 2).sum(axis=-1)) / lengthscale
     result: NDArray[np.float64] = variance * (1 + math.sqrt(5) * r + 5 * r**2 / 3) * np.exp(
         -math.sqrt(5) * r)
+    return result
+
+
+def matern12_kernel(x: NDArray[np.floating], lengthscale: float,
+                    variance: float = 1.0) -> NDArray[np.float64]:
+    """Matern nu = 1/2 (the exponential kernel): variance exp(-r/l)."""
+    if not lengthscale > 0 or not variance > 0:
+        raise InvalidParameterError("lengthscale > 0 and variance > 0",
+                                    f"lengthscale={lengthscale}, variance={variance}")
+    pts = _points(x)
+    r = np.sqrt(((pts[:, None, :] - pts[None, :, :]) ** 2).sum(axis=-1)) / lengthscale
+    result: NDArray[np.float64] = variance * np.exp(-r)
     return result
 
 
@@ -153,7 +165,9 @@ def gp_ucb(kernel: NDArray[np.floating], f: NDArray[np.floating], noise_variance
     ``noise_variance`` is the model's s^2 (used in the posterior); the observations carry
     noise of standard deviation ``true_noise_std`` (default sqrt(s^2)): Gaussian, or uniform
     on [-true_noise_std, true_noise_std] with ``noise="uniform"`` (bounded noise, the
-    setting of Theorem 3). ``beta`` is a function of t (1-based) or a sequence of length T.
+    setting of Theorem 3), or ``true_noise_std`` times a standard Cauchy variable with
+    ``noise="cauchy"`` (heavy-tailed, no variance: outside both theorems).
+    ``beta`` is a function of t (1-based) or a sequence of length T.
     Ties in the acquisition go to the smallest index.
     """
     k = _check_kernel(kernel)
@@ -165,8 +179,8 @@ def gp_ucb(kernel: NDArray[np.floating], f: NDArray[np.floating], noise_variance
         raise InvalidParameterError("noise_variance > 0", f"noise_variance={noise_variance}")
     if horizon < 1:
         raise InvalidParameterError("horizon >= 1", f"horizon={horizon}")
-    if noise not in ("gaussian", "uniform"):
-        raise InvalidParameterError("noise in {gaussian, uniform}", f"noise={noise!r}")
+    if noise not in ("gaussian", "uniform", "cauchy"):
+        raise InvalidParameterError("noise in {gaussian, uniform, cauchy}", f"noise={noise!r}")
     betas = np.array([beta(t) for t in range(1, horizon + 1)] if callable(beta)
                      else list(beta), dtype=np.float64)
     if betas.shape != (horizon,) or np.any(betas < 0):
@@ -181,7 +195,10 @@ def gp_ucb(kernel: NDArray[np.floating], f: NDArray[np.floating], noise_variance
     for t in range(horizon):
         score = mean + math.sqrt(betas[t]) * np.sqrt(np.clip(np.diag(cov), 0.0, None))
         index = int(np.argmax(score))
-        eps = (rng.uniform(-std, std) if noise == "uniform" else rng.normal(0.0, std))
+        if noise == "cauchy":  # heavy-tailed: std times a standard Cauchy (no variance)
+            eps = std * float(rng.standard_cauchy())
+        else:
+            eps = (rng.uniform(-std, std) if noise == "uniform" else rng.normal(0.0, std))
         y = float(values[index] + eps)
         selected[t] = index
         observed[t] = y

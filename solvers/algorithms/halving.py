@@ -85,16 +85,21 @@ def sh_schedule(n: int, budget: int, keep: str = "ceil",
 
 
 def simulate_sequential_halving(means: NDArray[np.floating], noise_std: float, budget: int,
-                                replicates: int, rng: np.random.Generator
+                                replicates: int, rng: np.random.Generator,
+                                keep: str = "ceil", share: str = "ceil"
                                 ) -> tuple[NDArray[np.int64], list[SHRound]]:
-    """The arm each replicate returns, and the schedule it ran (the same for all)."""
+    """The arm each replicate returns, and the schedule it ran (the same for all).
+
+    ``keep`` and ``share`` select the survivor rule and the round budget as in
+    ``sh_schedule`` (the defaults are Karnin et al.'s algorithm).
+    """
     mu = np.asarray(means, dtype=np.float64)
     if mu.ndim != 1 or len(mu) < 2:
         raise InvalidParameterError("at least two arms", f"means of shape {mu.shape}")
     if not noise_std > 0 or replicates < 1:
         raise InvalidParameterError("noise_std > 0 and replicates >= 1",
                                     f"noise_std={noise_std}, replicates={replicates}")
-    schedule = sh_schedule(len(mu), budget)
+    schedule = sh_schedule(len(mu), budget, keep=keep, share=share)
     alive = np.tile(np.arange(len(mu)), (replicates, 1))  # (replicates, |S_k|)
     for step in schedule:
         t = step.pulls_per_arm
@@ -102,8 +107,9 @@ def simulate_sequential_halving(means: NDArray[np.floating], noise_std: float, b
             estimate = mu[alive] + noise_std / math.sqrt(t) * rng.standard_normal(alive.shape)
         else:
             estimate = np.full(alive.shape, -np.inf)
-        keep = -(-alive.shape[1] // 2)
-        order = np.argsort(-estimate, axis=1, kind="stable")[:, :keep]
+        size = alive.shape[1]
+        survivors = -(-size // 2) if keep == "ceil" else max(size // 2, 1)
+        order = np.argsort(-estimate, axis=1, kind="stable")[:, :survivors]
         alive = np.sort(np.take_along_axis(alive, order, axis=1), axis=1)
     return alive[:, 0].astype(np.int64), schedule
 

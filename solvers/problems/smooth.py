@@ -8,15 +8,17 @@ of x*). Instance data come from ``instance_seed``; the run seed only draws x_0 a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from solvers.config import Config, Rule
 from solvers.problems.base import SmoothProblem
+from theory.errors import InvalidParameterError
 
-__all__ = ["DroriTeboulleHuber", "IndefiniteQuadratic", "Logistic", "Quadratic", "RotatedCauchy"]
+__all__ = ["DroriTeboulleHuber", "IndefiniteQuadratic", "Logistic", "Misdescribed", "Quadratic",
+           "RotatedCauchy"]
 
 
 def _positive(name: str) -> Rule:
@@ -320,3 +322,59 @@ class DroriTeboulleHuber(SmoothProblem[HuberConfig]):
         x0 = np.zeros(self.dim)
         x0[0] = self.config.x0_radius
         return x0
+
+
+class Misdescribed(SmoothProblem[Any]):
+    """A smooth problem whose description breaks an assumption of the SGD bounds.
+
+    Wraps ``base`` (same f, x*, f*, x_0 and noise) and changes what a solver is told or
+    given, to build the sabotaged settings of the gradient checks:
+
+    * ``l_factor`` < 1: the declared smoothness constant is ``l_factor * L``; f is then not
+      L-smooth for the L given (its gradient's Lipschitz constant is L / l_factor times
+      larger), and a solver takes its steps from the understated value;
+    * ``bias`` > 0: the stochastic oracle returns grad f(x) + xi + bias * u with u a fixed unit
+      vector, so E[G(x)] != grad f(x) (the oracle is biased; its variance is unchanged).
+
+    Not a registered problem (it has no config of its own): built by the checks from an
+    instance they already made.
+    """
+
+    name = "misdescribed"
+    Config = Config
+
+    def __init__(self, base: SmoothProblem[Any], l_factor: float = 1.0,
+                 bias: float = 0.0) -> None:
+        if not l_factor > 0 or not bias >= 0:
+            raise InvalidParameterError("l_factor > 0 and bias >= 0",
+                                        f"l_factor={l_factor}, bias={bias}")
+        super().__init__(base.config)
+        self.base = base
+        self.l_factor = l_factor
+        self.bias = bias
+        self.dim = base.dim
+        self.L = base.L * l_factor
+        self.mu = base.mu
+        self.f_star = base.f_star
+        self.x_star = base.x_star
+        self.sigma = base.sigma
+        self.convex = base.convex
+        self.bounded_below = base.bounded_below
+        self.bias_direction = np.ones(base.dim) / np.sqrt(base.dim)
+
+    def value(self, x: NDArray[np.float64]) -> float:
+        return self.base.value(x)
+
+    def gradient(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        return self.base.gradient(x)
+
+    def stochastic_gradient(self, x: NDArray[np.float64],
+                            rng: np.random.Generator) -> NDArray[np.float64]:
+        return self.base.stochastic_gradient(x, rng) + self.bias * self.bias_direction
+
+    def initial_point(self, rng: np.random.Generator) -> NDArray[np.float64]:
+        return self.base.initial_point(rng)
+
+    def constants(self) -> dict[str, Any]:
+        return self.base.constants() | {"L": self.L, "L_smooth": self.l_factor >= 1.0,
+                                        "unbiased_oracle": self.bias == 0.0}
