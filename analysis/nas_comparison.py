@@ -25,6 +25,21 @@ What is computed, per method, over its independent runs (seeds):
   ``analysis.stats.holm``); and the Vargha-Delaney effect size A12 = P(X > Y) + P(X = Y)/2
   with X the hybrid's value (Vargha & Delaney, J. Educ. Behav. Stat. 25(2), 2000; for
   queries to target lower is better, so A12 < 0.5 favours the hybrid there).
+
+Shapes for the rest of analysis/ and for the paper's tables:
+
+* :func:`traces_frame`: the runs as a *traces frame* of :mod:`analysis.runtime` (``problem``
+  = the data set), so ``anytime_curves(..., minimize=False)`` gives the hypervolume-against-
+  queries bands;
+* :func:`block_values`: the (block x method) matrix of one per-run metric with blocks
+  (data set, seed), the input of the Friedman test and the critical-difference diagram of
+  :mod:`analysis.comparison`;
+* :func:`method_statistics`: one row per method, mean and sample sd (ddof 1) of the final
+  accuracy and hypervolume ratio, the median queries to target, and the Holm-adjusted
+  p-value and decision of the hybrid-vs-method test of each metric (from a
+  :class:`NASComparison`);
+* :func:`dataset_statistics`: one row per (data set, method), mean and sd of the final
+  accuracy and hypervolume ratio.
 """
 
 from __future__ import annotations
@@ -43,7 +58,8 @@ from analysis.stats import holm
 from theory.errors import InvalidParameterError
 
 __all__ = ["MethodSummary", "NASComparison", "PairwiseTest", "RunData", "a12", "as_run_data",
-           "compare_methods", "curve_at", "mean_ci", "queries_to_reach"]
+           "block_values", "compare_methods", "curve_at", "dataset_statistics", "mean_ci",
+           "method_statistics", "queries_to_reach", "traces_frame"]
 
 METRICS = ("best_test_accuracy", "hypervolume_ratio", "queries_to_target")
 
@@ -252,3 +268,106 @@ def compare_methods(runs: Sequence[RunData], hybrid: str = "hybrid",
                                       float(p_adj), bool(rej), effect))
     return NASComparison(dict(runs[0].problem_config), budget, target_method, target, level,
                          alpha, summaries, tests, grid_list, curves)
+
+
+def traces_frame(runs: Sequence[RunData], column: str = "hypervolume_ratio") -> pd.DataFrame:
+    """The runs' ``column`` per query as a traces frame (method, problem, seed, evaluations,
+    value) of :mod:`analysis.runtime`; ``problem`` is the run's data set."""
+    if not runs:
+        raise InvalidParameterError("at least one run", "no runs")
+    frames = []
+    for run in runs:
+        if column not in run.trace.columns:
+            raise InvalidParameterError(f"every trace has the column {column!r}",
+                                        f"{run.method} seed {run.seed}: "
+                                        f"{sorted(run.trace.columns)}")
+        frames.append(pd.DataFrame({
+            "method": run.method, "problem": str(run.problem_config.get("dataset", "")),
+            "seed": run.seed, "evaluations": run.trace["evaluations"].to_numpy(float),
+            "value": run.trace[column].to_numpy(float)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+_FINAL = {"best_test_accuracy": "best_test_accuracy", "hypervolume_ratio": "hypervolume_ratio"}
+
+
+def block_values(runs: Sequence[RunData], metric: str = "hypervolume_ratio") -> pd.DataFrame:
+    """(block x method) final ``metric`` with one block per (data set, seed).
+
+    Every method must have exactly one run in every block (a complete design, as the
+    Friedman test needs); a missing or repeated run raises and names the block.
+    """
+    if metric not in _FINAL:
+        raise InvalidParameterError(f"metric in {{{', '.join(_FINAL)}}}", f"metric={metric!r}")
+    if not runs:
+        raise InvalidParameterError("at least one run", "no runs")
+    rows = [{"dataset": str(r.problem_config.get("dataset", "")), "seed": r.seed,
+             "method": r.method, "value": float(r.summary[_FINAL[metric]])} for r in runs]
+    frame = pd.DataFrame(rows)
+    counts = frame.groupby(["dataset", "seed", "method"]).size()
+    if (counts > 1).any():
+        block = counts[counts > 1].index[0]
+        raise InvalidParameterError("one run per (data set, seed, method)",
+                                    f"{counts.max()} runs in {block}")
+    matrix = frame.pivot(index=["dataset", "seed"], columns="method", values="value")
+    if matrix.isna().any().any():
+        missing = matrix.isna().stack(future_stack=True)
+        block = missing.index[missing.to_numpy(dtype=bool)][0]
+        raise InvalidParameterError("every method has a run in every (data set, seed) block",
+                                    f"no run for {block}")
+    return matrix
+
+
+def method_statistics(runs: Sequence[RunData], comparison: NASComparison) -> pd.DataFrame:
+    """One row per method (comparison order): mean and sd of the final test accuracy and
+    hypervolume ratio, median queries to target and reached share, and for every method
+    but the hybrid the Holm-adjusted p-value and decision of each metric's test."""
+    by_method: dict[str, list[RunData]] = {}
+    for run in runs:
+        by_method.setdefault(run.method, []).append(run)
+    hybrid = comparison.tests[0].method if comparison.tests else ""
+    tests = {(t.metric, t.versus): t for t in comparison.tests}
+    rows = []
+    for summary in comparison.methods:
+        chosen = by_method.get(summary.method, [])
+        if not chosen:
+            raise InvalidParameterError("runs for every method of the comparison",
+                                        f"no run of {summary.method!r}")
+        accuracy = np.array([float(r.summary["best_test_accuracy"]) for r in chosen])
+        volume = np.array([float(r.summary["hypervolume_ratio"]) for r in chosen])
+        row: dict[str, Any] = {
+            "method": summary.method, "runs": len(chosen),
+            "accuracy_mean": float(accuracy.mean()),
+            "accuracy_sd": float(accuracy.std(ddof=1)) if len(chosen) > 1 else math.nan,
+            "hypervolume_mean": float(volume.mean()),
+            "hypervolume_sd": float(volume.std(ddof=1)) if len(chosen) > 1 else math.nan,
+            "queries_median": summary.queries_to_target_median,
+            "reached": summary.reached_fraction}
+        for metric, short in (("best_test_accuracy", "accuracy"),
+                              ("hypervolume_ratio", "hypervolume"),
+                              ("queries_to_target", "queries")):
+            test = tests.get((metric, summary.method))
+            row[f"{short}_p_holm"] = math.nan if test is None else test.p_holm
+            row[f"{short}_reject"] = False if test is None else test.reject
+            row[f"{short}_a12"] = math.nan if test is None else test.a12
+        row["is_reference"] = summary.method == hybrid
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def dataset_statistics(runs: Sequence[RunData]) -> pd.DataFrame:
+    """One row per (data set, method): runs, mean and sd (ddof 1) of the final test
+    accuracy and hypervolume ratio; sorted by data set then method."""
+    if not runs:
+        raise InvalidParameterError("at least one run", "no runs")
+    frame = pd.DataFrame([{"dataset": str(r.problem_config.get("dataset", "")),
+                           "method": r.method,
+                           "accuracy": float(r.summary["best_test_accuracy"]),
+                           "hypervolume": float(r.summary["hypervolume_ratio"])}
+                          for r in runs])
+    grouped = frame.groupby(["dataset", "method"], sort=True)
+    result = grouped.agg(runs=("accuracy", "size"), accuracy_mean=("accuracy", "mean"),
+                         accuracy_sd=("accuracy", "std"),
+                         hypervolume_mean=("hypervolume", "mean"),
+                         hypervolume_sd=("hypervolume", "std"))
+    return result.reset_index()

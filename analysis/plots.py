@@ -11,7 +11,8 @@ draws, and returns the Axes. None computes statistics, sets global style or save
   :class:`analysis.profiles.AggregateEstimate` (one panel per metric is the caller's);
 * ``plot_performance_profile`` / ``plot_dolan_more``: profiles with bands;
 * ``plot_runtime_ecdf``: runtime ECDFs (log budget axis);
-* ``plot_anytime``: anytime curves with bands;
+* ``plot_anytime``: anytime curves with bands (legend: method, or method / problem when
+  the curves span several problems);
 * ``plot_scaling``: data, log-log fit and the theory order.
 """
 
@@ -127,8 +128,10 @@ def plot_runtime_ecdf(ecdfs: Sequence[RuntimeECDF], ax: Axes, fontsize: float = 
 
 def plot_anytime(curves: Sequence[AnytimeCurve], ax: Axes, fontsize: float = FONT_PT,
                  log_y: bool = False) -> Axes:
+    one_problem = len({c.problem for c in curves}) == 1  # then the legend names methods only
     for c in curves:
-        (line,) = ax.plot(c.budgets, c.center, lw=1, label=f"{c.method} / {c.problem}")
+        label = c.method if one_problem else f"{c.method} / {c.problem}"
+        (line,) = ax.plot(c.budgets, c.center, lw=1, label=label)
         ax.fill_between(c.budgets, c.low, c.high, color=line.get_color(), alpha=0.2, lw=0)
     ax.set_xlabel("evaluations", fontsize=fontsize)
     ax.set_ylabel("best-so-far value", fontsize=fontsize)

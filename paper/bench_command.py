@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from paper.commands import Command, emit_json
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["BenchCommand"]
 
-Output = list[tuple[str, pd.DataFrame | str]]
+Output = list[tuple[str, "pd.DataFrame | str"]]
 
 
 def _benchmarks(quick: bool) -> dict[str, Callable[[], Output]]:
@@ -53,6 +55,8 @@ class BenchCommand(Command):
         parser.add_argument("--json", action="store_true")
 
     def run(self, args: argparse.Namespace, extra: list[str]) -> int:
+        import pandas as pd
+
         from theory.errors import UnknownNameError
 
         benchmarks = _benchmarks(args.quick)

@@ -11,6 +11,24 @@
   of the front per generation for N = n+1 and N = 4(n+1).
 * ``tightness_data`` -> :class:`TightnessData` (figure ``tightness``): measured / bound of
   every check run as stated that reports a tightness.
+* ``scaling_data`` -> :class:`ScalingPanel` (figure ``scaling``): generations (NSGA-II) or
+  iterations (GSEMO) to cover the front against n, the log-log fit and the theory order
+  (``analysis.scaling.compare_scaling``); the runs are the order checks' stored runs
+  (``nsga2_runs``, ``gsemo_runs``).
+* ``nas_anytime_data`` -> :class:`NASAnytimeData` (figure ``nas-hypervolume``): per method
+  the mean hypervolume ratio and best-found test accuracy against queries with t-bands
+  (``analysis.runtime.anytime_curves`` on ``analysis.nas_comparison.traces_frame``);
+* ``nas_fronts_data`` -> :class:`NASFrontsData` (figure ``nas-fronts``): each method's
+  pooled front (``paper.search_command.pooled_front``) in the (latency, search error)
+  plane against the benchmark's exact front;
+* ``nas_cd_data`` -> :class:`NASCDData` (figure ``nas-cd``): Friedman test and Nemenyi
+  critical difference (``analysis.comparison``) over (data set, seed) blocks, drawn by
+  ``analysis.plots.plot_critical_difference``.
+* ``supernet_trace_data`` -> :class:`SupernetTraceData` (figure function
+  ``supernet_figure``, not yet in a profile): a stored DARTS supernet trace's alpha
+  trajectory as recorded (the argmax operation per edge per iteration, ``dominant_ops``)
+  and its collapse diagnostics (mean softmax entropy of alpha, parameter-free and skip
+  operations in the derived cell, the dominant alpha-Hessian eigenvalue where computed).
 
 Data functions take stored runs or check results and return small frozen records of
 arrays; ``gd_runs`` and ``nsga2_runs`` obtain the runs through the run store (NSGA-II
@@ -26,6 +44,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -33,6 +52,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 
+from analysis.comparison import (
+    CriticalDifference,
+    FriedmanTest,
+    critical_difference,
+    friedman_test,
+)
+from analysis.nas_comparison import RunData, block_values, curve_at, mean_ci, traces_frame
+from analysis.plots import plot_anytime, plot_critical_difference, plot_scaling
+from analysis.runtime import AnytimeCurve, anytime_curves
+from analysis.scaling import ScalingComparison, compare_scaling
 from analysis.stats import constant_fit
 from proofs_checks.check import CheckContext, CheckResult
 from proofs_checks.nsga2 import cover_runs
@@ -43,17 +72,26 @@ from solvers.store import RunStore, StoredRun
 from theory.errors import InvalidParameterError
 from theory.registry import all_bounds, get_bound
 
-__all__ = ["FIGURES", "ConvexGapTrace", "CoverageData", "CoverageSeries", "GradNormTrace",
-           "RuntimeData", "TightnessData", "convex_gap_trace", "coverage_data",
-           "coverage_series", "gd_runs", "grad_norm_trace", "gradient_figure", "nsga2_figure",
-           "nsga2_runs",
-           "plot_convex_gap", "plot_coverage", "plot_grad_norm", "plot_runtime",
-           "plot_tightness", "runtime_data", "tightness_data", "tightness_figure"]
+__all__ = ["COLUMN_WIDTH_IN", "FIGURES", "NAS_FIGURES", "SUPERNET_COLUMNS", "TEXT_WIDTH_IN",
+           "ConvexGapTrace", "CoverageData", "CoverageSeries", "GradNormTrace", "MethodFront",
+           "NASAnytimeData", "NASCDData", "NASFrontsData", "RuntimeData", "ScalingPanel",
+           "SupernetTraceData", "TightnessData", "convex_gap_trace", "coverage_data",
+           "coverage_series", "gd_runs", "grad_norm_trace", "gradient_figure", "gsemo_runs",
+           "nas_anytime_data", "nas_anytime_figure", "nas_cd_data", "nas_cd_figure",
+           "nas_fronts_data", "nas_fronts_figure", "nsga2_figure", "nsga2_runs",
+           "plot_alpha_trajectory", "plot_collapse", "plot_convex_gap", "plot_coverage",
+           "plot_front", "plot_grad_norm", "plot_runtime", "plot_scaling_panel", "plot_tightness",
+           "runtime_data", "scaling_data", "scaling_figure", "supernet_figure",
+           "supernet_trace_data", "tightness_data", "tightness_figure"]
 
+#: the figures drawn from NAS-Bench-201 search runs (made when the profile's [nas] is on)
+NAS_FIGURES = ("nas-hypervolume", "nas-fronts", "nas-cd")
 #: the figures a profile can ask for
-FIGURES = ("gradient", "nsga2", "tightness")
+FIGURES = ("gradient", "nsga2", "scaling", "tightness", *NAS_FIGURES)
 #: single-column width of a two-column paper, inches
 COLUMN_WIDTH_IN = 3.4
+#: text width (both columns) of the same paper, inches
+TEXT_WIDTH_IN = 7.0
 #: font sizes (points) of tick labels and of axis labels/legends at column width
 TICK_PT = 6.5
 LABEL_PT = 7.5
@@ -399,6 +437,371 @@ def plot_tightness(data: TightnessData, ax: Axes) -> Axes:
     _style(ax)
     ax.tick_params(axis="y", labelsize=TICK_PT - 1)
     return ax
+
+
+# -- runtime scaling ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScalingPanel:
+    """Runtimes against n of one algorithm on one problem, with the fit against its order."""
+
+    label: str
+    unit: str
+    sizes: np.ndarray
+    values: np.ndarray
+    censored: int
+    comparison: ScalingComparison
+    order: str
+
+
+def gsemo_runs(context: CheckContext, problem: str, ns: Sequence[int], seeds: int,
+               cap: int) -> list[StoredRun]:
+    """GSEMO runs on ``problem`` for every n, requested exactly as the emo order checks
+    request theirs (``proofs_checks.emo``: ``max_iterations`` = cap, ``frozen_bits`` = 0,
+    seeds from the context's seed), so with the check's sizes they are its stored runs."""
+    specs = [make_spec("gsemo", {"max_iterations": cap, "frozen_bits": 0}, problem, {"n": n},
+                       seed) for n in ns for seed in range(context.seed, context.seed + seeds)]
+    return run_many(specs, context.store, workers=context.workers, progress=context.progress,
+                    description=f"gsemo {problem} scaling runs",
+                    scheduler=context.scheduler).runs
+
+
+def scaling_data(runs: Sequence[StoredRun], label: str, exponent: float, log_power: float,
+                 order: str) -> ScalingPanel:
+    """Runtime per run (a censored run counts as what it ran) against n, compared with
+    n^exponent (ln n)^log_power by ``compare_scaling``; NSGA-II runs count generations,
+    SEMO/GSEMO runs iterations."""
+    if not runs:
+        raise InvalidParameterError("at least one run per scaling panel", f"0 runs ({label})")
+    generations = "generations_to_cover" in runs[0].summary
+    done, ran = (("generations_to_cover", "generations_run") if generations
+                 else ("iterations_to_cover", "iterations_run"))
+    n = np.array([r.spec.problem_config["n"] for r in runs], dtype=float)
+    censored = np.array([bool(r.summary["censored"]) for r in runs])
+    t = np.array([r.summary[ran] if c else r.summary[done]
+                  for r, c in zip(runs, censored, strict=True)], dtype=float)
+    if len(np.unique(n)) < 2:
+        raise InvalidParameterError("at least two sizes n per scaling panel",
+                                    f"n in {sorted(set(n.astype(int)))} ({label})")
+    t = np.maximum(t, 1.0)  # a run that starts covered took no step; log needs > 0
+    return ScalingPanel(label, "generations" if generations else "iterations", n, t,
+                        int(censored.sum()), compare_scaling(n, t, exponent, log_power), order)
+
+
+def plot_scaling_panel(data: ScalingPanel, ax: Axes) -> Axes:
+    """One scaling panel: runs, log-log fit and order (``analysis.plots.plot_scaling``)."""
+    plot_scaling(data.sizes, data.values, data.comparison, ax, fontsize=TICK_PT - 0.5)
+    handles, labels = ax.get_legend_handles_labels()
+    labels = [f"order {data.order}" if text == "theory order" else text for text in labels]
+    verdict = "consistent" if data.comparison.consistent else "not consistent"
+    ax.legend(handles, labels, fontsize=TICK_PT - 0.5, frameon=False, loc="upper left",
+              title=f"excess slope {data.comparison.excess_slope:+.2f} ({verdict})",
+              title_fontsize=TICK_PT - 0.5)
+    ax.set_ylabel(f"{data.unit} to cover the front")
+    sizes = np.unique(data.sizes)
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xticks(sizes, [str(int(n)) for n in sizes])
+    ax.set_title(data.label, loc="left", fontsize=LABEL_PT)
+    _style(ax)
+    return ax
+
+
+def scaling_figure(panels: Sequence[ScalingPanel]) -> Figure:
+    """Figure ``scaling``: one log-log panel per (algorithm, problem), side by side."""
+    fig = new_figure(2.5, TEXT_WIDTH_IN)
+    axes = fig.subplots(1, max(len(panels), 1), squeeze=False)[0]
+    for panel, ax in zip(panels, axes, strict=False):
+        plot_scaling_panel(panel, ax)
+    return fig
+
+
+# -- NAS-Bench-201 ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NASAnytimeData:
+    """Hypervolume ratio and best-found test accuracy against queries, one curve per method."""
+
+    dataset: str
+    hypervolume: tuple[AnytimeCurve, ...]
+    accuracy: tuple[AnytimeCurve, ...]
+    level: float
+
+
+def _accuracy_curve(runs: Sequence[RunData], grid: np.ndarray, level: float) -> AnytimeCurve:
+    values = np.vstack([curve_at(r.trace, "best_test_accuracy", grid) for r in runs])
+    center, low, high, count = (np.empty(len(grid)) for _ in range(4))
+    for j in range(len(grid)):
+        column = values[:, j][np.isfinite(values[:, j])]
+        count[j] = len(column)
+        center[j], low[j], high[j] = mean_ci(column, level) if len(column) else (np.nan,) * 3
+    low = np.where(np.isnan(low), center, low)  # one run: no band
+    high = np.where(np.isnan(high), center, high)
+    return AnytimeCurve(runs[0].method, str(runs[0].problem_config.get("dataset", "")), grid,
+                        center, low, high, count.astype(int), "t", level)
+
+
+def nas_anytime_data(runs: Sequence[RunData], grid: Sequence[int] | None = None,
+                     level: float = 0.95) -> NASAnytimeData:
+    """Per method: the hypervolume ratio (non-decreasing per run, so its best-so-far is
+    itself) and the best-found cell's 200-epoch test accuracy after q queries, mean with
+    the two-sided Student-t band across seeds, at every q of ``grid`` (default 1..budget)."""
+    if not runs:
+        raise InvalidParameterError("at least one run", "no runs")
+    datasets = {str(r.problem_config.get("dataset", "")) for r in runs}
+    if len(datasets) != 1:
+        raise InvalidParameterError("runs of one data set per anytime figure",
+                                    f"data sets {sorted(datasets)}")
+    budget = int(max(r.trace["evaluations"].max() for r in runs))
+    points = np.arange(1, budget + 1, dtype=float) if grid is None else np.asarray(grid, float)
+    methods = list(dict.fromkeys(r.method for r in runs))
+    volume = anytime_curves(traces_frame(runs, "hypervolume_ratio"), points, band="t",
+                            level=level, minimize=False, methods=methods)
+    order = {m: i for i, m in enumerate(methods)}
+    volume = tuple(sorted(volume, key=lambda c: order[c.method]))
+    accuracy = tuple(_accuracy_curve([r for r in runs if r.method == m], points, level)
+                     for m in methods)
+    return NASAnytimeData(datasets.pop(), volume, accuracy, level)
+
+
+def nas_anytime_figure(data: NASAnytimeData) -> Figure:
+    """Figure ``nas-hypervolume``: (a) hypervolume ratio, (b) best-found test accuracy."""
+    fig = new_figure(2.6, TEXT_WIDTH_IN)
+    left, right = fig.subplots(1, 2)
+    pct = round(100 * data.level)
+    plot_anytime(data.hypervolume, left, fontsize=TICK_PT - 0.5)
+    left.set_ylabel("hypervolume ratio (of the exact front)")
+    left.set_title(f"(a) hypervolume, mean and {pct}% t-band", loc="left", fontsize=LABEL_PT)
+    plot_anytime(data.accuracy, right, fontsize=TICK_PT - 0.5)
+    right.set_ylabel("test accuracy of the best-found cell (%)")
+    right.set_title(f"(b) best-found cell, mean and {pct}% t-band", loc="left",
+                    fontsize=LABEL_PT)
+    for ax in (left, right):
+        ax.set_xlabel(f"distinct queries (NAS-Bench-201 {data.dataset})")
+        _style(ax)
+    right.get_legend().remove()
+    return fig
+
+
+@dataclass(frozen=True)
+class MethodFront:
+    """A method's pooled front: every point, and its (latency, error) non-dominated staircase."""
+
+    method: str
+    latency: np.ndarray
+    error: np.ndarray
+    step_latency: np.ndarray
+    step_error: np.ndarray
+
+
+@dataclass(frozen=True)
+class NASFrontsData:
+    dataset: str
+    device: str
+    fronts: tuple[MethodFront, ...]
+    true_latency: np.ndarray
+    true_error: np.ndarray
+
+
+def _staircase(latency: np.ndarray, error: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 2-D non-dominated points (both minimised), sorted by latency."""
+    import moocore
+
+    if len(latency) == 0:
+        return latency, error
+    keep = np.asarray(moocore.is_nondominated(np.column_stack([latency, error])), dtype=bool)
+    order = np.argsort(latency[keep], kind="stable")
+    return latency[keep][order], error[keep][order]
+
+
+def nas_fronts_data(runs: Sequence[RunData], true_front: np.ndarray) -> NASFrontsData:
+    """Each method's front pooled over its seeds, projected onto (latency, search error),
+    and the 2-D front of the benchmark's exact (3-objective) front ``true_front``."""
+    from paper.search_command import pooled_front
+
+    if not runs:
+        raise InvalidParameterError("at least one run", "no runs")
+    front = np.asarray(true_front, dtype=float)
+    if front.ndim != 2 or front.shape[1] < 2:
+        raise InvalidParameterError("true_front has rows (error, latency, ...)",
+                                    f"shape {front.shape}")
+    methods = list(dict.fromkeys(r.method for r in runs))
+    fronts = []
+    for method in methods:
+        rows = pooled_front([r.summary for r in runs if r.method == method])
+        latency = np.array([row["latency_ms"] for row in rows], dtype=float)
+        error = np.array([row["search_error"] for row in rows], dtype=float)
+        fronts.append(MethodFront(method, latency, error, *_staircase(latency, error)))
+    true_latency, true_error = _staircase(front[:, 1], front[:, 0])
+    config = runs[0].problem_config
+    return NASFrontsData(str(config.get("dataset", "")), str(config.get("device", "")),
+                         tuple(fronts), true_latency, true_error)
+
+
+def plot_front(front: MethodFront, data: NASFrontsData, ax: Axes) -> Axes:
+    """One method's pooled front (points and staircase) over the exact 2-D front (grey)."""
+    ax.step(data.true_latency, data.true_error, where="post", color="0.6", lw=0.9,
+            label="exact front")
+    ax.scatter(front.latency, front.error, s=5, color="C0", alpha=0.5, lw=0,
+               label="pooled front (3 obj.)")
+    ax.step(front.step_latency, front.step_error, where="post", color="C3", lw=1.0,
+            label="its 2-D front")
+    ax.set_yscale("log")  # the exact front runs from ~5% to 90% error (no-op cells)
+    ax.set_title(front.method, loc="left", fontsize=LABEL_PT)
+    _style(ax)
+    return ax
+
+
+def nas_fronts_figure(data: NASFrontsData) -> Figure:
+    """Figure ``nas-fronts``: one small panel per method on shared axes."""
+    columns = 4
+    rows = max(1, math.ceil(len(data.fronts) / columns))
+    fig = new_figure(1.55 * rows + 0.4, TEXT_WIDTH_IN)
+    axes = fig.subplots(rows, columns, squeeze=False, sharex=True, sharey=True)
+    for index, ax in enumerate(axes.ravel()):
+        if index < len(data.fronts):
+            plot_front(data.fronts[index], data, ax)
+        else:
+            ax.set_axis_off()
+    for ax in axes[-1]:
+        ax.set_xlabel(f"latency on {data.device} (ms)", fontsize=LABEL_PT)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(f"search error, {data.dataset} (%)", fontsize=LABEL_PT)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False,
+               fontsize=TICK_PT)
+    return fig
+
+
+@dataclass(frozen=True)
+class NASCDData:
+    """Friedman test and Nemenyi critical difference of one final metric."""
+
+    metric: str
+    friedman: FriedmanTest
+    cd: CriticalDifference
+    blocks: int
+    datasets: tuple[str, ...]
+
+
+def nas_cd_data(runs: Sequence[RunData], metric: str = "hypervolume_ratio",
+                alpha: float = 0.05) -> NASCDData:
+    """Ranks of the methods (rank 1 = the highest ``metric``) over (data set, seed) blocks."""
+    matrix = block_values(runs, metric)
+    methods = [str(m) for m in matrix.columns]
+    friedman = friedman_test(matrix, methods, lower_is_better=False)
+    cd = critical_difference(matrix, methods, alpha=alpha, lower_is_better=False)
+    datasets = tuple(sorted({str(d) for d, _ in matrix.index}))
+    return NASCDData(metric, friedman, cd, len(matrix), datasets)
+
+
+def nas_cd_figure(data: NASCDData) -> Figure:
+    """Figure ``nas-cd``: the critical-difference diagram at column width."""
+    fig = new_figure(0.45 + 0.17 * len(data.cd.methods))
+    plot_critical_difference(data.cd, fig.subplots(), fontsize=TICK_PT)
+    return fig
+
+
+# -- MNIST supernet (DARTS) ------------------------------------------------------------------
+
+#: trace columns of solvers.supernet.search that the supernet figure reads
+SUPERNET_COLUMNS = ("iteration", "alpha_entropy", "dominant_ops", "param_free_selected",
+                    "skip_selected", "hessian_eig")
+
+
+@dataclass(frozen=True)
+class SupernetTraceData:
+    """One DARTS search: alpha's trajectory (argmax op per edge) and collapse diagnostics."""
+
+    label: str
+    iterations: np.ndarray
+    entropy: np.ndarray
+    param_free: np.ndarray
+    skip: np.ndarray
+    dominant: np.ndarray  # (edges, iterations) operation index
+    hessian_iterations: np.ndarray
+    hessian_eig: np.ndarray
+
+
+def supernet_trace_data(trace: Any, label: str = "") -> SupernetTraceData:
+    """The columns ``SUPERNET_COLUMNS`` of a supernet trace (a DataFrame) as arrays; the
+    Hessian eigenvalue only where it was computed (not NaN)."""
+    missing = [c for c in SUPERNET_COLUMNS if c not in trace.columns]
+    if missing:
+        raise InvalidParameterError("the trace of a supernet search (solvers.supernet)",
+                                    f"missing columns {missing}")
+    if len(trace) == 0:
+        raise InvalidParameterError("at least one iteration in the trace", "0 rows")
+    dominant = np.array([[int(v) for v in str(text).split(",")]
+                         for text in trace["dominant_ops"]], dtype=int).T
+    eig = trace["hessian_eig"].to_numpy(dtype=float)
+    iterations = trace["iteration"].to_numpy(dtype=float)
+    done = np.isfinite(eig)
+    return SupernetTraceData(label, iterations, trace["alpha_entropy"].to_numpy(dtype=float),
+                             trace["param_free_selected"].to_numpy(dtype=float),
+                             trace["skip_selected"].to_numpy(dtype=float), dominant,
+                             iterations[done], eig[done])
+
+
+def plot_alpha_trajectory(data: SupernetTraceData, ax: Axes,
+                          op_names: Sequence[str] | None = None) -> Axes:
+    """The argmax operation of every edge per iteration (one row per edge)."""
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    n_ops = int(data.dominant.max()) + 1 if op_names is None else len(op_names)
+    cmap = ListedColormap([f"C{i % 10}" for i in range(n_ops)])
+    norm = BoundaryNorm(np.arange(-0.5, n_ops + 0.5), n_ops)
+    extent = (float(data.iterations[0]), float(data.iterations[-1]) + 1,
+              data.dominant.shape[0] - 0.5, -0.5)
+    image = ax.imshow(data.dominant, aspect="auto", interpolation="nearest", cmap=cmap,
+                      norm=norm, extent=extent)
+    bar = ax.figure.colorbar(image, ax=ax, ticks=np.arange(n_ops), pad=0.01)
+    if op_names is not None:
+        bar.set_ticklabels(list(op_names))
+    bar.ax.tick_params(labelsize=TICK_PT - 1)
+    ax.set_yticks(range(data.dominant.shape[0]))
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("edge")
+    _style(ax)
+    return ax
+
+
+def plot_collapse(data: SupernetTraceData, ax: Axes) -> Axes:
+    """alpha entropy (left axis) and parameter-free / skip operations selected (right)."""
+    ax.plot(data.iterations, data.entropy, color="C0", lw=1.0, label="mean entropy of alpha")
+    ax.set_ylabel("entropy (nats)")
+    ax.set_xlabel("iteration")
+    twin = ax.twinx()
+    twin.step(data.iterations, data.param_free, where="post", color="C3", lw=1.0,
+              label="parameter-free ops selected")
+    twin.step(data.iterations, data.skip, where="post", color="C1", lw=1.0, ls="--",
+              label="skip connections selected")
+    if len(data.hessian_eig):
+        twin.plot([], [], color="C2", marker="o", ls="", ms=3,
+                  label=r"dominant eigenvalue of $\nabla^2_{\alpha}L_{val}$ (inset)")
+        inset = ax.inset_axes((0.62, 0.55, 0.35, 0.35))
+        inset.plot(data.hessian_iterations, data.hessian_eig, "o-", color="C2", ms=2, lw=0.8)
+        inset.tick_params(labelsize=TICK_PT - 2)
+    twin.set_ylabel("operations in the derived cell")
+    twin.tick_params(labelsize=TICK_PT)
+    twin.yaxis.label.set_fontsize(LABEL_PT)
+    lines = ax.get_legend_handles_labels()
+    more = twin.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], fontsize=TICK_PT - 0.5, frameon=False,
+              loc="lower left")
+    _style(ax)
+    return ax
+
+
+def supernet_figure(data: SupernetTraceData, op_names: Sequence[str] | None = None) -> Figure:
+    """Alpha trajectory (top) and collapse diagnostics (bottom) at column width."""
+    fig = new_figure(4.4)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    plot_alpha_trajectory(data, top, op_names)
+    top.set_title(f"(a) argmax of alpha per edge{': ' + data.label if data.label else ''}",
+                  loc="left", fontsize=LABEL_PT)
+    plot_collapse(data, bottom)
+    bottom.set_title("(b) collapse diagnostics", loc="left", fontsize=LABEL_PT)
+    return fig
 
 
 # -- whole figures ------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ is ``results``, then writes into ``out``::
     tables/checks.tex         the booktabs table of the checks (paper.tables)
     tables/catalogue.tex      the booktabs catalogue of the bounds
     tables/assumptions.tex    the dropped-assumption table (proofs_checks.assumptions)
+    tables/nas_methods.tex    NAS-Bench-201 method comparison (when [nas] make = true)
+    tables/nas_datasets.tex   NAS-Bench-201 results by data set (the same)
+    nas.json                  the NAS comparison, Friedman test and CD as data (the same)
     assumptions.json          the same findings as data
     bounds.tex                every bound as a theorem-like environment (paper.latex)
     references.tex            the bibliography of the bounds' sources
@@ -17,7 +20,11 @@ is ``results``, then writes into ``out``::
     paper.pdf                 when pdflatex is installed (else a logged warning)
 
 Runs live in the store and are reused by the next invocation, so a second reproduce
-executes nothing. A profile is a TOML file (``paper/profiles/<name>.toml`` or a path);
+executes nothing. The NAS-Bench-201 runs (``[nas]``: every method x seed on the main data
+set, and every method x ``dataset_seeds`` seeds on each data set of ``datasets``) are
+specified exactly as ``nasbound search`` specifies them, so either command reuses the
+other's runs; the GSEMO runs of the ``scaling`` figure are the emo order checks' runs.
+A profile is a TOML file (``paper/profiles/<name>.toml`` or a path);
 ``load_profile`` validates it against ``PROFILE_KEYS`` -- the rules as data -- and every
 error names the key and the value (STYLE.md pattern 6).
 """
@@ -27,30 +34,53 @@ from __future__ import annotations
 import json
 import logging
 import math
+import multiprocessing
+import os
 import shutil
 import time
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
+from analysis.nas_comparison import (
+    NASComparison,
+    RunData,
+    as_run_data,
+    compare_methods,
+    dataset_statistics,
+    method_statistics,
+)
 from paper import figures as figs
 from paper.latex import bounds_tex, compile_pdf, latex_text, references_tex
-from paper.tables import assumptions_table, catalogue_table, checks_table
+from paper.tables import (
+    DATASET_NAMES,
+    assumptions_table,
+    catalogue_table,
+    checks_table,
+    datasets_table,
+    method_comparison_table,
+)
 from proofs_checks.assumptions import dropped_assumption_table
 from proofs_checks.check import PROFILES, CheckContext, CheckResult
 from proofs_checks.registry import checks_for, symbolic_only
 from solvers.algorithms.nsga2 import SELECTIONS
-from solvers.store import RunStore
+from solvers.datasets import NB201_DEVICES
+from solvers.execute import make_spec, run_many
+from solvers.problems.nb201 import DATASETS as NB201_DATASETS
+from solvers.registry import make_problem
+from solvers.store import RunSpec, RunStore
 from theory.errors import InvalidParameterError, UnknownNameError
 from theory.registry import all_bounds
 
-__all__ = ["PROFILE_DIR", "PROFILE_KEYS", "GradientFigureSpec", "NSGA2FigureSpec", "Profile",
-           "ReproduceSummary", "known_profiles", "load_profile", "reproduce", "save_figure"]
+__all__ = ["PROFILE_DIR", "PROFILE_KEYS", "GradientFigureSpec", "NASSpec", "NSGA2FigureSpec",
+           "Profile", "ReproduceSummary", "ScalingFigureSpec", "known_profiles", "load_profile",
+           "reproduce", "save_figure"]
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +116,39 @@ class NSGA2FigureSpec:
 
 
 @dataclass(frozen=True)
+class ScalingFigureSpec:
+    """GSEMO runs of the ``scaling`` figure (the emo order checks' quick protocol by
+    default: ``proofs_checks.emo`` GsemoOneMinMaxOrder / GsemoLotzOrder, 12 seeds)."""
+
+    gsemo_oneminmax_ns: tuple[int, ...] = (8, 11, 16, 22)
+    gsemo_lotz_ns: tuple[int, ...] = (6, 8, 11, 16)
+    gsemo_seeds: int = 12
+    gsemo_cap: int = 100_000
+
+
+#: the NAS methods of ``nasbound search`` (paper.search_command.DEFAULT_METHODS)
+NAS_METHODS = ("hybrid", "random-search", "reg-evolution", "nsga2-cells", "local-search",
+               "optuna-tpe", "optuna-nsgaii")
+
+
+@dataclass(frozen=True)
+class NASSpec:
+    """NAS-Bench-201 searches: the main comparison and the by-data-set table."""
+
+    make: bool = False
+    dataset: str = "cifar10"
+    device: str = "pixel3"
+    memory: str = "params"
+    budget: int = 100
+    seeds: int = 5
+    methods: tuple[str, ...] = NAS_METHODS
+    datasets: tuple[str, ...] = NB201_DATASETS
+    dataset_seeds: int = 3
+    cd_metric: str = "hypervolume_ratio"
+    alpha: float = 0.05
+
+
+@dataclass(frozen=True)
 class Profile:
     """Everything one reproduction needs to know; built only by ``load_profile``."""
 
@@ -98,6 +161,8 @@ class Profile:
     compile_pdf: bool = True
     gradient: GradientFigureSpec = field(default_factory=GradientFigureSpec)
     nsga2: NSGA2FigureSpec = field(default_factory=NSGA2FigureSpec)
+    scaling: ScalingFigureSpec = field(default_factory=ScalingFigureSpec)
+    nas: NASSpec = field(default_factory=NASSpec)
 
 
 @dataclass(frozen=True)
@@ -155,9 +220,45 @@ PROFILE_KEYS: dict[str, _Key] = {
     "figures.nsga2.coverage_horizon": _Key("int", ("nsga2", "coverage_horizon"),
                                            "figures.nsga2.coverage_horizon >= 1",
                                            _at_least(1)),
+    "figures.scaling.gsemo_oneminmax_ns": _Key(
+        "int-list", ("scaling", "gsemo_oneminmax_ns"),
+        "figures.scaling.gsemo_oneminmax_ns has at least two distinct n and every n >= 2",
+        lambda v: len(set(v)) >= 2 and _at_least(2)(v)),
+    "figures.scaling.gsemo_lotz_ns": _Key(
+        "int-list", ("scaling", "gsemo_lotz_ns"),
+        "figures.scaling.gsemo_lotz_ns has at least two distinct n and every n >= 2",
+        lambda v: len(set(v)) >= 2 and _at_least(2)(v)),
+    "figures.scaling.gsemo_seeds": _Key("int", ("scaling", "gsemo_seeds"),
+                                        "figures.scaling.gsemo_seeds >= 1", _at_least(1)),
+    "figures.scaling.gsemo_cap": _Key("int", ("scaling", "gsemo_cap"),
+                                      "figures.scaling.gsemo_cap >= 1", _at_least(1)),
+    "nas.make": _Key("bool", ("nas", "make")),
+    "nas.dataset": _Key("str", ("nas", "dataset"), choices=NB201_DATASETS),
+    "nas.device": _Key("str", ("nas", "device"), choices=NB201_DEVICES),
+    "nas.memory": _Key("str", ("nas", "memory"), choices=("params", "activations")),
+    "nas.budget": _Key("int", ("nas", "budget"), "2 <= nas.budget <= 15625",
+                       lambda v: 2 <= v <= 15_625),
+    "nas.seeds": _Key("int", ("nas", "seeds"),
+                      "nas.seeds >= 2 (a standard deviation and a test need two runs)",
+                      _at_least(2)),
+    "nas.methods": _Key(
+        "str-list", ("nas", "methods"),
+        "nas.methods has no repeats and includes 'hybrid' and 'reg-evolution' (the "
+        "comparison's reference and target)",
+        lambda v: len(set(v)) == len(v) and {"hybrid", "reg-evolution"} <= set(v),
+        choices=NAS_METHODS),
+    "nas.datasets": _Key("str-list", ("nas", "datasets"),
+                         "nas.datasets has at least one data set and no repeats",
+                         lambda v: len(v) >= 1 and len(set(v)) == len(v),
+                         choices=NB201_DATASETS),
+    "nas.dataset_seeds": _Key("int", ("nas", "dataset_seeds"), "nas.dataset_seeds >= 2",
+                              _at_least(2)),
+    "nas.cd_metric": _Key("str", ("nas", "cd_metric"),
+                          choices=("hypervolume_ratio", "best_test_accuracy")),
+    "nas.alpha": _Key("float", ("nas", "alpha"), "0 < nas.alpha < 1", lambda v: 0 < v < 1),
 }
 _TABLES = {path.rsplit(".", 1)[0] for path in PROFILE_KEYS if "." in path} | {
-    "figures.gradient", "figures.nsga2"}
+    "figures.gradient", "figures.nsga2", "figures.scaling", "nas"}
 _TYPE_WORDS = {"int": "an integer", "float": "a number", "str": "a string",
                "bool": "true or false", "int-list": "a list of integers",
                "str-list": "a list of strings"}
@@ -198,7 +299,8 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
     """A :class:`Profile` from parsed TOML; unknown keys, wrong types and values raise."""
     top: dict[str, Any] = {"name": name}
-    sections: dict[str, dict[str, Any]] = {"gradient": {}, "nsga2": {}}
+    sections: dict[str, dict[str, Any]] = {"gradient": {}, "nsga2": {}, "scaling": {},
+                                           "nas": {}}
     for path, value in _flatten(data).items():
         key = PROFILE_KEYS.get(path)
         if key is None:
@@ -232,7 +334,21 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
             "len(figures.nsga2.runtime_ns) * figures.nsga2.runtime_seeds >= 2",
             f"figures.nsga2.runtime_ns={list(nsga2.runtime_ns)}, "
             f"figures.nsga2.runtime_seeds={nsga2.runtime_seeds}", f"profile {name!r}")
-    return Profile(**top, gradient=GradientFigureSpec(**sections["gradient"]), nsga2=nsga2)
+    nas = NASSpec(**sections["nas"])
+    if "figures" not in top:  # every figure this profile can make
+        top["figures"] = tuple(f for f in figs.FIGURES
+                               if nas.make or f not in figs.NAS_FIGURES)
+    asked = [f for f in top["figures"] if f in figs.NAS_FIGURES]
+    if asked and not nas.make:
+        raise InvalidParameterError(
+            "figures.make names NAS figures only when nas.make = true",
+            f"figures.make includes {asked}, nas.make=false", f"profile {name!r}")
+    if "nas-cd" in top["figures"] and len(nas.methods) < 3:
+        raise InvalidParameterError(
+            "len(nas.methods) >= 3 for the nas-cd figure (the Friedman test)",
+            f"nas.methods={list(nas.methods)}", f"profile {name!r}")
+    return Profile(**top, gradient=GradientFigureSpec(**sections["gradient"]), nsga2=nsga2,
+                   scaling=ScalingFigureSpec(**sections["scaling"]), nas=nas)
 
 
 def known_profiles() -> tuple[str, ...]:
@@ -276,6 +392,8 @@ class ReproduceSummary:
     seconds: float
     stage_seconds: tuple[tuple[str, float], ...]
     pdf: Path | None
+    nas_runs: int = 0
+    nas_runs_reused: int = 0
 
     @property
     def ok(self) -> bool:
@@ -294,7 +412,8 @@ class ReproduceSummary:
             f"{self.checks_failing} failing",
             *(f"  not ok: {item}" for item in self.failing),
             f"runs executed: {self.runs_executed}; figure runs reused: "
-            f"{self.figure_runs_reused} of {self.figure_runs}",
+            f"{self.figure_runs_reused} of {self.figure_runs}; NAS-Bench-201 runs reused: "
+            f"{self.nas_runs_reused} of {self.nas_runs}",
             f"time: {self.seconds:.1f} s ({stages})",
             f"wrote {len(self.outputs)} files into {self.out}",
             f"paper: {self.pdf}" if self.pdf is not None else
@@ -340,8 +459,81 @@ def _run_checks(profile: Profile, context: CheckContext, progress: bool) -> list
     return results
 
 
+@dataclass(frozen=True)
+class _NASResults:
+    """The NAS-Bench-201 runs of one reproduction and what is computed from them."""
+
+    main: list[RunData]
+    by_dataset: list[RunData]
+    comparison: NASComparison
+    methods: Any  # pandas.DataFrame of method_statistics
+    datasets: Any  # pandas.DataFrame of dataset_statistics
+    cd: figs.NASCDData | None
+    runs: int
+    reused: int
+
+
+def _nas_specs(spec: NASSpec, dataset: str, seeds: int) -> list[RunSpec]:
+    """Specs as ``paper.search_command.search_experiment`` builds them (so they are shared)."""
+    problem = {"dataset": dataset, "device": spec.device, "memory": spec.memory}
+    return [make_spec(method, {"max_queries": spec.budget}, "nb201", problem, seed)
+            for method in spec.methods for seed in range(seeds)]
+
+
+def _run_nas(profile: Profile, store: RunStore, workers: int | None, progress: bool,
+             scheduler: str | None) -> _NASResults:
+    """Run (or reuse) the main grid and the by-data-set grid in one batch, then compare."""
+    spec = profile.nas
+    main_specs = _nas_specs(spec, spec.dataset, spec.seeds)
+    dataset_specs = [s for dataset in spec.datasets
+                     for s in _nas_specs(spec, dataset, spec.dataset_seeds)]
+    specs = main_specs + dataset_specs
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    pool = None
+    if scheduler is None and count > 1:
+        # spawned, not forked: the checks may have imported TensorFlow into this process,
+        # and a forked worker that runs the hybrid's TensorFlow predictor then deadlocks
+        pool = ProcessPoolExecutor(max_workers=min(count, len(specs)),
+                                   mp_context=multiprocessing.get_context("spawn"))
+    try:
+        report = run_many(specs, store, workers=workers, executor=pool, progress=progress,
+                          description="nb201 runs", scheduler=scheduler)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    main = as_run_data(report.runs[:len(main_specs)])
+    by_dataset = as_run_data(report.runs[len(main_specs):])
+    comparison = compare_methods(main, alpha=spec.alpha)
+    unique = {r.spec.key: r for r in report.runs}
+    cd = None
+    if "nas-cd" in profile.figures:
+        cd = figs.nas_cd_data(as_run_data(list(unique.values())), spec.cd_metric, spec.alpha)
+    order = {method: i for i, method in enumerate(spec.methods)}  # the profile's order
+    methods = method_statistics(main, comparison)
+    methods = methods.sort_values("method", key=lambda c: c.map(order), kind="stable")
+    datasets = dataset_statistics(by_dataset)
+    datasets = datasets.sort_values(["dataset", "method"], kind="stable",
+                                    key=lambda c: c.map(order) if c.name == "method" else
+                                    c.map({d: i for i, d in enumerate(spec.datasets)}))
+    return _NASResults(main, by_dataset, comparison, methods.reset_index(drop=True),
+                       datasets.reset_index(drop=True), cd, len(unique), report.reused)
+
+
+def _nas_json(nas: _NASResults) -> str:
+    cd = None if nas.cd is None else {
+        "metric": nas.cd.metric, "blocks": nas.cd.blocks, "datasets": list(nas.cd.datasets),
+        "friedman": asdict(nas.cd.friedman), "critical_difference": asdict(nas.cd.cd)}
+    return json.dumps({
+        "comparison": nas.comparison.to_dict(),
+        "methods": nas.methods.to_dict(orient="records"),
+        "datasets": nas.datasets.to_dict(orient="records"),
+        "friedman_nemenyi": cd, "runs": nas.runs, "reused": nas.reused,
+    }, indent=2, default=float) + "\n"
+
+
 def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
-                 runtime: figs.RuntimeData | None) -> str:
+                 runtime: figs.RuntimeData | None, nas: _NASResults | None = None,
+                 scaling: Sequence[figs.ScalingPanel] = ()) -> str:
     failing = sum(not r.ok for r in results)
     macros = {
         "nbProfile": latex_text(profile.name),
@@ -355,6 +547,37 @@ def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
         "nbRuntimeNs": "--" if runtime is None else
         ", ".join(str(int(n)) for n in runtime.ns),
     }
+    for key, panel in zip(("NsgaOneMinMax", "GsemoOneMinMax", "GsemoLotz"), scaling,
+                          strict=False):
+        macros[f"nbSlope{key}"] = f"{panel.comparison.fit.slope:.2f}"
+        macros[f"nbExcess{key}"] = f"{panel.comparison.excess_slope:+.2f}"
+    if nas is not None:
+        spec = profile.nas
+        best = max(nas.comparison.methods, key=lambda m: m.accuracy_mean)
+        hybrid = next(m for m in nas.comparison.methods if m.method == "hybrid")
+        best_hv = max(nas.comparison.methods, key=lambda m: m.hypervolume_mean)
+        macros.update({
+            "nbNasDataset": latex_text(DATASET_NAMES.get(spec.dataset, spec.dataset)),
+            "nbNasDevice": latex_text(spec.device),
+            "nbNasSeeds": str(spec.seeds), "nbNasBudget": str(spec.budget),
+            "nbNasMethods": str(len(spec.methods)),
+            "nbNasDatasetSeeds": str(spec.dataset_seeds),
+            "nbNasAlpha": f"{spec.alpha:g}",
+            "nbNasTarget": f"{nas.comparison.target_accuracy:.2f}",
+            "nbNasBestAccMethod": latex_text(best.method),
+            "nbNasBestAcc": f"{best.accuracy_mean:.2f}",
+            "nbNasHybridAcc": f"{hybrid.accuracy_mean:.2f}",
+            "nbNasBestHvMethod": latex_text(best_hv.method),
+            "nbNasBestHv": f"{best_hv.hypervolume_mean:.4f}",
+            "nbNasHybridHv": f"{hybrid.hypervolume_mean:.4f}",
+        })
+        if nas.cd is not None:
+            macros.update({
+                "nbNasCdMetric": latex_text(nas.cd.metric.replace("_", " ")),
+                "nbNasCdBlocks": str(nas.cd.blocks),
+                "nbNasFriedmanP": f"{nas.cd.friedman.p_value:.2g}",
+                "nbNasCd": f"{nas.cd.cd.cd:.2f}",
+            })
     lines = ["% Generated by paper.reproduce; do not edit."]
     lines += [rf"\newcommand{{\{name}}}{{{value}}}" for name, value in macros.items()]
     return "\n".join(lines) + "\n"
@@ -377,6 +600,11 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
     stage = time.perf_counter()
     check_results = _run_checks(profile, context, progress)
     stages.append(("checks", time.perf_counter() - stage))
+    nas: _NASResults | None = None
+    if profile.nas.make:
+        stage = time.perf_counter()
+        nas = _run_nas(profile, store, workers, progress, scheduler)
+        stages.append(("nas runs", time.perf_counter() - stage))
     failing = tuple(f"{r.bound_id} [{r.setting}]" for r in check_results if not r.ok)
     _write(out / "checks.json", json.dumps({
         "profile": profile.name, "check_profile": profile.check_profile,
@@ -389,6 +617,7 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
     before_figures = _stored_runs(store)
     figure_runs = 0
     runtime: figs.RuntimeData | None = None
+    scaling: list[figs.ScalingPanel] = []
     figure_dir = out / "figures"
     for name in profile.figures:
         if name == "gradient":
@@ -412,6 +641,38 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
             runtime = figs.runtime_data(runtime_runs)
             fig = figs.nsga2_figure(runtime,
                                     figs.coverage_data(coverage_runs, s.coverage_horizon))
+        elif name == "scaling":
+            s, c = profile.nsga2, profile.scaling
+            runtime_runs, coverage_runs = figs.nsga2_runs(
+                context, s.runtime_ns, s.runtime_seeds, s.runtime_cap, s.runtime_selection,
+                s.coverage_n, s.coverage_seeds, s.coverage_horizon)
+            figure_runs += sum(len(r) for r in coverage_runs.values())  # requested with them
+            oneminmax = figs.gsemo_runs(context, "oneminmax", c.gsemo_oneminmax_ns,
+                                        c.gsemo_seeds, c.gsemo_cap)
+            lotz = figs.gsemo_runs(context, "lotz", c.gsemo_lotz_ns, c.gsemo_seeds,
+                                   c.gsemo_cap)
+            figure_runs += len(runtime_runs) + len(oneminmax) + len(lotz)
+            scaling = [
+                figs.scaling_data(runtime_runs, "(a) NSGA-II, OneMinMax, N = 4(n+1)", 1.0, 1.0,
+                                  r"$n\ln n$"),
+                figs.scaling_data(oneminmax, "(b) GSEMO, OneMinMax", 2.0, 1.0,
+                                  r"$n^2\ln n$"),
+                figs.scaling_data(lotz, "(c) GSEMO, LOTZ", 3.0, 0.0, r"$n^3$"),
+            ]
+            fig = figs.scaling_figure(scaling)
+        elif name in figs.NAS_FIGURES:
+            if nas is None:  # pragma: no cover - validate_profile requires nas.make
+                raise InvalidParameterError("nas.make = true for NAS figures", name)
+            if name == "nas-hypervolume":
+                fig = figs.nas_anytime_figure(figs.nas_anytime_data(nas.main))
+            elif name == "nas-fronts":
+                problem = make_problem("nb201", nas.main[0].problem_config)
+                fig = figs.nas_fronts_figure(figs.nas_fronts_data(
+                    nas.main, problem.pareto_front()))  # type: ignore[attr-defined]
+            else:  # "nas-cd"
+                if nas.cd is None:  # pragma: no cover - computed when nas-cd is asked for
+                    raise InvalidParameterError("the CD data of nas-cd", "none")
+                fig = figs.nas_cd_figure(nas.cd)
         else:  # "tightness"; load_profile admits only names in figs.FIGURES
             fig = figs.tightness_figure(figs.tightness_data(check_results))
         outputs += save_figure(fig, figure_dir, name, profile.dpi)
@@ -429,7 +690,13 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
            + "\n", outputs)
     _write(out / "bounds.tex", bounds_tex(bounds), outputs)
     _write(out / "references.tex", references_tex(bounds), outputs)
-    _write(out / "numbers.tex", _numbers_tex(profile, check_results, runtime), outputs)
+    if nas is not None:
+        _write(out / "tables" / "nas_methods.tex", method_comparison_table(nas.methods),
+               outputs)
+        _write(out / "tables" / "nas_datasets.tex", datasets_table(nas.datasets), outputs)
+        _write(out / "nas.json", _nas_json(nas), outputs)
+    _write(out / "numbers.tex", _numbers_tex(profile, check_results, runtime, nas, scaling),
+           outputs)
     for source in sorted(MAIN_TEX.parent.glob("*.tex")):  # main.tex and the sections it inputs
         shutil.copyfile(source, out / source.name)
         outputs.append(out / source.name)
@@ -447,9 +714,10 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
         checks_failing=len(failing), failing=failing,
         runs_executed=_stored_runs(store) - stored_before, figure_runs=figure_runs,
         figure_runs_reused=figure_runs - executed_for_figures,
-        seconds=time.perf_counter() - start, stage_seconds=tuple(stages), pdf=pdf)
+        seconds=time.perf_counter() - start, stage_seconds=tuple(stages), pdf=pdf,
+        nas_runs=0 if nas is None else nas.runs, nas_runs_reused=0 if nas is None else nas.reused)
     logger.info("reproduce %s: %d checks (%d failing), %d runs executed, %d of %d figure runs "
-                "reused, %.1f s", profile.name, summary.checks_run, summary.checks_failing,
-                summary.runs_executed, summary.figure_runs_reused, summary.figure_runs,
-                summary.seconds)
+                "reused, %d of %d NAS runs reused, %.1f s", profile.name, summary.checks_run,
+                summary.checks_failing, summary.runs_executed, summary.figure_runs_reused,
+                summary.figure_runs, summary.nas_runs_reused, summary.nas_runs, summary.seconds)
     return summary

@@ -26,14 +26,16 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import moocore
 import numpy as np
 
-from analysis.nas_comparison import NASComparison, as_run_data, compare_methods
 from paper.commands import Command, emit_json
 from theory.errors import InvalidParameterError, UnknownNameError
+
+if TYPE_CHECKING:  # analysis (scipy, statsmodels) is imported when a search reports
+    from analysis.nas_comparison import NASComparison
 
 __all__ = ["DEFAULT_METHODS", "SearchCommand", "SearchOutcome", "pooled_front",
            "search_experiment"]
@@ -94,6 +96,8 @@ def search_experiment(store: Any, dataset: str = "cifar10", device: str = "pixel
              for method in methods for seed in range(first_seed, first_seed + seeds)]
     report = run_many(specs, store, workers=workers, progress=progress,
                       description="nb201 search")
+    from analysis.nas_comparison import as_run_data, compare_methods
+
     data = as_run_data(report.runs)
     comparison = compare_methods(data, paired=paired)
     fronts = {m: pooled_front([r.summary for r in data if r.method == m]) for m in methods}

@@ -1,18 +1,27 @@
-"""The paper's LaTeX tables: the bound checks and the bound catalogue (booktabs).
+"""The paper's LaTeX tables: the bound checks, the bound catalogue and the NAS-Bench-201
+method comparisons (booktabs).
 
 Each table is first a pandas DataFrame (``checks_frame``, ``catalogue_frame``; tested as
 data), then rendered by ``pandas.io.formats.style.Styler.to_latex`` with ``hrules=True``
 (``\\toprule``/``\\midrule``/``\\bottomrule``) and LaTeX escaping of every text cell and
 header: rows are never assembled by string concatenation. The tables are bare
 ``tabular`` environments; ``main.tex`` puts them in floats with captions.
+
+The NAS tables (``method_comparison_table``, ``datasets_table``) keep each cell as a small
+:class:`Cell` record (mean, sd, bold, mark) in the frame; a Styler formatter writes it as
+``mean $\\pm$ sd`` and ``Styler.apply`` makes the best mean of each column bold
+(``\\bfseries\\boldmath``). Significance marks come from the comparison's Holm-adjusted
+tests; the correction and the test are named in the caption (``main.tex``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from paper.latex import ascii_text, claim_kind
@@ -20,8 +29,9 @@ from proofs_checks.assumptions import AssumptionFinding
 from proofs_checks.check import CheckResult
 from theory.bound import Bound
 
-__all__ = ["assumptions_frame", "assumptions_table", "catalogue_frame", "catalogue_table",
-           "checks_frame", "checks_table"]
+__all__ = ["Cell", "assumptions_frame", "assumptions_table", "catalogue_frame",
+           "catalogue_table", "checks_frame", "checks_table", "datasets_frame",
+           "datasets_table", "method_comparison_frame", "method_comparison_table"]
 
 CHECK_COLUMNS = ("Bound", "Setting", "Method", "Inst./runs", "Viol.", "Statistic", "Value",
                  "p-value", "Tight.", "Verdict")
@@ -154,3 +164,122 @@ def assumptions_table(findings: Sequence[AssumptionFinding]) -> str:
     frame["Bound"] = frame["Bound"].where(frame["Bound"] != frame["Bound"].shift(), "")
     return _render(frame, _ragged("3.0cm") + _ragged("2.4cm") + _ragged("2.8cm")
                    + _ragged("1.6cm") + _ragged("6.4cm"), {})
+
+
+# -- NAS-Bench-201 ----------------------------------------------------------------------------
+
+#: the mark of a method whose difference from the hybrid is significant after correction
+SIGNIFICANT_MARK = r"$^{\ast}$"
+BOLD_CSS = "bfseries: ; boldmath: ;"
+DATASET_NAMES = {"cifar10": "CIFAR-10", "cifar100": "CIFAR-100",
+                 "imagenet16-120": "ImageNet16-120"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: a mean with its sd (or a median), bold when best, marked when the
+    hybrid-vs-method test rejects after correction."""
+
+    value: float
+    sd: float = math.nan
+    digits: int = 2
+    best: bool = False
+    mark: bool = False
+    note: str = ""
+
+    def latex(self) -> str:
+        if math.isnan(self.value):
+            text = "--"
+        elif math.isinf(self.value):
+            text = r"$\infty$"
+        else:
+            text = f"{self.value:.{self.digits}f}"
+        if not math.isnan(self.sd):
+            text += rf" $\pm$ {self.sd:.{self.digits}f}"
+        if self.note:
+            text += f" ({self.note})"
+        return text + (SIGNIFICANT_MARK if self.mark else "")
+
+
+def _best(values: pd.Series, higher: bool) -> pd.Series:
+    finite = values.replace([np.inf, -np.inf], np.nan)
+    if finite.isna().all():
+        return pd.Series(False, index=values.index)
+    target = finite.max() if higher else finite.min()
+    return finite == target
+
+
+def method_comparison_frame(stats: pd.DataFrame) -> pd.DataFrame:
+    """``analysis.nas_comparison.method_statistics`` as display cells: one row per method,
+    test accuracy and hypervolume ratio as mean and sd, queries to target as the median
+    and the share of runs that reached it; the best value of each column is ``best``, a
+    method whose test against the hybrid rejects is ``mark``-ed."""
+    accuracy_best = _best(stats["accuracy_mean"], higher=True)
+    volume_best = _best(stats["hypervolume_mean"], higher=True)
+    queries_best = _best(stats["queries_median"], higher=False)
+    rows = []
+    for index, row in stats.iterrows():
+        rows.append({
+            "Method": str(row["method"]),
+            "Runs": int(row["runs"]),
+            "Test acc. (%)": Cell(row["accuracy_mean"], row["accuracy_sd"], 2,
+                                  bool(accuracy_best[index]), bool(row["accuracy_reject"])),
+            "HV ratio": Cell(row["hypervolume_mean"], row["hypervolume_sd"], 4,
+                             bool(volume_best[index]), bool(row["hypervolume_reject"])),
+            "Queries to target": Cell(row["queries_median"], math.nan, 0,
+                                      bool(queries_best[index]), bool(row["queries_reject"]),
+                                      f"{row['reached']:.0%} reach".replace("%", r"\%")),
+        })
+    return pd.DataFrame(rows, columns=["Method", "Runs", "Test acc. (%)", "HV ratio",
+                                       "Queries to target"])
+
+
+def _render_cells(frame: pd.DataFrame, column_format: str) -> str:
+    """Render a frame whose cell columns hold :class:`Cell`: text escaped, cells by
+    ``Cell.latex``, the best cells bold through ``Styler.apply``."""
+    cell_columns: list[Hashable] = [c for c in frame.columns
+                                    if frame[c].map(lambda v: isinstance(v, Cell)).all()]
+    text_columns: list[Hashable] = [c for c in frame.columns if c not in cell_columns]
+    styler = frame.style.hide(axis="index")
+    styler = styler.format(escape="latex", subset=text_columns)
+    styler = styler.format(lambda cell: cell.latex(), subset=cell_columns)
+    styler = styler.apply(lambda column: [BOLD_CSS if cell.best else "" for cell in column],
+                          subset=cell_columns)
+    styler = styler.format_index(escape="latex", axis=1)
+    return styler.to_latex(hrules=True, column_format=column_format, multicol_align="c")
+
+
+def method_comparison_table(stats: pd.DataFrame) -> str:
+    """The booktabs ``tabular`` of ``method_comparison_frame(stats)``."""
+    return _render_cells(method_comparison_frame(stats), "lrrrr")
+
+
+def datasets_frame(stats: pd.DataFrame) -> pd.DataFrame:
+    """``analysis.nas_comparison.dataset_statistics`` as display cells: one row per method,
+    per data set a (test accuracy, hypervolume ratio) pair of columns under a two-level
+    header; the best mean of each column is bold."""
+    datasets = list(dict.fromkeys(stats["dataset"]))
+    methods = list(dict.fromkeys(stats["method"]))
+    table: dict[tuple[str, str], list[Any]] = {("", "Method"): methods}
+    for dataset in datasets:
+        part = stats[stats["dataset"] == dataset].set_index("method")
+        accuracy_best = _best(part["accuracy_mean"], higher=True)
+        volume_best = _best(part["hypervolume_mean"], higher=True)
+        name = DATASET_NAMES.get(dataset, dataset)
+        table[(name, "Test acc. (%)")] = [
+            Cell(part.loc[m, "accuracy_mean"], part.loc[m, "accuracy_sd"], 2,
+                 bool(accuracy_best[m])) if m in part.index else Cell(math.nan)
+            for m in methods]
+        table[(name, "HV ratio")] = [
+            Cell(part.loc[m, "hypervolume_mean"], part.loc[m, "hypervolume_sd"], 3,
+                 bool(volume_best[m])) if m in part.index else Cell(math.nan)
+            for m in methods]
+    frame = pd.DataFrame(table)
+    frame.columns = pd.MultiIndex.from_tuples(list(table))
+    return frame
+
+
+def datasets_table(stats: pd.DataFrame) -> str:
+    """The booktabs ``tabular`` of ``datasets_frame(stats)``."""
+    frame = datasets_frame(stats)
+    return _render_cells(frame, "l" + "rr" * ((len(frame.columns) - 1) // 2))
