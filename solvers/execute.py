@@ -15,7 +15,9 @@ same run keeps the first one, so runs are neither lost nor duplicated.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -78,6 +80,15 @@ def _run_on_dask(missing: Sequence[RunSpec], root: str, scheduler: str, bar: Any
             bar.update()
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork (fast) unless this process has imported TensorFlow: its thread pools do not
+    survive a fork, and a forked worker that runs a TensorFlow model deadlocks (seen when
+    the supernet checks ran before the NAS runs of ``reproduce``). Spawn then."""
+    if "tensorflow" in sys.modules or sys.platform != "linux":
+        return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("fork")
+
+
 def run_many(specs: Sequence[RunSpec], store: RunStore, workers: int | None = None,
              executor: Executor | None = None, progress: bool = True,
              description: str = "runs", scheduler: str | None = None) -> RunReport:
@@ -97,7 +108,8 @@ def run_many(specs: Sequence[RunSpec], store: RunStore, workers: int | None = No
                 bar.update()
         else:
             own = executor is None
-            pool = executor or ProcessPoolExecutor(max_workers=min(workers, len(missing)))
+            pool = executor or ProcessPoolExecutor(max_workers=min(workers, len(missing)),
+                                                   mp_context=_pool_context())
             try:
                 futures = [pool.submit(execute_spec, spec, root) for spec in missing]
                 for future in as_completed(futures):

@@ -134,3 +134,25 @@ def test_killed_reproduce_resumes_without_recomputing(tmp_path: Path) -> None:
     assert resumed_keys == fresh_keys  # every run once, none lost
     assert _results_without_timing(tmp_path / "out" / "checks.json") == \
         _results_without_timing(tmp_path / "fresh" / "checks.json")
+
+
+def test_pool_spawns_once_tensorflow_is_imported(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked worker of a process holding TensorFlow deadlocks: the pool spawns then, and
+    spawned workers give the same stored runs as in-process execution."""
+    from solvers.execute import _pool_context
+
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
+    assert _pool_context().get_start_method() == ("fork" if sys.platform == "linux"
+                                                  else "spawn")
+    monkeypatch.setitem(sys.modules, "tensorflow", object())
+    assert _pool_context().get_start_method() == "spawn"
+    specs = [make_spec("nsga2", {"pop": 8, "max_generations": 5}, "oneminmax", {"n": 6}, seed)
+             for seed in range(2)]
+    pooled = run_many(specs, RunStore(tmp_path / "pooled"), workers=2, progress=False)
+    inline = run_many(specs, RunStore(tmp_path / "inline"), workers=1, progress=False)
+    assert pooled.executed == 2
+    for a, b in zip(pooled.runs, inline.runs, strict=True):
+        assert a.summary["evaluations_to_cover"] == b.summary["evaluations_to_cover"]
+        assert a.trace.drop(columns=[c for c in VOLATILE_COLUMNS if c in a.trace]).equals(
+            b.trace.drop(columns=[c for c in VOLATILE_COLUMNS if c in b.trace]))
