@@ -341,6 +341,64 @@ def test_deb_tournament_needs_an_even_population() -> None:
     make_spec("nsga2", {"pop": 11, "selection": "fair"}, "oneminmax", {"n": 5}, 0)
 
 
+def test_dominance_tournament_prefers_the_dominating_parent() -> None:
+    """Deb's code (tselect.c) and pymoo: Pareto dominance decides before crowding distance,
+    where the paper's crowded comparison would take the lower rank."""
+    from solvers.algorithms.nsga2 import NSGA2Config
+
+    solver = NSGA2(NSGA2Config(pop=2, selection="tournament", tournament="dominance"))
+    objectives = np.array([[1.0, 1.0], [2.0, 2.0]])
+    ranks = np.array([0, 1])
+    crowd = np.array([0.0, np.inf])  # crowding alone would pick the dominated point
+    for seed in range(20):
+        picks = solver._select(ranks, crowd, np.random.default_rng(seed), objectives)
+        a_b = np.random.default_rng(seed).integers(0, 2, (2, 2))
+        for pick, (a, b) in zip(picks, a_b.T, strict=True):
+            assert pick == (0 if 0 in (a, b) else 1)
+    # neither dominates: crowding decides (the rank is not looked at)
+    objectives = np.array([[1.0, 3.0], [3.0, 1.0]])
+    picks = solver._select(np.array([0, 1]), np.array([0.0, 5.0]),
+                           np.random.default_rng(0), objectives)
+    a_b = np.random.default_rng(0).integers(0, 2, (2, 2))
+    assert all(pick == (1 if 1 in (a, b) else 0) for pick, (a, b) in zip(picks, a_b.T,
+                                                                         strict=True))
+
+
+def test_tournament_auto_is_crowded_comparison_on_binary_and_dominance_on_real() -> None:
+    from solvers.algorithms.nsga2 import NSGA2Config
+
+    solver = NSGA2(NSGA2Config())
+    assert solver.tournament_rule(make_problem("oneminmax", {"n": 5})) == "crowded-comparison"
+    assert solver.tournament_rule(make_problem("zdt1", {})) == "dominance"
+    with pytest.raises(InvalidParameterError) as info:
+        make_spec("nsga2", {"tournament": "ranked"}, "zdt1", {}, 0)
+    assert "tournament=" in str(info.value) and "'ranked'" in str(info.value)
+
+
+def test_eliminate_duplicates_breeds_distinct_offspring() -> None:
+    from solvers.algorithms.nsga2 import NSGA2Config
+
+    problem = make_problem("zdt1", {"n_var": 3})
+    solver = NSGA2(NSGA2Config(pop=20, eliminate_duplicates=True, crossover_prob=0.0,
+                               eta_m=1e6))  # mutation barely moves: duplicates are common
+    population = np.tile(np.array([[0.5, 0.5, 0.5]]), (20, 1))
+    population[:10] = np.random.default_rng(1).random((10, 3))
+    objectives = problem.evaluate(population)
+    from solvers.algorithms.sorting import crowding_distance, pareto_ranks
+
+    ranks = pareto_ranks(objectives)
+    crowd = crowding_distance(objectives, ranks)
+    offspring = solver._breed(population, objectives, ranks, crowd, "sbx", problem.lower,
+                              problem.upper, np.random.default_rng(0))
+    assert offspring.shape == (20, 3)
+    rows = {row.tobytes() for row in offspring}
+    assert len(rows) == 20
+    assert not rows & {row.tobytes() for row in population}
+    with pytest.raises(InvalidParameterError) as info:
+        make_spec("nsga2", {"eliminate_duplicates": True}, "oneminmax", {"n": 5}, 0)
+    assert "eliminate_duplicates only on real problems" in str(info.value)
+
+
 def test_crossover_needs_an_even_population() -> None:
     with pytest.raises(InvalidParameterError) as info:
         make_spec("nsga2", {"pop": 9, "selection": "uniform"}, "zdt1", {}, 0)  # auto: sbx
@@ -469,12 +527,15 @@ def test_binary_run_without_cover_is_censored() -> None:
 
 
 def test_real_coded_nsga2_reaches_the_zdt1_front() -> None:
-    # 100 x 100 evaluations; the true front's hypervolume is 2/3 + 0.21 = 0.8767 (test_problems)
+    # 100 x 100 evaluations; the true front's hypervolume is 2/3 + 0.21 = 0.8767 (test_problems).
+    # Measured over seeds 0-7 at 100 generations: 0.836-0.853 with Deb's dominance tournament
+    # (the real-coded default), 0.846-0.859 with the crowded comparison.
     for seed in range(3):
         recorder = _nsga2("zdt1", {}, seed, pop=100, max_generations=100)
         summary = recorder.summary
         frame = recorder.to_frame()
-        assert summary["archive_hypervolume"] > 0.85, (seed, summary)
+        assert summary["archive_hypervolume"] > 0.83, (seed, summary)
+        assert summary["tournament"] == "dominance"
         assert summary["archive_hypervolume"] >= summary["final_hypervolume"] - 1e-12
         assert frame["hypervolume"].iloc[-1] == summary["final_hypervolume"]
         assert frame["hypervolume"].iloc[-1] > frame["hypervolume"].iloc[0]

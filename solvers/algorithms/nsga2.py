@@ -8,16 +8,22 @@ Two variation schemes share one survival step:
   picks) or ``deb-tournament`` (two random permutations of P, consecutive pairs meet, as in
   Deb's reference code); ``one-bit`` or ``bitwise`` (rate 1/n) mutation; crossover off by
   default, ``uniform`` or ``one-point`` with probability ``crossover_prob`` per pair;
-* **real-coded, as in Deb's reference code**: ``deb-tournament`` selection, simulated binary
-  crossover (SBX, Deb & Agrawal 1995; per-variable probability 1/2, bounded form) with
-  index ``eta_c`` and polynomial mutation (bounded form of Deb's code) with index ``eta_m``
-  and rate 1/n_var.
+* **real-coded, as in Deb's reference code (nsga2r)**: ``deb-tournament`` selection,
+  simulated binary crossover (SBX, Deb & Agrawal 1995; per-variable probability 1/2, bounded
+  form) with index ``eta_c`` and polynomial mutation (bounded form of Deb's code) with index
+  ``eta_m`` and rate 1/n_var. Optionally (``eliminate_duplicates``, pymoo's default) an
+  offspring equal to a member of P_t or to an earlier offspring is bred again, up to 100
+  rounds, as pymoo's mating does.
 
 Survival: the 2N parents and offspring are ranked (moocore), fronts are taken whole while
 they fit, and the last front is cut by crowding distance (descending, ties at random).
-Tournaments compare rank, then crowding distance, then a fair coin; ranks and crowding
-distances are those assigned in the survival step that produced P_t (Deb's code does the
-same), or computed on P_0 for the first generation.
+Tournaments (``tournament``): ``crowded-comparison`` compares rank, then crowding distance,
+then a fair coin (the operator of the 2002 paper, and what Zheng, Liu & Doerr analyse);
+``dominance`` compares the two by Pareto dominance, then crowding distance, then a coin
+(Deb's C code, tselect.c, and pymoo's ``comp_by_dom_and_crowding``); ``auto`` is the first
+on binary problems and the second on real ones. Ranks and crowding distances are those
+assigned in the survival step that produced P_t (Deb's code does the same), or computed on
+P_0 for the first generation.
 
 Optional hybrid hook (binary problems, off by default): with ``extra_candidates`` E > 0 a
 ``refinement`` adds E candidates to R_t before survival (|R_t| = 2N + E), counted in the
@@ -53,6 +59,8 @@ BINARY_MUTATIONS = ("one-bit", "bitwise")
 REAL_MUTATIONS = ("polynomial",)
 BINARY_CROSSOVERS = ("none", "uniform", "one-point")
 REAL_CROSSOVERS = ("none", "sbx")
+#: how a binary tournament decides (see the module docstring)
+TOURNAMENTS = ("auto", "crowded-comparison", "dominance")
 #: optional refinement adding ``extra_candidates`` individuals to R_t (the hybrid; binary only)
 REFINEMENTS = ("none", "random", "adversarial-duplicates", "local-search")
 
@@ -73,6 +81,11 @@ class NSGA2Config(Config):
         "help": "binary problems: stop once the whole front is covered"})
     extra_candidates: int = field(default=0, metadata={
         "help": "E: individuals the refinement adds to R_t before survival (|R_t| = 2N + E)"})
+    tournament: str = field(default="auto", metadata={
+        "help": "crowded-comparison (rank, crowding) | dominance (Pareto dominance, crowding; "
+        "Deb's code and pymoo) | auto (the first on binary, the second on real problems)"})
+    eliminate_duplicates: bool = field(default=False, metadata={
+        "help": "real problems: breed again offspring equal to a parent or earlier offspring"})
     refinement: str = field(default="none", metadata={
         "help": "none | random (uniform strings) | adversarial-duplicates (copies of <= 3 "
         "values of P_t) | local-search (one-bit moves of random parents); binary only"})
@@ -86,12 +99,42 @@ class NSGA2Config(Config):
              lambda c: 0 <= c.crossover_prob <= 1),
         Rule("eta_c >= 0", ("eta_c",), lambda c: c.eta_c >= 0),
         Rule("eta_m >= 0", ("eta_m",), lambda c: c.eta_m >= 0),
+        choices("tournament", TOURNAMENTS),
         choices("refinement", REFINEMENTS),
         Rule("extra_candidates >= 0", ("extra_candidates",), lambda c: c.extra_candidates >= 0),
         Rule("(extra_candidates > 0) == (refinement != 'none')",
              ("extra_candidates", "refinement"),
              lambda c: (c.extra_candidates > 0) == (c.refinement != "none")),
     )
+
+
+def _row_keys(rows: NDArray[np.float64]) -> NDArray[np.float64]:
+    """A fixed linear hash of each row: equal rows have equal keys (distinct rows share one
+    only by accident, which ``_new_rows`` then settles by comparing the rows)."""
+    weights = np.sqrt(np.arange(2, rows.shape[1] + 2, dtype=np.float64))  # irrational
+    keys: NDArray[np.float64] = rows @ weights
+    return keys
+
+
+def _new_rows(candidates: NDArray[np.float64], seen: NDArray[np.float64]
+              ) -> NDArray[np.float64]:
+    """The candidates equal to no row of ``seen`` and to no earlier candidate, in order.
+    Keys are compared first; a key match is confirmed row by row (a clash of the keys of
+    two distinct rows is possible in principle, and then keeps the candidate)."""
+    seen_keys = _row_keys(seen)
+    seen_set = set(seen_keys.tolist())
+    keep = np.zeros(len(candidates), dtype=bool)
+    accepted: dict[float, list[int]] = {}
+    for i, key in enumerate(_row_keys(candidates).tolist()):
+        row = candidates[i]
+        if key in seen_set and np.any(np.all(seen[seen_keys == key] == row, axis=1)):
+            continue
+        earlier = accepted.setdefault(key, [])
+        if any(np.array_equal(candidates[j], row) for j in earlier):
+            continue
+        keep[i] = True
+        earlier.append(i)
+    return candidates[keep]
 
 
 class NSGA2(Solver[NSGA2Config]):
@@ -107,6 +150,13 @@ class NSGA2(Solver[NSGA2Config]):
             "bitwise" if binary else "polynomial")
         crossover = cfg.crossover if cfg.crossover != "auto" else ("none" if binary else "sbx")
         return mutation, crossover
+
+    def tournament_rule(self, problem: Problem) -> str:
+        """The tournament rule ``auto`` resolves to on ``problem``."""
+        rule = self.config.tournament  # type: ignore[attr-defined]
+        if rule != "auto":
+            return str(rule)
+        return "crowded-comparison" if problem.kind == "binary" else "dominance"
 
     def validate(self, problem: Problem) -> None:
         super().validate(problem)
@@ -131,13 +181,19 @@ class NSGA2(Solver[NSGA2Config]):
             raise InvalidParameterError(
                 "pop % 2 == 0 when crossover is on", f"pop={cfg.pop}, crossover={crossover!r}",
                 "parents are paired")
+        if cfg.eliminate_duplicates and problem.kind != "real":
+            raise InvalidParameterError("eliminate_duplicates only on real problems",
+                                        f"eliminate_duplicates=True on a {problem.kind} problem")
         if cfg.refinement != "none" and problem.kind != "binary":
             raise InvalidParameterError("refinement == 'none' on real problems",
                                         f"refinement={cfg.refinement!r}")
 
     # -- shared steps -------------------------------------------------------------------
     def _select(self, ranks: NDArray[np.int64], crowd: NDArray[np.float64],
-                rng: np.random.Generator) -> NDArray[np.int64]:
+                rng: np.random.Generator,
+                objectives: NDArray[np.float64] | None = None) -> NDArray[np.int64]:
+        """Parent indices; ``objectives`` (of P_t) switch binary tournaments to the
+        dominance rule."""
         cfg = self.config
         assert isinstance(cfg, NSGA2Config)
         size = cfg.pop
@@ -163,6 +219,13 @@ class NSGA2(Solver[NSGA2Config]):
             a = np.concatenate((first[0::2], second[0::2]))
             b = np.concatenate((first[1::2], second[1::2]))
         coin = rng.random(size) < 0.5
+        if objectives is not None:  # Deb's code: dominance, then crowding, then the coin
+            fa, fb = objectives[a], objectives[b]
+            a_dominates = np.all(fa <= fb, axis=1) & np.any(fa < fb, axis=1)
+            b_dominates = np.all(fb <= fa, axis=1) & np.any(fb < fa, axis=1)
+            a_wins = a_dominates | (~b_dominates & (
+                (crowd[a] > crowd[b]) | ((crowd[a] == crowd[b]) & coin)))
+            return np.where(a_wins, a, b)
         a_wins = (ranks[a] < ranks[b]) | (
             (ranks[a] == ranks[b])
             & ((crowd[a] > crowd[b]) | ((crowd[a] == crowd[b]) & coin))
@@ -294,6 +357,34 @@ class NSGA2(Solver[NSGA2Config]):
         mutated[rows, cols] = np.clip(value + delta_q * width, low, high)
         return mutated
 
+    def _breed(self, population: NDArray[np.float64], objectives: NDArray[np.float64] | None,
+               ranks: NDArray[np.int64], crowd: NDArray[np.float64], crossover: str,
+               lower: NDArray[np.float64], upper: NDArray[np.float64],
+               rng: np.random.Generator) -> NDArray[np.float64]:
+        """N real offspring: selection, SBX, polynomial mutation; with
+        ``eliminate_duplicates`` repeated (up to 100 rounds, as pymoo's mating) until N
+        offspring differ from P_t and from each other (the last round may fill up with
+        duplicates)."""
+        cfg = self.config
+        assert isinstance(cfg, NSGA2Config)
+        size = cfg.pop
+        kept: list[NDArray[np.float64]] = []
+        count = 0
+        for _ in range(100 if cfg.eliminate_duplicates else 1):
+            parents = population[self._select(ranks, crowd, rng, objectives)]
+            offspring = self._sbx(parents, lower, upper, rng) if crossover == "sbx" else parents
+            offspring = self._polynomial(offspring, lower, upper, rng)
+            if not cfg.eliminate_duplicates:
+                return offspring
+            seen = np.concatenate([population, *kept]) if kept else population
+            kept.append(_new_rows(offspring, seen)[:size - count])
+            count += len(kept[-1])
+            if count == size:
+                break
+        if count < size:  # pragma: no cover - 100 rounds without N distinct offspring
+            kept.append(offspring[:size - count])
+        return np.concatenate(kept)
+
     # -- the loop ---------------------------------------------------------------------------
     def _run(self, problem: Problem, rng: np.random.Generator,
              recorder: TraceRecorder) -> None:
@@ -308,6 +399,7 @@ class NSGA2(Solver[NSGA2Config]):
         cfg = self.config
         assert isinstance(cfg, NSGA2Config)
         mutation, crossover = self.resolved(problem)
+        dominance = self.tournament_rule(problem) == "dominance"
         size, front_size = cfg.pop, problem.front_size
         population = rng.random((size, problem.n)) < 0.5
         objectives = problem.evaluate(population)
@@ -333,7 +425,8 @@ class NSGA2(Solver[NSGA2Config]):
                     break
             if generation == cfg.max_generations:
                 break
-            parents = population[self._select(ranks, crowd, rng)]
+            parents = population[self._select(ranks, crowd, rng,
+                                              objectives if dominance else None)]
             offspring = self._vary_binary(parents, mutation, crossover, rng)
             if cfg.extra_candidates:
                 offspring = np.concatenate((offspring, self._refine(population, objectives, rng)))
@@ -359,6 +452,7 @@ class NSGA2(Solver[NSGA2Config]):
             max_front_values_lost=max_lost,
             mutation=mutation,
             crossover=crossover,
+            tournament=self.tournament_rule(problem),
         )
 
     def _run_real(self, problem: RealProblem, rng: np.random.Generator,
@@ -366,6 +460,7 @@ class NSGA2(Solver[NSGA2Config]):
         cfg = self.config
         assert isinstance(cfg, NSGA2Config)
         mutation, crossover = self.resolved(problem)
+        dominance = self.tournament_rule(problem) == "dominance"
         size = cfg.pop
         lower, upper = problem.lower, problem.upper
         reference = problem.hypervolume_reference
@@ -373,7 +468,7 @@ class NSGA2(Solver[NSGA2Config]):
         objectives = problem.evaluate(population)
         ranks = pareto_ranks(objectives)
         crowd = crowding_distance(objectives, ranks)
-        archive = objectives[ranks == 0]
+        evaluated = [objectives]  # every evaluated point; the archive is their front
         evaluations = size
         for generation in range(cfg.max_generations + 1):
             recorder.record(generation, evaluations,
@@ -381,20 +476,18 @@ class NSGA2(Solver[NSGA2Config]):
                             first_front_size=int(np.sum(ranks == 0)))
             if generation == cfg.max_generations:
                 break
-            parents = population[self._select(ranks, crowd, rng)]
-            offspring = parents
-            if crossover == "sbx":
-                offspring = self._sbx(parents, lower, upper, rng)
-            offspring = self._polynomial(offspring, lower, upper, rng)
+            offspring = self._breed(population, objectives if dominance else None, ranks,
+                                    crowd, crossover, lower, upper, rng)
             offspring_objectives = problem.evaluate(offspring)
             evaluations += size
-            candidates = np.concatenate((archive, offspring_objectives))
-            archive = candidates[moocore.is_nondominated(candidates)]
+            evaluated.append(offspring_objectives)
             combined = np.concatenate((population, offspring))
             combined_objectives = np.concatenate((objectives, offspring_objectives))
             survivors, ranks, crowd = self._survive(combined_objectives, rng)
             population = combined[survivors]
             objectives = combined_objectives[survivors]
+        every = np.concatenate(evaluated)
+        archive = every[moocore.is_nondominated(every)]
         recorder.set_summary(
             final_hypervolume=float(moocore.hypervolume(objectives, ref=reference)),
             archive_hypervolume=float(moocore.hypervolume(archive, ref=reference)),
@@ -402,4 +495,5 @@ class NSGA2(Solver[NSGA2Config]):
             seconds_per_generation=recorder.elapsed / max(generation, 1),
             mutation=mutation,
             crossover=crossover,
+            tournament=self.tournament_rule(problem),
         )
