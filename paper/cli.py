@@ -220,6 +220,9 @@ class CheckCommand(Command):
         parser.add_argument("--scheduler", default=None,
                             help="tcp://HOST:PORT of a Dask scheduler (default: local processes)")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--out", type=Path, default=None,
+                            help="also write checks.json, checks.tex (booktabs), "
+                            "assumptions.json and assumptions.tex into this folder")
 
     def run(self, args: argparse.Namespace, extra: list[str]) -> int:
         from proofs_checks.check import CheckContext
@@ -253,6 +256,8 @@ class CheckCommand(Command):
 
         findings = [f for f in dropped_assumption_table(results, symbolic_only())
                     if f.bound_id in {r.bound_id for r in results}]
+        if args.out is not None:
+            self._write(args.out, profile, results, findings, len(failing))
         if args.json:
             emit_json({"profile": profile, "results": [r.to_dict() for r in results],
                         "failing": len(failing),
@@ -265,6 +270,31 @@ class CheckCommand(Command):
             if failing:
                 print(f"{len(failing)} check(s) not ok", file=sys.stderr)
         return 1 if failing else 0
+
+
+    @staticmethod
+    def _write(out: Path, profile: str, results: Sequence[Any], findings: Sequence[Any],
+               failing: int) -> None:
+        """The check results and the dropped-assumption table as JSON and LaTeX (the same
+        renderers as ``reproduce``), each file written atomically."""
+        import json
+        import os
+
+        from paper.tables import assumptions_table, checks_table
+
+        def atomic_write_text(path: Path, text: str) -> None:
+            partial = path.with_name(path.name + ".partial")
+            partial.write_text(text)
+            os.replace(partial, path)  # a reader sees the old file or the new one
+
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out / "checks.json", json.dumps(
+            {"profile": profile, "failing": failing,
+             "results": [r.to_dict() for r in results]}, indent=1, default=str))
+        atomic_write_text(out / "assumptions.json", json.dumps(
+            [f.to_dict() for f in findings], indent=1))
+        atomic_write_text(out / "checks.tex", checks_table(results))
+        atomic_write_text(out / "assumptions.tex", assumptions_table(findings))
 
 
 class ReproduceCommand(Command):

@@ -138,3 +138,20 @@ def test_bounds_latex_writes_one_environment_per_bound_of_the_family(capsys) -> 
     assert r"\Omega\!\left(" in lower.latex()  # a lower order bound is an Omega claim
     code, out, _ = run_cli(capsys, "bounds", "latex", "--family", "complexity", "--json")
     assert code == 0 and set(json.loads(out)) == {b.id for b in family}
+
+
+def test_check_out_writes_json_and_latex_tables(capsys, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, _ = run_cli(capsys, "check", "gd.convex.nesterov", "--profile", "quick",
+                         "--results", str(tmp_path / "runs"), "--out", str(out))
+    assert code == 0
+    checks = json.loads((out / "checks.json").read_text())
+    assert checks["profile"] == "quick" and checks["failing"] == 0
+    settings = {r["setting"] for r in checks["results"]}
+    assert "as-stated" in settings and len(settings) >= 2
+    table = (out / "checks.tex").read_text()
+    assert r"\toprule" in table and r"\bottomrule" in table and "gd.convex.nesterov" in table
+    findings = json.loads((out / "assumptions.json").read_text())
+    assert {f["bound_id"] for f in findings} == {"gd.convex.nesterov"}
+    assert r"\toprule" in (out / "assumptions.tex").read_text()
+    assert not list(out.glob("*.partial"))
