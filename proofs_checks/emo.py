@@ -56,7 +56,7 @@ def _probe_params(setting: Sabotage) -> dict[str, Any]:
 def _constants(n: int, k: int = 2, pop: int = 0, mutation: str = "one-bit",
                frozen: int = 0, parent: str = "uniform", elitist: bool = True,
                selection: str = "deb-tournament", m: int = 2,
-               pop_linear: bool = True) -> dict[str, Any]:
+               pop_linear: bool = True, crossover: str = "none") -> dict[str, Any]:
     return {
         "n": n, "k": k, "N": pop, "m": m,
         "one_bit_mutation": mutation == "one-bit" and frozen == 0,
@@ -66,7 +66,7 @@ def _constants(n: int, k: int = 2, pop: int = 0, mutation: str = "one-bit",
             "fair", "uniform", "tournament", "deb-tournament"),
         "stochastic_tournament_selection": selection == "stochastic-tournament",
         "population_linear_in_front": pop_linear,
-        "no_crossover": True,
+        "no_crossover": crossover == "none",
         "mutation_reaches_every_point": mutation == "bitwise" and frozen == 0,
         "elitist_archive": elitist,
         "H_n": float(sum(1.0 / i for i in range(1, n + 1))),
@@ -330,9 +330,9 @@ def slope_test(g: np.ndarray, t: np.ndarray, n: np.ndarray,
 
 def _nsga2_runs(context: CheckContext, problem: str, instances: list[dict[str, int]],
                 pops: list[int], seeds: int, cap: int, selection: str, mutation: str,
-                description: str) -> list[StoredRun]:
+                description: str, crossover: str = "none") -> list[StoredRun]:
     specs = [make_spec("nsga2", {"pop": pop, "selection": selection, "mutation": mutation,
-                                 "crossover": "none", "max_generations": cap},
+                                 "crossover": crossover, "max_generations": cap},
                        problem, inst, seed)
              for inst, pop in zip(instances, pops, strict=True)
              for seed in range(context.seed, context.seed + seeds)]
@@ -380,14 +380,26 @@ class _NsgaOrderCheck(Check):
             selection = "stochastic-tournament"
         if setting.name == "binary-tournament":  # Deb's tournament, O(N n^2) by ZLD
             ns, seeds, selection = ns[:3], 6, "deb-tournament"
+        crossover = "none"
+        if setting.name == "uniform-crossover":  # probe: crossover on, p = 0.9
+            ns, seeds, crossover = ns[:2], 6, "uniform"
+        if setting.name == "one-bit-probe":  # probe: one-bit mutation
+            ns, seeds, mutation = ns[:2], 4, "one-bit"
+            cap = 300 if self.problem == "ojzj" else cap  # on OJZJ it never covers
+        sizes = {v: self.population(v) for v in ns}
+        if setting.name == "quarter-population":  # probe: a quarter of the required N
+            ns, seeds, cap = ns[:2], 4, min(cap, 1_000)
+            sizes = {v: max(2, 2 * round(self.population(v) / 8)) for v in ns}
         instances = [{"n": v, "k": self.k} if self.k else {"n": v} for v in ns]
-        runs = _nsga2_runs(context, self.problem, instances, [self.population(v) for v in ns],
-                           seeds, cap, selection, mutation, self.name)
+        runs = _nsga2_runs(context, self.problem, instances, [sizes[v] for v in ns],
+                           seeds, cap, selection, mutation, self.name, crossover)
         n, pop, t, censored = _eval_times(runs)
         failed = {a.name for a in self.bound.failed_assumptions(_constants(
-            ns[0], k=self.k or 2, pop=self.population(ns[0]), mutation=mutation,
-            selection=selection))}
-        correction = self.correction and setting.name != "binary-tournament"
+            ns[0], k=self.k or 2, pop=sizes[ns[0]], mutation=mutation,
+            selection=selection, crossover=crossover))}
+        # the 1/n term needs four sizes, and models the stochastic tournament's transient
+        correction = (self.correction and len(ns) >= 4
+                      and setting.name != "binary-tournament")
         fit = slope_test(self.growth(n, pop, setting), t, n, correction)
         censored_share = {int(v): float(censored[n == v].mean()) for v in np.unique(n)}
         mostly_censored = any(share > 0.5 for share in censored_share.values())
@@ -428,13 +440,19 @@ class NsgaOjzjOrder(_NsgaOrderCheck):
     method = "OLS of log T_eval on log(N n^k), one-sided slope test (H1: slope > 1)"
     problem, k = "ojzj", 2
     quick_ns, full_ns, cap = (16, 20, 24), (16, 20, 24, 32), 20_000
-    sabotages = (
+    sabotages: ClassVar[tuple[Sabotage, ...]] = (
         Sabotage("one-bit", "assumption-dropped", "one-bit mutation: the gap strings are "
                  "dominated and never survive, so 0^n and 1^n are never reached",
                  assumption="bitwise-mutation"),
         Sabotage("stochastic-tournament", "assumption-dropped",
                  "stochastic tournament selection in place of the four analysed ones",
                  assumption="fair-uniform-or-binary-tournament", probe=True),
+        Sabotage("quarter-population", "assumption-dropped",
+                 "N about (n - 2k + 3), a quarter of the required population",
+                 assumption="N>=4(n-2k+3)", probe=True),
+        Sabotage("uniform-crossover", "assumption-dropped",
+                 "uniform crossover with probability 0.9", assumption="no-crossover",
+                 probe=True),
     )
 
     def population(self, n: int) -> int:
@@ -460,6 +478,15 @@ class NsgaOjzjLower(NsgaOjzjOrder):
                  "stochastic tournament selection in place of the four analysed ones (it "
                  "picks the extreme points for a constant share of the parents)",
                  assumption="fair-uniform-or-binary-tournament", probe=True),
+        Sabotage("quarter-population", "assumption-dropped",
+                 "N about (n - 2k + 3), a quarter of the required population",
+                 assumption="N>=4(n-2k+3)", probe=True),
+        Sabotage("uniform-crossover", "assumption-dropped",
+                 "uniform crossover with probability 0.9 (crossover can jump the gap)",
+                 assumption="no-crossover", probe=True),
+        Sabotage("one-bit-probe", "assumption-dropped",
+                 "one-bit mutation (it never crosses the gap: the runs are censored, which "
+                 "cannot contradict a lower bound)", assumption="bitwise-mutation", probe=True),
     )
 
     def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:
@@ -488,6 +515,11 @@ class NsgaStochasticLotzOrder(_NsgaOrderCheck):
                  "Deb's binary tournament (two permutations) in place of the stochastic "
                  "tournament: Zheng, Liu & Doerr prove O(N n^2) = O(n^3) evaluations for it",
                  assumption="stochastic-tournament", probe=True),
+        Sabotage("quarter-population", "assumption-dropped",
+                 "N about n + 1, a quarter of the required population",
+                 assumption="N>=4(n+1)", probe=True),
+        Sabotage("one-bit-probe", "assumption-dropped", "one-bit mutation",
+                 assumption="bitwise-mutation", probe=True),
     )
 
     def population(self, n: int) -> int:
@@ -504,8 +536,14 @@ class MommNoCoverCheck(Check):
     name = "emo-nsga2-momm-no-cover"
     method = "exact binomial test of H1: P(front ever covered within the horizon) > 0.1"
     p0 = 0.1
-    sabotages = (Sabotage("m=2", "assumption-dropped", "two objectives (OneMinMax as 2-OMM) "
-                          "with N = 4(n+1): the front is covered", assumption="m>=3"),)
+    sabotages = (
+        Sabotage("m=2", "assumption-dropped", "two objectives (OneMinMax as 2-OMM) "
+                 "with N = 4(n+1): the front is covered", assumption="m>=3"),
+        Sabotage("N=nM", "assumption-dropped", "a population of n times the front size "
+                 "(a factor that grows with n)", assumption="N=O(M)", probe=True),
+        Sabotage("one-bit", "assumption-dropped", "one-bit mutation",
+                 assumption="bitwise-mutation", probe=True),
+    )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         from solvers.problems.many_objective import momm_front_size
@@ -515,13 +553,17 @@ class MommNoCoverCheck(Check):
         seeds = 10 if context.quick else 30
         horizon = 200 if context.quick else 1000
         front = momm_front_size(n, m)
-        pop = 4 * front if m == 2 else 2 * front
+        pop = 4 * front if m == 2 else (n if setting.name == "N=nM" else 2) * front
+        mutation = "one-bit" if setting.name == "one-bit" else "bitwise"
+        if setting.probe:
+            seeds = min(seeds, 6)
         runs = _nsga2_runs(context, "momm", [{"n": n, "m": m}], [pop], seeds, horizon,
-                           "fair", "bitwise", self.name)
+                           "fair", mutation, self.name)
         covered = sum(bool(r.summary["covered"]) for r in runs)
         fractions = np.array([r.summary["max_covered_fraction"] for r in runs])
         failed = {a.name for a in self.bound.failed_assumptions(_constants(
-            n, pop=pop, mutation="bitwise", selection="fair", m=m))}
+            n, pop=pop, mutation=mutation, selection="fair", m=m,
+            pop_linear=setting.name != "N=nM"))}
         test = binomial_test(covered, len(runs), self.p0, alternative="greater")
         violated = test.p_value < ALPHA
         return self.result(

@@ -191,7 +191,8 @@ class NSGA2(Solver[NSGA2Config]):
     # -- shared steps -------------------------------------------------------------------
     def _select(self, ranks: NDArray[np.int64], crowd: NDArray[np.float64],
                 rng: np.random.Generator,
-                objectives: NDArray[np.float64] | None = None) -> NDArray[np.int64]:
+                objectives: NDArray[np.float64] | NDArray[np.int64] | None = None
+                ) -> NDArray[np.int64]:
         """Parent indices; ``objectives`` (of P_t) switch binary tournaments to the
         dominance rule."""
         cfg = self.config
