@@ -86,8 +86,10 @@ __all__ = ["COLUMN_WIDTH_IN", "FIGURES", "NAS_FIGURES", "SUPERNET_COLUMNS", "TEX
 
 #: the figures drawn from NAS-Bench-201 search runs (made when the profile's [nas] is on)
 NAS_FIGURES = ("nas-hypervolume", "nas-fronts", "nas-cd")
+#: figures drawn from the MNIST supernet search (``[supernet]`` of a profile)
+SUPERNET_FIGURES = ("supernet",)
 #: the figures a profile can ask for
-FIGURES = ("gradient", "nsga2", "scaling", "tightness", *NAS_FIGURES)
+FIGURES = ("gradient", "nsga2", "scaling", "tightness", *NAS_FIGURES, *SUPERNET_FIGURES)
 #: single-column width of a two-column paper, inches
 COLUMN_WIDTH_IN = 3.4
 #: text width (both columns) of the same paper, inches

@@ -149,6 +149,22 @@ class NASSpec:
 
 
 @dataclass(frozen=True)
+class SupernetSpec:
+    """The DARTS search on the MNIST5k supernet behind the ``supernet`` figure (alpha
+    trajectory and collapse diagnostics), specified as ``nasbound search --benchmark
+    mnist-supernet`` specifies it, so the two share runs."""
+
+    make: bool = False
+    cell: str = "darts"
+    order: str = "first"
+    budget: int = 150
+    channels: int = 8
+    seeds: int = 1
+    hessian_every: int = 10
+    retrain_epochs: int = 0
+
+
+@dataclass(frozen=True)
 class Profile:
     """Everything one reproduction needs to know; built only by ``load_profile``."""
 
@@ -163,6 +179,7 @@ class Profile:
     nsga2: NSGA2FigureSpec = field(default_factory=NSGA2FigureSpec)
     scaling: ScalingFigureSpec = field(default_factory=ScalingFigureSpec)
     nas: NASSpec = field(default_factory=NASSpec)
+    supernet: SupernetSpec = field(default_factory=SupernetSpec)
 
 
 @dataclass(frozen=True)
@@ -256,9 +273,22 @@ PROFILE_KEYS: dict[str, _Key] = {
     "nas.cd_metric": _Key("str", ("nas", "cd_metric"),
                           choices=("hypervolume_ratio", "best_test_accuracy")),
     "nas.alpha": _Key("float", ("nas", "alpha"), "0 < nas.alpha < 1", lambda v: 0 < v < 1),
+    "supernet.make": _Key("bool", ("supernet", "make")),
+    "supernet.cell": _Key("str", ("supernet", "cell"), choices=("darts", "nb201")),
+    "supernet.order": _Key("str", ("supernet", "order"), choices=("first", "second")),
+    "supernet.budget": _Key("int", ("supernet", "budget"),
+                            "supernet.budget >= 2 (search iterations)", _at_least(2)),
+    "supernet.channels": _Key("int", ("supernet", "channels"), "supernet.channels >= 1",
+                              _at_least(1)),
+    "supernet.seeds": _Key("int", ("supernet", "seeds"), "supernet.seeds >= 1",
+                           _at_least(1)),
+    "supernet.hessian_every": _Key("int", ("supernet", "hessian_every"),
+                                   "supernet.hessian_every >= 0 (0: never)", _at_least(0)),
+    "supernet.retrain_epochs": _Key("int", ("supernet", "retrain_epochs"),
+                                    "supernet.retrain_epochs >= 0", _at_least(0)),
 }
 _TABLES = {path.rsplit(".", 1)[0] for path in PROFILE_KEYS if "." in path} | {
-    "figures.gradient", "figures.nsga2", "figures.scaling", "nas"}
+    "figures.gradient", "figures.nsga2", "figures.scaling", "nas", "supernet"}
 _TYPE_WORDS = {"int": "an integer", "float": "a number", "str": "a string",
                "bool": "true or false", "int-list": "a list of integers",
                "str-list": "a list of strings"}
@@ -300,7 +330,7 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
     """A :class:`Profile` from parsed TOML; unknown keys, wrong types and values raise."""
     top: dict[str, Any] = {"name": name}
     sections: dict[str, dict[str, Any]] = {"gradient": {}, "nsga2": {}, "scaling": {},
-                                           "nas": {}}
+                                           "nas": {}, "supernet": {}}
     for path, value in _flatten(data).items():
         key = PROFILE_KEYS.get(path)
         if key is None:
@@ -335,20 +365,28 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
             f"figures.nsga2.runtime_ns={list(nsga2.runtime_ns)}, "
             f"figures.nsga2.runtime_seeds={nsga2.runtime_seeds}", f"profile {name!r}")
     nas = NASSpec(**sections["nas"])
+    supernet = SupernetSpec(**sections["supernet"])
     if "figures" not in top:  # every figure this profile can make
         top["figures"] = tuple(f for f in figs.FIGURES
-                               if nas.make or f not in figs.NAS_FIGURES)
+                               if (nas.make or f not in figs.NAS_FIGURES)
+                               and (supernet.make or f not in figs.SUPERNET_FIGURES))
     asked = [f for f in top["figures"] if f in figs.NAS_FIGURES]
     if asked and not nas.make:
         raise InvalidParameterError(
             "figures.make names NAS figures only when nas.make = true",
             f"figures.make includes {asked}, nas.make=false", f"profile {name!r}")
+    asked = [f for f in top["figures"] if f in figs.SUPERNET_FIGURES]
+    if asked and not supernet.make:
+        raise InvalidParameterError(
+            "figures.make names the supernet figure only when supernet.make = true",
+            f"figures.make includes {asked}, supernet.make=false", f"profile {name!r}")
     if "nas-cd" in top["figures"] and len(nas.methods) < 3:
         raise InvalidParameterError(
             "len(nas.methods) >= 3 for the nas-cd figure (the Friedman test)",
             f"nas.methods={list(nas.methods)}", f"profile {name!r}")
     return Profile(**top, gradient=GradientFigureSpec(**sections["gradient"]), nsga2=nsga2,
-                   scaling=ScalingFigureSpec(**sections["scaling"]), nas=nas)
+                   scaling=ScalingFigureSpec(**sections["scaling"]), nas=nas,
+                   supernet=supernet)
 
 
 def known_profiles() -> tuple[str, ...]:
@@ -519,6 +557,27 @@ def _run_nas(profile: Profile, store: RunStore, workers: int | None, progress: b
                        datasets.reset_index(drop=True), cd, len(unique), report.reused)
 
 
+def _supernet_specs(spec: SupernetSpec) -> list[RunSpec]:
+    """Specs as ``paper.supernet_command.run_supernet_search`` builds them (shared runs)."""
+    solver = {"steps": spec.budget, "order": spec.order, "latency_weight": 0.0,
+              "memory_weight": 0.0, "combine": "weighted",
+              "retrain_epochs": spec.retrain_epochs, "hessian_every": spec.hessian_every,
+              "reference_every": 0, "baseline": False}
+    problem: dict[str, Any] = {"cell": spec.cell, "channels": spec.channels}
+    if spec.cell == "darts":
+        problem["ops"] = ""
+    return [make_spec("darts", solver, "mnist-supernet", problem, seed)
+            for seed in range(spec.seeds)]
+
+
+def _run_supernet(profile: Profile, store: RunStore, progress: bool) -> list[Any]:
+    """The supernet searches, one after the other in this process (each uses both cores
+    through TensorFlow's own thread pools)."""
+    report = run_many(_supernet_specs(profile.supernet), store, workers=1,
+                      progress=progress, description="supernet searches")
+    return list(report.runs)
+
+
 def _nas_json(nas: _NASResults) -> str:
     cd = None if nas.cd is None else {
         "metric": nas.cd.metric, "blocks": nas.cd.blocks, "datasets": list(nas.cd.datasets),
@@ -605,6 +664,11 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
         stage = time.perf_counter()
         nas = _run_nas(profile, store, workers, progress, scheduler)
         stages.append(("nas runs", time.perf_counter() - stage))
+    supernet_runs: list[Any] = []
+    if profile.supernet.make:
+        stage = time.perf_counter()
+        supernet_runs = _run_supernet(profile, store, progress)
+        stages.append(("supernet runs", time.perf_counter() - stage))
     failing = tuple(f"{r.bound_id} [{r.setting}]" for r in check_results if not r.ok)
     _write(out / "checks.json", json.dumps({
         "profile": profile.name, "check_profile": profile.check_profile,
@@ -673,6 +737,15 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
                 if nas.cd is None:  # pragma: no cover - computed when nas-cd is asked for
                     raise InvalidParameterError("the CD data of nas-cd", "none")
                 fig = figs.nas_cd_figure(nas.cd)
+        elif name in figs.SUPERNET_FIGURES:
+            if not supernet_runs:  # pragma: no cover - validate_profile requires make
+                raise InvalidParameterError("supernet.make = true for the supernet figure",
+                                            name)
+            first = supernet_runs[0]
+            label = (f"{first.spec.problem_config['cell']} cell, "
+                     f"{first.spec.solver_config['order']} "
+                     f"order, seed {first.spec.seed}")
+            fig = figs.supernet_figure(figs.supernet_trace_data(first.trace, label))
         else:  # "tightness"; load_profile admits only names in figs.FIGURES
             fig = figs.tightness_figure(figs.tightness_data(check_results))
         outputs += save_figure(fig, figure_dir, name, profile.dpi)

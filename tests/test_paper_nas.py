@@ -272,6 +272,15 @@ def _profile(tmp_path: Path, body: str) -> Path:
      ["at least two distinct n", "figures.scaling.gsemo_lotz_ns=[8, 8]"]),
     ("[figures.scaling]\ngsemo_seeds = 0\n", InvalidParameterError,
      ["figures.scaling.gsemo_seeds >= 1", "figures.scaling.gsemo_seeds=0"]),
+    ('[figures]\nmake = ["supernet"]\n', InvalidParameterError,
+     ["figures.make names the supernet figure only when supernet.make = true",
+      "supernet.make=false"]),
+    ("[supernet]\nbudget = 1\n", InvalidParameterError,
+     ["supernet.budget >= 2", "supernet.budget=1"]),
+    ('[supernet]\ncell = "vgg"\n', InvalidParameterError,
+     ["supernet.cell in {darts, nb201}", "supernet.cell='vgg'"]),
+    ("[supernet]\nhessian_every = -1\n", InvalidParameterError,
+     ["supernet.hessian_every >= 0", "supernet.hessian_every=-1"]),
 ])
 def test_nas_and_scaling_profile_errors_name_rule_and_value(
         tmp_path: Path, body: str, error: type[Exception], fragments: list[str]) -> None:
@@ -380,3 +389,26 @@ def test_supernet_figure_draws_both_panels() -> None:
     assert top.images and top.images[0].get_array().shape == (3, 6)
     assert any(text.get_text() == "skip" for ax in fig.axes for text in ax.get_yticklabels())
     assert len(fig.axes) >= 4  # trajectory, its colour bar, diagnostics and its twin
+
+
+def test_the_full_profile_makes_the_supernet_figure_and_quick_does_not() -> None:
+    quick, full = load_profile("quick"), load_profile("full")
+    assert not quick.supernet.make and "supernet" not in quick.figures
+    assert full.supernet.make and "supernet" in full.figures
+    assert full.supernet.budget >= 150 and full.supernet.hessian_every > 0
+
+
+@pytest.mark.slow
+def test_reproduce_draws_the_supernet_figure_from_a_stored_search(tmp_path: Path) -> None:
+    """A two-step search on a two-channel supernet, through reproduce and the run store."""
+    from paper.reproduce import _supernet_specs, reproduce
+
+    profile = _profile(tmp_path, 'bounds = ["space.nb201.cell-count"]\n'
+                       '[figures]\nmake = ["supernet"]\n[pdf]\ncompile = false\n'
+                       '[supernet]\nmake = true\nbudget = 2\nchannels = 2\n'
+                       'hessian_every = 1\n')
+    summary = reproduce(profile, tmp_path / "out", tmp_path / "runs")
+    assert (tmp_path / "out" / "figures" / "supernet.pdf").exists()
+    assert dict(summary.stage_seconds)["supernet runs"] > 0
+    spec = _supernet_specs(load_profile(profile).supernet)[0]
+    assert RunStore(tmp_path / "runs").load(spec) is not None  # stored, so reused next time

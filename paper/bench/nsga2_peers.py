@@ -4,13 +4,14 @@ hypervolume of all evaluated points, on ZDT1/2/3 (30 variables) and DTLZ2 (3 obj
 
 Both run the real-coded NSGA-II of Deb et al. (2002) as Deb's C code and pymoo implement
 it: binary tournament by Pareto dominance, then crowding distance; SBX (eta 15, probability
-0.9, per variable 1/2), polynomial mutation (eta 20, rate 1/n); and, as pymoo's NSGA2 does by
-default, offspring equal to a parent or to an earlier offspring bred again
-(``eliminate_duplicates``; ``BenchSettings(eliminate_duplicates=False)`` times ours without). Ours records a hypervolume per
-generation as part of its trace (the cost is included in its time). The hypervolume of all
-points evaluated is computed by moocore for both, reference point 1.1 per objective, and
-a one-sided Mann-Whitney test (H1: ours is smaller) says whether ours is worse, with the
-Vargha-Delaney A12 of ours against pymoo (0.5: no effect).
+0.9, per variable 1/2), polynomial mutation (eta 20, rate 1/n); and, as pymoo's NSGA2 does
+by default, offspring equal to a parent or to an earlier offspring bred again
+(``eliminate_duplicates``; ``BenchSettings(eliminate_duplicates=False)`` times ours
+without). Ours records a hypervolume per generation as part of its trace (the cost is
+included in its time). The hypervolume of all points evaluated is computed by moocore for
+both, reference point 1.1 per objective, and a one-sided Mann-Whitney test (H1: ours is
+smaller) says whether ours is worse, with the Vargha-Delaney A12 of ours against pymoo
+(0.5: no effect).
 
 Runs alternate (ours seed s, pymoo seed s, ours seed s+1, ...) so that a change in machine
 load during the benchmark affects both sides alike; times are medians over seeds.
