@@ -12,6 +12,10 @@
 Each check has sabotaged settings that must be caught: the inner problem indefinite (not
 strongly convex), a step outside the assumed range, too few inner steps, hypergradient
 errors ignored, an unbounded third derivative, a reused gradient, or the bound scaled down.
+Probes drop an assumption without knowing whether it is needed; the implicit-function
+formula's "twice differentiable" is probed with an l1-kinked inner loss (BilevelL1Quadratic):
+the formula with the a.e. Hessian is wrong wherever w*(a) has a zero coordinate (finding:
+needed).
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ from solvers.algorithms.bilevel import (
     itd_hypergradient,
 )
 from solvers.problems.bilevel import (
+    BilevelL1Quadratic,
+    BilevelL1QuadraticConfig,
     BilevelQuadratic,
     BilevelQuadraticConfig,
     BilevelSoftplus,
@@ -118,11 +124,20 @@ class IFTIdentityCheck(Check):
                  "A indefinite: no minimiser; the response is the inner GD output after 30 "
                  "steps, F(a) = f(w_30(a), a), and the formula is evaluated there",
                  assumption="inner-mu-strongly-convex"),
+        Sabotage("l1-kinked-inner", "assumption-dropped",
+                 "g gains tau ||w||_1, tau in {0.5, 1, 2} (solvers.problems.bilevel."
+                 "BilevelL1Quadratic: still mu-strongly convex, w*(a) unique, not twice "
+                 "differentiable where w*_i = 0); the formula with the inner Hessian where it "
+                 "exists (A) against grad F on the active set, itself checked against central "
+                 "differences of F (step 1e-6, instances where they disagree by > 1e-5 are "
+                 "skipped as kinks of F)", assumption="twice-differentiable", probe=True),
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         bound = self.bound
         failed: set[str] = set()
+        if setting.name == "l1-kinked-inner":
+            return self._run_kinked(context, setting)
 
         def measure(instance: dict[str, Any]) -> Measurement:
             problem = BilevelQuadratic(BilevelQuadraticConfig(**instance["config"]))
@@ -166,6 +181,51 @@ class IFTIdentityCheck(Check):
             tightness=None,
             counterexample=None if counter is None else dict(counter.instance),
             details={"failed_assumptions": sorted(failed), "tolerance": IFT_TOL})
+
+    def _run_kinked(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        """The twice-differentiable probe on l1-kinked inner losses (see the sabotage)."""
+        bound = self.bound
+        failed: set[str] = set()
+        skipped = 0
+
+        def measure(instance: dict[str, Any]) -> Measurement:
+            nonlocal skipped
+            tau = (0.5, 1.0, 2.0)[instance["M"] % 3]
+            problem = BilevelL1Quadratic(BilevelL1QuadraticConfig(**instance["config"],
+                                                                  tau=tau))
+            alpha, _ = _point(problem, instance)
+            w_star = problem.inner_solution(alpha)
+            grad = problem.hypergradient(alpha)
+            h = 1e-6
+            grad_fd = np.array([(problem.value(alpha + h * e) - problem.value(alpha - h * e))
+                                / (2 * h) for e in np.eye(problem.dim_alpha)])
+            scale = max(1.0, float(np.linalg.norm(grad)))
+            fd_gap = float(np.linalg.norm(grad_fd - grad)) / scale
+            formula = problem.ift_hypergradient(w_star, alpha)
+            residual = float(np.linalg.norm(formula - grad)) / scale
+            constants = {"mu_strongly_convex": problem.strongly_convex,
+                         "twice_differentiable": False, "at_inner_solution": True}
+            failed.update(a.name for a in bound.failed_assumptions(constants))
+            kink = fd_gap > 1e-5  # F not differentiable within h of alpha: no claim there
+            skipped += kink
+            holds = kink or bool(residual <= IFT_TOL)
+            return Measurement(residual, 0.0, holds,
+                               {**instance, "tau": tau, "residual": residual,
+                                "fd_gap": fd_gap, "zeros_in_w_star": int(np.sum(w_star == 0))})
+
+        examples = 40 if context.quick else 300
+        outcome = search_instances(quadratic_instance(1.0), measure, examples, context.seed,
+                                   context.database(f"{self.name}-{setting.name}"))
+        counter = outcome.counterexample
+        return self.result(
+            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
+            violations=outcome.violations,
+            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            statistic_name=f"relative residual (tolerance {IFT_TOL:g})",
+            statistic=None if counter is None else counter.measured, tightness=None,
+            counterexample=None if counter is None else dict(counter.instance),
+            details={"failed_assumptions": sorted(failed), "tolerance": IFT_TOL,
+                     "skipped_at_kinks_of_F": skipped})
 
 
 # =========================================================================================

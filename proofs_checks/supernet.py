@@ -16,12 +16,16 @@
   gradient's change under a 1e-10 perturbation of the point), times 2 / (2 eps): the
   network's gradient sums many cancelling terms, so ulps of its value understate its
   round-off by orders of magnitude (measured: about 1e-11 relative in float64).
-  Sabotage: the bound halved (as eps -> 0 the ratio tends to 1).
+  Sabotage: the bound halved (as eps -> 0 the ratio tends to 1). The quick profile's
+  supernet has three of the NB201 cell's five candidate operations (skip, 1x1 and 3x3
+  convolutions), the full profile all five; one process traces the gradient/mixed-HVP graph
+  once per configuration and reuses it across instances and settings.
 * ``supernet-activation-memory`` holds ``bilevel.darts.supernet-activation-memory`` on
   eager forward passes of supernets of both cell families: the element counts of every
   candidate operation's output, recorded by the mixed operations, summed, against
   E O B C S^2 per cell, with O the operations materialised (``none`` is not: O = 4 of 5
-  for NAS-Bench-201, 7 of 8 for DARTS). Sabotage: the count scaled by 0.5.
+  for NAS-Bench-201, 7 of 8 for DARTS). Sabotage: the count scaled by 0.5. The forward
+  passes are made once per configuration in a process and shared by the settings.
 
 The hypergradient errors of first- and second-order DARTS against the implicit (CG)
 reference are *measured* by :func:`hypergradient_measurements` (the catalogue's error
@@ -36,6 +40,7 @@ reported by the search's trace (:mod:`solvers.supernet.search`), not checked.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -63,35 +68,64 @@ _MACHINE_EPS = float(np.finfo(float).eps)
 _GRID = 21
 
 
+#: the head's ridge at which w* is computed (as in :func:`hypergradient_measurements`)
+_FD_RIDGE = 0.05
+_FD_BATCH = 32
+
+
+#: the quick profile's supernet: the NB201 cell with three of its five candidate
+#: operations (a third fewer traced ops; the head-only finite difference sees the body only
+#: through phi and J); the full profile uses all five
+_FD_QUICK_OPS = "skip_connect,nor_conv_1x1,nor_conv_3x3"
+
+
 @cache
-def _fd_setup(seed: int = 0) -> dict[str, Any]:
-    """A float64 NB201-cell supernet, a batch, alpha, w* of the head, and J = dPhi/dalpha."""
+def _fd_setup(seed: int = 0, ops: str = "") -> dict[str, Any]:
+    """A float64 NB201-cell supernet, a batch, alpha, w* of the head, J = dPhi/dalpha
+    (forward mode, exact), and compiled (tf.function) gradient and mixed-HVP graphs reused
+    by every instance and setting of the check in this process (eager execution costs about
+    20x more per evaluation here)."""
     import tensorflow as tf
 
     from solvers.supernet import darts
     from solvers.supernet.model import ArchState, NetConfig, Network, initialise, mnist_split
 
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    net = Network(NetConfig(cell="nb201", channels=4, stages=1, dtype="float64"))
+    net = Network(NetConfig(cell="nb201", channels=4, stages=1, dtype="float64", ops=ops))
     initialise(net, rng)
     alpha0 = rng.standard_normal((net.space.n_edges, net.space.n_ops))
     state = ArchState(net, alpha0, compiled=False)
     data = mnist_split(0)
-    x = tf.constant(data.train_x[:32].astype(np.float64))
-    y = tf.constant(data.train_y[:32])
-    val = (tf.constant(data.val_x[:32].astype(np.float64)), tf.constant(data.val_y[:32]))
-    darts.head_hypergradients(state, (x, y), val, ridge=0.05, power_iterations=2)
-    phi = net.features(x, tf.nn.softmax(state.alpha, axis=-1), training=True)
-    jac = np.zeros((*phi.shape, alpha0.size))
-    for k in range(alpha0.size):
-        tangent = np.zeros(alpha0.size)
-        tangent[k] = 1.0
-        with tf.autodiff.ForwardAccumulator(state.alpha, tf.constant(
-                tangent.reshape(alpha0.shape))) as acc:
-            out = net.features(x, tf.nn.softmax(state.alpha, axis=-1), training=True)
-        jac[..., k] = np.asarray(acc.jvp(out).numpy())
-    return {"state": state, "x": x, "y": y, "phi": np.asarray(phi.numpy()), "J": jac,
-            "labels": np.asarray(data.train_y[:32])}
+    x = tf.constant(data.train_x[:_FD_BATCH].astype(np.float64))
+    y = tf.constant(data.train_y[:_FD_BATCH])
+    labels = np.asarray(data.train_y[:_FD_BATCH])
+    head = net.head_variables
+    phi = np.asarray(net.features(x, tf.nn.softmax(state.alpha, axis=-1),
+                                  training=True).numpy(), dtype=float)
+    # the head at w*(alpha) of the ridge-regularised head problem (what
+    # darts.head_hypergradients sets, without its CG reference and constants)
+    w0 = np.concatenate([np.asarray(head[0].numpy(), dtype=float),
+                         np.asarray(head[1].numpy(), dtype=float)[None, :]]).ravel()
+    theta = darts._head_problem(state, phi, labels, _FD_RIDGE, w0, 1e-10)
+    matrix = theta.reshape(phi.shape[1] + 1, -1)
+    head[0].assign(matrix[:-1])
+    head[1].assign(matrix[-1])
+
+    def gradient_and_mixed(v_kernel: tf.Tensor, v_bias: tf.Tensor
+                           ) -> tuple[tf.Tensor, tf.Tensor]:
+        """(grad_a L, grad^2_{aw} L v) at the current head: one graph, traced once, serves
+        both the finite difference's gradients and the exact product"""
+        with tf.GradientTape() as outer:
+            with tf.GradientTape() as inner:
+                value = state.loss(x, y)
+            grads = inner.gradient(value, [state.alpha, *head],
+                                   unconnected_gradients=tf.UnconnectedGradients.ZERO)
+            product = tf.reduce_sum(grads[1] * v_kernel) + tf.reduce_sum(grads[2] * v_bias)
+        return grads[0], outer.gradient(product, state.alpha,
+                                        unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+    return {"state": state, "x": x, "y": y, "phi": phi, "J": darts.features_jacobian(state, x),
+            "labels": labels, "compiled": tf.function(gradient_and_mixed, autograph=False)}
 
 
 def _third_derivative_sup(setup: Mapping[str, Any], kernel: np.ndarray, bias: np.ndarray,
@@ -120,14 +154,15 @@ def _third_derivative_sup(setup: Mapping[str, Any], kernel: np.ndarray, bias: np
     return best
 
 
-def fd_measurement(point_seed: int, scale: float, v_norm: float, eps: float
+def fd_measurement(point_seed: int, scale: float, v_norm: float, eps: float, ops: str = ""
                    ) -> dict[str, float]:
-    """FD error, exact mixed HVP norm, rho and the float allowance at one instance."""
+    """FD error, exact mixed HVP norm, rho and the float allowance at one instance (``ops``:
+    the supernet's candidate operations, '' for all)."""
     import tensorflow as tf
 
     from solvers.supernet import darts
 
-    setup = _fd_setup()
+    setup = _fd_setup(0, ops)
     state = setup["state"]
     head = state.net.head_variables
     rng = np.random.default_rng(point_seed)
@@ -138,20 +173,20 @@ def fd_measurement(point_seed: int, scale: float, v_norm: float, eps: float
     total = float(np.sqrt(sum(np.sum(p**2) for p in v)))
     v = [p * v_norm / total for p in v]
     v_t = [tf.constant(p) for p in v]
-    x, y = setup["x"], setup["y"]
+    compiled = setup["compiled"]
 
-    def loss() -> tf.Tensor:
-        return state.loss(x, y)
+    def grad_alpha() -> tf.Tensor:
+        return compiled(*v_t)[0]
 
     try:
-        exact = darts.mixed_hvp(loss, state.alpha, head, v_t)
+        exact = compiled(*v_t)[1]
         backup_point = [tf.identity(h) for h in head]
         darts._shift(head, v_t, eps)
-        _, g_plus, _ = darts.gradients(loss, state.alpha, ())
+        g_plus = grad_alpha()
         for h, b in zip(head, backup_point, strict=True):
             h.assign(b)
         darts._shift(head, v_t, -eps)
-        _, g_minus, _ = darts.gradients(loss, state.alpha, ())
+        g_minus = grad_alpha()
         for h, b in zip(head, backup_point, strict=True):
             h.assign(b)
         fd = (g_plus - g_minus) / (2 * eps)
@@ -165,7 +200,7 @@ def fd_measurement(point_seed: int, scale: float, v_norm: float, eps: float
         tiny = [1e-10 * tf.constant(rng.standard_normal(tuple(h.shape))) for h in head]
         darts._shift(head, v_t, eps)
         darts._shift(head, tiny, 1.0)
-        _, g_near, _ = darts.gradients(loss, state.alpha, ())
+        g_near = grad_alpha()
         for h, b in zip(head, backup_point, strict=True):
             h.assign(b)
         noise = max(float(tf.norm(g_near - g_plus)),
@@ -201,10 +236,11 @@ class SupernetFDHVPCheck(Check):
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         bound = self.bound
         failed: set[str] = set()
+        ops = _FD_QUICK_OPS if context.quick else ""
 
         def measure(instance: dict[str, Any]) -> Measurement:
             m = fd_measurement(instance["point_seed"], instance["scale"],
-                               instance["v_norm"], instance["eps"])
+                               instance["v_norm"], instance["eps"], ops)
             constants = {"rho": m["rho"], "epsilon": instance["eps"],
                          "v_norm": instance["v_norm"], "third_derivative_bounded": True}
             failed.update(a.name for a in bound.failed_assumptions(constants))
@@ -226,7 +262,8 @@ class SupernetFDHVPCheck(Check):
             counterexample=None if counter is None else {
                 **counter.instance, "measured": counter.measured, "bound": counter.bound},
             details={"failed_assumptions": sorted(failed),
-                     "float_allowance_factor": FD_ROUNDOFF})
+                     "float_allowance_factor": FD_ROUNDOFF,
+                     "supernet_ops": ops or "all (NB201)"})
 
 
 # ------------------------------------------------------------------ activation memory
@@ -241,11 +278,18 @@ _MEMORY_CONFIGS: tuple[dict[str, Any], ...] = (
 
 def memory_measurement(config: Mapping[str, Any]) -> dict[str, Any]:
     """Recorded candidate-output floats of one eager forward pass, and the per-cell
-    (E, O, B, C, S) of the count."""
+    (E, O, B, C, S) of the count (computed once per configuration in a process: the
+    check's settings share the forward passes; a fresh copy is returned)."""
+    return copy.deepcopy(_memory_measurement(tuple(sorted(config.items()))))
+
+
+@cache
+def _memory_measurement(items: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     import tensorflow as tf
 
     from solvers.supernet.model import Cell, MixedOp, NetConfig, Network, initialise
 
+    config = dict(items)
     params = {k: v for k, v in config.items() if k != "batch"}
     net = Network(NetConfig(**params))
     initialise(net, np.random.default_rng(0))
@@ -322,10 +366,12 @@ class SupernetActivationMemoryCheck(Check):
 
 # ------------------------------------------------------------------ measurements
 def hypergradient_measurements(seeds: tuple[int, ...] = (0, 1), ridge: float = 0.05,
-                               xi: float | None = None) -> list[dict[str, float]]:
+                               xi: float | None = None, batch: int = 64, ops: str = ""
+                               ) -> list[dict[str, float]]:
     """First/second-order DARTS hypergradient errors against the implicit (CG) reference on
-    the head-only bilevel problem of a float64 NB201-cell supernet, one row per seed (seed
-    of the supernet, alpha and the batches), with the problem's constants."""
+    the head-only bilevel problem of a float64 NB201-cell supernet (``ops``: its candidate
+    operations, '' for all five), one row per seed (seed of the supernet, alpha and the
+    ``batch``-sized training and validation batches), with the problem's constants."""
     import tensorflow as tf
 
     from solvers.supernet import darts
@@ -335,12 +381,13 @@ def hypergradient_measurements(seeds: tuple[int, ...] = (0, 1), ridge: float = 0
     rows = []
     for seed in seeds:
         rng = np.random.default_rng(np.random.SeedSequence(seed))
-        net = Network(NetConfig(cell="nb201", channels=4, stages=1, dtype="float64"))
+        net = Network(NetConfig(cell="nb201", channels=4, stages=1, dtype="float64",
+                                ops=ops))
         initialise(net, rng)
         state = ArchState(net, rng.standard_normal((net.space.n_edges, net.space.n_ops)),
                           compiled=False)
-        ti = rng.choice(len(data.train_y), 64, replace=False)
-        vi = rng.choice(len(data.val_y), 64, replace=False)
+        ti = rng.choice(len(data.train_y), batch, replace=False)
+        vi = rng.choice(len(data.val_y), batch, replace=False)
         train = (tf.constant(data.train_x[ti].astype(np.float64)),
                  tf.constant(data.train_y[ti]))
         val = (tf.constant(data.val_x[vi].astype(np.float64)), tf.constant(data.val_y[vi]))

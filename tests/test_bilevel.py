@@ -322,3 +322,38 @@ def test_second_order_error_on_the_aligned_quadratic_is_first_order_times_1_minu
     assert error(5.0) == pytest.approx(0.5 * first, rel=1e-9)
     assert error(10.0) < 1e-9 * first  # xi = 1/mu: exact
     assert error(21.0) > first  # beyond 2/mu on the mu-eigendirection
+
+
+# -- the twice-differentiable probe (l1-kinked inner loss) ------------------------------------
+def test_l1_quadratic_ground_truth_is_optimal_and_matches_finite_differences() -> None:
+    from solvers.problems.bilevel import BilevelL1Quadratic, BilevelL1QuadraticConfig
+
+    for seed in range(10):
+        problem = BilevelL1Quadratic(BilevelL1QuadraticConfig(dim_w=5, dim_alpha=3, mu=0.3,
+                                                              L=4.0, tau=1.0,
+                                                              instance_seed=seed))
+        alpha = np.random.default_rng(seed).standard_normal(3)
+        w = problem.inner_solution(alpha)
+        g = problem.A @ w - problem.B @ alpha - problem.c
+        on = w != 0
+        assert np.allclose(g[on] + problem.tau * np.sign(w[on]), 0.0, atol=1e-9)
+        assert np.all(np.abs(g[~on]) <= problem.tau + 1e-9)
+        h = 1e-6
+        fd = np.array([(problem.value(alpha + h * e) - problem.value(alpha - h * e)) / (2 * h)
+                       for e in np.eye(3)])
+        np.testing.assert_allclose(problem.hypergradient(alpha), fd, atol=1e-7)
+    with pytest.raises(InvalidParameterError, match="tau >= 0"):
+        BilevelL1QuadraticConfig(tau=-1.0)
+
+
+def test_ift_formula_fails_on_a_kinked_inner_loss(context: CheckContext) -> None:
+    """The probe's finding: with w*(a) on a kink of tau ||w||_1 the formula with the inner
+    Hessian where it exists is wrong (the drawn counterexample shrinks to dim_w = 1, a = 0,
+    w* = 0, where the true grad F is lam a and the formula adds -B^T A^{-1} Q w_t)."""
+    check = next(c for c in CHECKS if c.name == "bilevel-ift-identity")
+    result = check.run(context, "l1-kinked-inner")
+    assert result.verdict is Verdict.VIOLATION and not result.assumptions_hold
+    assert result.counterexample is not None
+    assert result.counterexample["zeros_in_w_star"] >= 1
+    assert result.counterexample["residual"] > 1e-3
+    assert result.details["failed_assumptions"] == ["twice-differentiable"]

@@ -152,11 +152,11 @@ def test_every_op_preserves_shape(name: str) -> None:
     assert op.call(x, training=True).shape == x.shape
 
 
-def _tiny_state(dtype: str = "float64", cell: str = "nb201") -> Any:
+def _tiny_state(dtype: str = "float64", cell: str = "nb201", ops: str = "") -> Any:
     from solvers.supernet.model import ArchState, NetConfig, Network, initialise
 
     net = Network(NetConfig(cell=cell, channels=3, stages=1, dtype=dtype,
-                            intermediate_nodes=1))
+                            intermediate_nodes=1, ops=ops))
     rng = np.random.default_rng(0)
     initialise(net, rng)
     return ArchState(net, rng.standard_normal((net.space.n_edges, net.space.n_ops)),
@@ -253,10 +253,7 @@ def test_darts_derivation_keeps_two_inputs_per_node() -> None:
         assert all(kept[e] != ("none",) for e in node_edges)
 
 
-def test_head_hypergradient_errors_within_first_order_bound() -> None:
-    from proofs_checks.supernet import hypergradient_measurements
-
-    (row,) = hypergradient_measurements(seeds=(0,))
+def _assert_head_hypergradient_errors_within_bounds(row: dict[str, float]) -> None:
     assert row["cg_relative_residual"] < 1e-8
     assert row["inner_grad_norm"] < 1e-6
     assert row["error_first"] <= row["first_order_error_bound"]
@@ -265,6 +262,46 @@ def test_head_hypergradient_errors_within_first_order_bound() -> None:
     assert row["first_order_bound"] == pytest.approx(row["first_order_error_bound"])
     assert row["error_first"] <= row["first_order_bound"]
     assert row["error_second"] <= row["second_order_bound"] <= row["first_order_bound"]
+
+
+def test_head_hypergradient_errors_within_first_order_bound() -> None:
+    """A three-operation NB201 supernet and 32-image batches (a third fewer traced ops than
+    the full cell; the slow test below runs the full cell with 64-image batches)."""
+    from proofs_checks.supernet import hypergradient_measurements
+
+    (row,) = hypergradient_measurements(seeds=(0,), batch=32,
+                                        ops="skip_connect,nor_conv_1x1,nor_conv_3x3")
+    _assert_head_hypergradient_errors_within_bounds(row)
+
+
+@pytest.mark.slow
+def test_head_hypergradient_errors_within_bounds_full_cell() -> None:
+    from proofs_checks.supernet import hypergradient_measurements
+
+    (row,) = hypergradient_measurements(seeds=(0,))
+    _assert_head_hypergradient_errors_within_bounds(row)
+
+
+def test_head_mixed_jacobian_equals_the_vectorised_second_derivative() -> None:
+    """darts.head_mixed_jacobian (J^T grad^2_{phi w} l, forward-mode J) against the
+    reverse-over-reverse Jacobian of the whole network (darts.mixed_jacobian); the moving
+    batch-norm statistics are left as they were (a two-operation cell: the vectorised
+    reference's cost grows with the traced operations, about 4 s for two here)."""
+    from solvers.supernet import darts
+
+    state = _tiny_state(ops="skip_connect,nor_conv_3x3")
+    (x, y), _ = _batches()
+    phi = state.net.features(x, tf.nn.softmax(state.alpha, axis=-1), training=True).numpy()
+    stats = [v.numpy().copy() for v in state.net.non_trainable_variables]
+    head = darts.head_mixed_jacobian(state, x, y, phi)
+    assert all(np.array_equal(v.numpy(), b)
+               for v, b in zip(state.net.non_trainable_variables, stats, strict=True))
+
+    def loss() -> Any:
+        return state.loss(x, y)
+
+    full = darts.mixed_jacobian(loss, state.alpha, state.net.head_variables)
+    np.testing.assert_allclose(head, full, rtol=1e-9, atol=1e-15 * np.abs(full).max())
 
 
 def test_supernet_checks_quick_profile() -> None:

@@ -23,6 +23,10 @@ w*(a) = argmin_w L_train(w, a). This module computes, on an :class:`ArchState`:
   high accuracy by L-BFGS, and the reference grad F = grad_a L_val - grad^2_{aw} L_train
   (grad^2_ww L_train)^{-1} grad_w L_val is computed by CG on exact Hessian-vector products.
   First- and second-order DARTS are evaluated at the same w* and their errors measured.
+  ||grad^2_{aw} L_train|| comes from :func:`head_mixed_jacobian`: J^T grad^2_{phi w} l with
+  the features' Jacobian J by forward mode through one traced graph
+  (:func:`features_jacobian`), exact, and several times cheaper than the vectorised
+  reverse-over-reverse :func:`mixed_jacobian` of the whole network.
 
 Vectors over several variables are lists of tensors; helpers below do the algebra.
 """
@@ -46,8 +50,10 @@ __all__ = [
     "alpha_hvp",
     "conjugate_gradient",
     "fd_mixed_hvp",
+    "features_jacobian",
     "first_order",
     "head_hypergradients",
+    "head_mixed_jacobian",
     "hvp",
     "largest_eigenvalue",
     "mixed_hvp",
@@ -178,6 +184,60 @@ def mixed_jacobian(loss_fn: LossFn, alpha: Any, variables: Sequence[Any]
                             unconnected_gradients=tf.UnconnectedGradients.ZERO)
     return np.concatenate([np.reshape(np.asarray(b.numpy(), dtype=float), (g.shape[0], -1))
                            for b in blocks], axis=1)
+
+
+def features_jacobian(state: ArchState, x: tf.Tensor) -> NDArray[np.float64]:
+    """d features / d alpha of the network's pooled features at the current alpha, shape
+    (batch, features, alpha size), exact: one forward-mode product per alpha entry through
+    one traced graph (about 20x faster than eager here, and several times faster than a
+    vectorised reverse-mode Jacobian of the second derivative). The batch-norm moving
+    statistics the passes update are restored afterwards."""
+    net = state.net
+    saved = [tf.identity(v) for v in net.non_trainable_variables]
+
+    def jvp(tangent: tf.Tensor) -> tf.Tensor:
+        with tf.autodiff.ForwardAccumulator(state.alpha, tangent) as acc:
+            out = net.features(x, tf.nn.softmax(state.alpha, axis=-1), training=True)
+        return acc.jvp(out)
+
+    compiled = tf.function(jvp, autograph=False)
+    shape = tuple(state.alpha.shape)
+    size = int(np.prod(shape))
+    columns = []
+    for k in range(size):
+        tangent = np.zeros(size)
+        tangent[k] = 1.0
+        columns.append(np.asarray(compiled(tf.constant(tangent.reshape(shape),
+                                                       dtype=state.alpha.dtype)).numpy(),
+                                  dtype=float))
+    for v, value in zip(net.non_trainable_variables, saved, strict=True):
+        v.assign(value)
+    return np.stack(columns, axis=-1)
+
+
+def head_mixed_jacobian(state: ArchState, x: tf.Tensor, y: tf.Tensor,
+                        features: NDArray[np.float64]) -> NDArray[np.float64]:
+    """grad^2_{aw} of the mean cross-entropy over (x, y) with w the head (W, b), as a dense
+    (alpha size, head size) matrix, columns ordered as :func:`mixed_jacobian`'s.
+
+    The body's output phi(a) enters the loss l(phi, W, b) only through phi, so
+    grad^2_{aw} L = J^T grad^2_{phi w} l with J = d phi / d a (:func:`features_jacobian`):
+    only first derivatives of the body appear and the result is exact. ``features`` is
+    phi at the current alpha (x's pooled features)."""
+    head = state.net.head_variables
+    jac = features_jacobian(state, x)
+    phi = tf.constant(features, dtype=head[0].dtype)
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            inner.watch(phi)
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+                labels=y, logits=state.net.ends.head(phi)))
+        g_phi = inner.gradient(loss, phi)
+    blocks = outer.jacobian(g_phi, list(head),
+                            unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    second = np.concatenate([np.reshape(np.asarray(b.numpy(), dtype=float),
+                                        (*features.shape, -1)) for b in blocks], axis=-1)
+    return np.einsum("nda,ndw->aw", jac, second)
 
 
 def alpha_hvp(loss_fn: LossFn, alpha: Any, u: tf.Tensor) -> tf.Tensor:
@@ -381,7 +441,7 @@ def head_hypergradients(state: ArchState, train: Batch, val: Batch, ridge: float
     n_w = sum(int(np.prod(s)) for s in shape_w)
     lam_max = largest_eigenvalue(flat_hessian, (n_w,), rng, power_iterations, dtype)
 
-    norm_j = float(np.linalg.norm(mixed_jacobian(train_loss, state.alpha, head), 2))
+    norm_j = float(np.linalg.norm(head_mixed_jacobian(state, xt, yt, phi), 2))
     grad_val_w = _norm(g_w_val)
     x1_sq = np.sum(phi**2, axis=1) + 1.0
     constants = {
