@@ -67,6 +67,8 @@ IFT_TOL = 1e-8
 #: float allowance of a central difference: FD_ROUNDOFF * machine eps * (||G+|| + ||G-||)
 #: / (2 eps), G+- the two gradients subtracted (each carries a relative error <= a few ulps)
 FD_ROUNDOFF = 8.0
+#: float allowance of a computed hypergradient: HG_ROUNDOFF * eps * (L/mu) * (||h|| + ||grad F||)
+HG_ROUNDOFF = 64.0
 _MACHINE_EPS = float(np.finfo(float).eps)
 #: tightness (measured/bound) is reported over instances whose bound exceeds this; below it
 #: the measured error is round-off and the ratio says nothing about the constant
@@ -260,7 +262,13 @@ class _HypergradientErrorCheck(Check):
             eta = instance.get("step", 1.0) / problem.L
             with np.errstate(over="ignore", invalid="ignore"):
                 h = self.hypergradient(problem, alpha, w0, instance, eta)
-                error = float(np.linalg.norm(h - problem.hypergradient(alpha)))
+                exact = problem.hypergradient(alpha)
+                error = float(np.linalg.norm(h - exact))
+                # round-off of the two computations: a few eps per solve, amplified by the
+                # inner condition number (found by the full profile: an instance whose bound
+                # is exactly 0 measured 1.8e-12 with ||w0 - w*|| = 203)
+                allowance = HG_ROUNDOFF * _MACHINE_EPS * (problem.L / problem.mu) * float(
+                    np.linalg.norm(h) + np.linalg.norm(exact))
             w_star = problem.inner_solution(alpha)
             constants = _claimed_constants(problem) | {
                 "K": instance["K"], "M": instance["M"], "eta": eta,
@@ -270,8 +278,10 @@ class _HypergradientErrorCheck(Check):
             value = bound.evaluate(**constants) * setting.factor
             if value > MEANINGFUL_BOUND:
                 ratios.append(error / value)
-            shown = {**instance, "D0": constants["D0"], "Dt": constants["Dt"]}
-            return Measurement(error, value, upper_holds(error, value), shown)
+            shown = {**instance, "D0": constants["D0"], "Dt": constants["Dt"],
+                     "allowance": allowance}
+            allowed = allowance if np.isfinite(allowance) else 0.0
+            return Measurement(error, value, upper_holds(error, value + allowed), shown)
 
         maker = self.sabotage_strategies.get(setting.name)
         strategy = maker() if maker is not None else quadratic_instance()
