@@ -509,10 +509,14 @@ class JensenOrderCheck(_CountOrderCheck):
     name = "jensen-sort-order"
     sabotages = (Sabotage("M=1", "assumption-dropped",
                           "one objective: ranking is sorting, Theta(N log N) > N log^0 N",
-                          assumption="M>=2"),)
+                          assumption="M>=2"),
+                 Sabotage("ties", "assumption-dropped",
+                          "integer coordinates in {0..3}: most points share values",
+                          assumption="distinct-values", probe=True))
 
     def constants(self, setting: Sabotage) -> dict[str, Any]:
-        return {"M": 1 if setting.name == "M=1" else 2}
+        return {"M": 1 if setting.name == "M=1" else 2,
+                "distinct_objective_values": setting.name != "ties"}
 
     def measurements(self, context: CheckContext, setting: Sabotage
                      ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
@@ -520,10 +524,13 @@ class JensenOrderCheck(_CountOrderCheck):
         plans = ([(1, (64, 256, 1024, 4096))] if setting.name == "M=1" else
                  [(2, (64, 256, 1024, 4096) if quick else (64, 256, 1024, 4096, 16384)),
                   (3, (64, 128, 256, 512, 1024) if quick else (64, 256, 1024, 2048, 4096))])
+        ties = setting.name == "ties"
         out = []
         for m, sizes in plans:
             def measure(n: int, rng: np.random.Generator, m: int = m) -> float:
-                return float(counted_ranks(rng.random((n, m)))[1])
+                points = rng.integers(0, 4, (n, m)).astype(float) if ties else \
+                    rng.random((n, m))
+                return float(counted_ranks(points)[1])
             x, y = _grid(sizes, 2, measure, context.seed)
             g = np.array([self.bound.evaluate(N=v, M=m) for v in x])
             out.append((f"M={m}", x, y, g))

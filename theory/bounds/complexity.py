@@ -81,6 +81,7 @@ nlogn_sort = sp.Symbol("n_log_n_comparison_sort")
 complete_dag = sp.Symbol("every_edge_one_operation")
 nb201_key = sp.Symbol("nb201_isomorphism_key")
 two_distinct_inputs = sp.Symbol("two_distinct_inputs")
+distinct_values = sp.Symbol("distinct_objective_values")  # no two points share a coordinate
 d_obj = sp.Symbol("d", integer=True, positive=True)  # objectives of the hypervolume
 n_hv = sp.Symbol("n", integer=True, positive=True)  # points of the hypervolume
 n_ops = sp.Symbol("O", integer=True, positive=True)  # operations per edge
@@ -118,7 +119,10 @@ JENSEN_ORDER = Bound(
     mode=Mode.ORDER,
     expression=N_points * sp.log(N_points) ** (M - 1),
     symbols={"M": "number of objectives", "N": "number of points sorted"},
-    assumptions=(Assumption("M>=2", "at least two objectives", M >= 2),),
+    assumptions=(Assumption("M>=2", "at least two objectives", M >= 2),
+                 Assumption("distinct-values", "no two points share a value in any objective "
+                            "(Jensen's algorithm; ties need Buzdalov & Shalyto's version)",
+                            distinct_values)),
     source=JENSEN_2003(locator="Abstract: the new non-dominated sorting brings NSGA-II to "
                        "O(G N log^(M-1) N) for G generations, i.e. O(N log^(M-1) N) per sort",
                        note="the number of the theorem in the body was not read. Jensen's "
