@@ -172,6 +172,7 @@ class Profile:
     description: str = ""
     check_profile: str = "quick"
     bounds: tuple[str, ...] = ()
+    sabotages: bool = True  # false: only the as-stated settings (no sabotage, no probe)
     figures: tuple[str, ...] = figs.FIGURES
     dpi: int = 300
     compile_pdf: bool = True
@@ -202,6 +203,7 @@ PROFILE_KEYS: dict[str, _Key] = {
     "description": _Key("str", ("", "description")),
     "checks.profile": _Key("str", ("", "check_profile"), choices=PROFILES),
     "checks.bounds": _Key("str-list", ("", "bounds")),
+    "checks.sabotages": _Key("bool", ("", "sabotages")),
     "figures.make": _Key("str-list", ("", "figures"), choices=figs.FIGURES),
     "figures.dpi": _Key("int", ("", "dpi"), "50 <= figures.dpi <= 1200",
                         lambda v: 50 <= v <= 1200),
@@ -483,7 +485,7 @@ def _write(path: Path, text: str, outputs: list[Path]) -> None:
 
 def _run_checks(profile: Profile, context: CheckContext, progress: bool) -> list[CheckResult]:
     jobs = [(check, setting.name) for check in checks_for(list(profile.bounds) or None)
-            for setting in check.settings()]
+            for setting in check.settings() if profile.sabotages or setting.kind == "none"]
     results = []
     bar = tqdm(jobs, desc="checks", unit="setting", disable=not progress)
     for check, setting in bar:

@@ -29,3 +29,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 def store(tmp_path: Path) -> RunStore:
     """An empty run store in a fresh temporary folder."""
     return RunStore(tmp_path / "runs")
+
+
+@pytest.fixture(scope="session")
+def shared_check_store(tmp_path_factory: pytest.TempPathFactory) -> RunStore:
+    """One run store for every check the session runs in the quick profile: runs are keyed
+    by their full configuration and seed, so a family's tests and the conformance suite
+    (tests/test_checks.py) share them instead of computing each run twice."""
+    return RunStore(tmp_path_factory.mktemp("shared-check-runs"))

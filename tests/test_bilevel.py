@@ -263,8 +263,8 @@ SETTINGS = [pytest.param(check, s.name, id=f"{check.name}:{s.name}",
 
 
 @pytest.fixture(scope="module")
-def context(tmp_path_factory: pytest.TempPathFactory) -> CheckContext:
-    return CheckContext(profile="quick", store=RunStore(tmp_path_factory.mktemp("runs")))
+def context(shared_check_store: RunStore) -> CheckContext:
+    return CheckContext(profile="quick", store=shared_check_store)
 
 
 @pytest.mark.parametrize(("check", "setting"), SETTINGS)

@@ -23,8 +23,8 @@ SETTINGS = [pytest.param(check, setting.name, id=f"{check.name}:{setting.name}",
 
 
 @pytest.fixture(scope="module")
-def context(tmp_path_factory: pytest.TempPathFactory) -> CheckContext:
-    return CheckContext(profile="quick", store=RunStore(tmp_path_factory.mktemp("runs")),
+def context(shared_check_store: RunStore) -> CheckContext:
+    return CheckContext(profile="quick", store=shared_check_store,
                         workers=2)
 
 

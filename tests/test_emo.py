@@ -168,17 +168,18 @@ def test_every_emo_bound_is_checked() -> None:
     assert checked | set(SYMBOLIC_ONLY) == {b.id for b in BOUNDS}
 
 
-SETTINGS = [(check, s.name) for check in CHECKS for s in check.settings()]
+SETTINGS = [pytest.param(check, s.name, id=f"{check.name}:{s.name}",
+                         marks=[pytest.mark.slow] if s.probe else [])  # probes: slow, as in
+            for check in CHECKS for s in check.settings()]          # tests/test_checks.py
 
 
 @pytest.fixture(scope="module")
-def context(tmp_path_factory: pytest.TempPathFactory) -> CheckContext:
-    return CheckContext(profile="quick", store=RunStore(tmp_path_factory.mktemp("emo-runs")),
+def context(shared_check_store: RunStore) -> CheckContext:
+    return CheckContext(profile="quick", store=shared_check_store,
                         workers=2)
 
 
-@pytest.mark.parametrize(("check", "setting"), SETTINGS,
-                         ids=[f"{c.name}:{s}" for c, s in SETTINGS])
+@pytest.mark.parametrize(("check", "setting"), SETTINGS)
 def test_quick_verdicts(check, setting: str, context: CheckContext) -> None:
     result = check.run(context, setting)
     sabotage = next((s for s in check.sabotages if s.name == setting), None)

@@ -82,10 +82,11 @@ def test_killed_worker_loses_and_duplicates_nothing(cluster, tmp_path: Path) -> 
 
 
 PROFILE = """
-description = "test: one NSGA-II check with many runs, no figures"
+description = "test: one NSGA-II check (LOTZ, as stated) with many runs, no figures"
 [checks]
 profile = "quick"
-bounds = ["nsga2.oneminmax.runtime-order"]
+bounds = ["nsga2.lotz.runtime-order"]
+sabotages = false
 [figures]
 make = ["tightness"]
 dpi = 50

@@ -230,8 +230,8 @@ PROBES = [(c, s) for c in CHECKS for s in c.sabotages if s.probe]
 
 
 @pytest.fixture(scope="module")
-def context(tmp_path_factory: pytest.TempPathFactory) -> CheckContext:
-    return CheckContext(profile="quick", store=RunStore(tmp_path_factory.mktemp("runs")),
+def context(shared_check_store: RunStore) -> CheckContext:
+    return CheckContext(profile="quick", store=shared_check_store,
                         workers=2)
 
 
