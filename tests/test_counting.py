@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from proofs_checks import complexity, symbolic_counting
-from proofs_checks.check import CheckContext, Verdict
+from proofs_checks.check import CheckContext
 from proofs_checks.complexity import (
     counted_crowding_distance,
     counted_hypervolume,
@@ -26,6 +26,7 @@ from proofs_checks.complexity import (
 )
 from solvers.algorithms.sorting import crowding_distance, deb_fast_non_dominated_sort
 from solvers.store import RunStore
+from tests.verdicts import assert_expected_verdict
 from theory.bounds.bayesopt import log_sum
 from theory.bounds.complexity import DARTS_CELLS, NB201_CELLS, k_nodes, n_nodes, n_ops
 from theory.errors import InvalidParameterError
@@ -133,16 +134,7 @@ def test_all_symbolic_checks_quick() -> None:
                          ids=[f"{c.name}:{s}" for c, s in SETTINGS])
 def test_check_verdicts(check, setting: str, tmp_path) -> None:
     result = check.run(CheckContext(profile="quick", store=RunStore(tmp_path)), setting)
-    sabotage = next((s for s in check.sabotages if s.name == setting), None)
-    if setting == "as-stated":
-        assert result.assumptions_hold, result.details
-        assert result.verdict is Verdict.PASS, result.counterexample
-    elif sabotage is not None and sabotage.probe:  # a finding either way, never a failure
-        assert result.probe and result.ok and not result.assumptions_hold
-        assert result.dropped_assumption == sabotage.assumption
-    else:
-        assert result.verdict is Verdict.VIOLATION
-        assert result.counterexample is not None
+    assert_expected_verdict(check, setting, result)
 
 
 def test_lower_bound_is_symbolic_only() -> None:

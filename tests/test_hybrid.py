@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from proofs_checks import symbolic_hybrid as sym
-from proofs_checks.check import CheckContext, Verdict
+from proofs_checks.check import CheckContext
 from proofs_checks.hybrid import CHECKS, SYMBOLIC_ONLY, TAIL_EPSILON, bitwise_delta, tail_cap
 from solvers.algorithms.nsga2 import NSGA2, REFINEMENTS, NSGA2Config
 from solvers.algorithms.sorting import crowding_distance
@@ -28,6 +28,7 @@ from solvers.problems.binary import BitStringConfig, OneMinMax
 from solvers.registry import make_problem
 from solvers.store import RunStore
 from solvers.trace import TraceRecorder
+from tests.verdicts import assert_expected_verdict
 from theory.bounds.evolutionary import ONEMINMAX_FAIR_UNIFORM
 from theory.bounds.hybrid import BOUNDS, HYBRID_COVER_TAIL, E_extra, delta, t_gen
 from theory.errors import InvalidParameterError
@@ -238,27 +239,15 @@ def context(shared_check_store: RunStore) -> CheckContext:
 @pytest.mark.parametrize(("check", "setting"), SETTINGS,
                          ids=[f"{c.name}:{s}" for c, s in SETTINGS])
 def test_check_verdicts(check: Any, setting: str, context: CheckContext) -> None:
-    result = check.run(context, setting)
-    if setting == "as-stated":
-        assert result.assumptions_hold, result.details
-        assert result.verdict is Verdict.PASS, result.counterexample
-    else:
-        assert result.verdict is Verdict.VIOLATION, f"{check.name}: {setting} not caught"
-        assert result.counterexample is not None
-        sabotage = next(s for s in check.sabotages if s.name == setting)
-        if sabotage.kind == "assumption-dropped":
-            assert sabotage.assumption in result.details["failed_assumptions"]
-    assert result.ok
+    assert_expected_verdict(check, setting, check.run(context, setting), lists_failed=True)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("check", "sabotage"), PROBES,
                          ids=[f"{c.name}:{s.name}" for c, s in PROBES])
 def test_probe_reports_a_finding(check: Any, sabotage: Any, context: CheckContext) -> None:
-    result = check.run(context, sabotage.name)
-    assert result.probe and result.ok and not result.assumptions_hold
-    assert result.dropped_assumption == sabotage.assumption
-    assert sabotage.assumption in result.details["failed_assumptions"]
+    assert_expected_verdict(check, sabotage.name, check.run(context, sabotage.name),
+                            lists_failed=True)
 
 
 def test_replacing_refinement_loses_a_front_value() -> None:

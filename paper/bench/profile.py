@@ -30,8 +30,5 @@ def nsga2_profile_text(seeds: int = 3, generations: int = 250, lines: int = 15) 
     profiler = _profile(seeds, generations)
     text = str(profiler.output_text(unicode=False, color=False, flat=True, flat_time="self",
                                     time="seconds"))
-    body = [line for line in text.splitlines() if line.strip()]
-    header = [line for line in body if line.lstrip().startswith(("Recorded", "Program",
-                                                                   "Duration"))]
-    rows = [line for line in body if line[:1].isdigit() or line.lstrip()[:1].isdigit()]
-    return "\n".join(header + rows[:lines])
+    rows = [line for line in text.splitlines() if line.lstrip()[:1].isdigit()]
+    return "\n".join(rows[:lines])  # "seconds  function  file:line", largest first
