@@ -137,17 +137,28 @@ def test_killed_reproduce_resumes_without_recomputing(tmp_path: Path) -> None:
         _results_without_timing(tmp_path / "fresh" / "checks.json")
 
 
-def test_pool_spawns_once_tensorflow_is_imported(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """A forked worker of a process holding TensorFlow deadlocks: the pool spawns then, and
-    spawned workers give the same stored runs as in-process execution."""
+def _worker_has_tensorflow() -> bool:
+    return "tensorflow" in sys.modules
+
+
+def test_pool_leaves_tensorflow_behind_once_it_is_imported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked worker of a process holding TensorFlow deadlocks: the pool's workers then
+    come from a fork server (a clean process without TensorFlow), and they give the same
+    stored runs as in-process execution."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from solvers.execute import _pool_context
 
     monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
     assert _pool_context().get_start_method() == ("fork" if sys.platform == "linux"
                                                   else "spawn")
     monkeypatch.setitem(sys.modules, "tensorflow", object())
-    assert _pool_context().get_start_method() == "spawn"
+    context = _pool_context()
+    assert context.get_start_method() == ("forkserver" if sys.platform == "linux"
+                                          else "spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        assert pool.submit(_worker_has_tensorflow).result() is False
     specs = [make_spec("nsga2", {"pop": 8, "max_generations": 5}, "oneminmax", {"n": 6}, seed)
              for seed in range(2)]
     pooled = run_many(specs, RunStore(tmp_path / "pooled"), workers=2, progress=False)
