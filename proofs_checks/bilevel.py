@@ -15,7 +15,9 @@ errors ignored, an unbounded third derivative, a reused gradient, or the bound s
 Probes drop an assumption without knowing whether it is needed; the implicit-function
 formula's "twice differentiable" is probed with an l1-kinked inner loss (BilevelL1Quadratic):
 the formula with the a.e. Hessian is wrong wherever w*(a) has a zero coordinate (finding:
-needed).
+needed). DARTS's first-order error is probed the same way with a C^1 inner loss whose
+Hessians jump on a kink (BilevelKinkQuadratic), its second-order error off quadratics with
+the softplus coupling (the bound misses xi times the finite difference's error).
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ from solvers.algorithms.bilevel import (
     itd_hypergradient,
 )
 from solvers.problems.bilevel import (
+    KINK_SIDES,
+    BilevelKinkQuadratic,
+    BilevelKinkQuadraticConfig,
     BilevelL1Quadratic,
     BilevelL1QuadraticConfig,
     BilevelQuadratic,
@@ -645,6 +650,10 @@ class _DartsOrderErrorCheck(Check):
     second_order: ClassVar[bool] = False
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        if setting.name == KINKED.name:
+            return self._run_kinked(context, setting)
+        if setting.name == SOFTPLUS_DARTS.name:
+            return self._run_softplus(context, setting)
         bound = self.bound
         failed: set[str] = set()
         ratios: list[float] = []
@@ -706,10 +715,187 @@ class _DartsOrderErrorCheck(Check):
                      "instances_with_meaningful_bound": len(ratios)})
 
 
+    def _search(self, context: CheckContext, setting: Sabotage,
+                strategy: st.SearchStrategy[Any], measure: Callable[[Any], Measurement],
+                failed: set[str], ratios: list[float], details: dict[str, Any]
+                ) -> CheckResult:
+        examples = 60 if context.quick else 400
+        outcome = search_instances(strategy, measure, examples, context.seed,
+                                   context.database(f"{self.name}-{setting.name}"))
+        counter = outcome.counterexample
+        return self.result(
+            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
+            violations=outcome.violations,
+            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            statistic_name=f"max measured/bound where bound > {MEANINGFUL_BOUND:g}",
+            statistic=max(ratios, default=math.nan), tightness=max(ratios, default=math.nan),
+            counterexample=None if counter is None else {
+                **counter.instance, "measured": counter.measured, "bound": counter.bound},
+            details={"failed_assumptions": sorted(failed),
+                     "instances_with_meaningful_bound": len(ratios), **details})
+
+    def _run_kinked(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        """First order on a C^1 inner loss, at points on its kink (see ``KINKED``)."""
+        bound = self.bound
+        failed: set[str] = set()
+        ratios: list[float] = []
+        tally = {"skipped_no_kink_crossing": 0, "pieces_mismatch": 0,
+                 "violations_with_largest_side_normB": 0,
+                 "violations_of_central_difference_of_F": 0}
+
+        def measure(instance: dict[str, Any]) -> Measurement:
+            problem = BilevelKinkQuadratic(BilevelKinkQuadraticConfig(
+                **instance["config"], kink_weight=instance["kink_weight"]))
+            alpha, _ = _point(problem, instance)
+            # s(w*_inactive(a), a) = r^T a + const, r = B^T A^{-1} v - e_1: project a onto
+            # the kink hyperplane along r
+            r = problem.B.T @ np.linalg.solve(problem.A, problem.v)
+            r[0] -= 1.0
+            if float(r @ r) < 1e-8:  # the kink does not cross the path of w*(a)
+                tally["skipped_no_kink_crossing"] += 1
+                return Measurement(0.0, 0.0, True, instance)
+            w_in = problem.piece_solution(alpha, "inactive")
+            alpha = alpha - problem.kink(w_in, alpha) / float(r @ r) * r
+            w_star = problem.inner_solution(alpha)
+            h, _ = darts_hypergradient(problem, alpha, w_star, 0.0, 0.01, Counter(), False)
+            basis = np.eye(problem.dim_alpha)
+            sides: dict[str, Any] = {}
+            for side in KINK_SIDES:  # central differences with step 1: exact on a quadratic
+                grad = np.array([(problem.piece_value(alpha + e, side)
+                                  - problem.piece_value(alpha - e, side)) / 2 for e in basis])
+                sides[side] = grad
+                # the piece is F on its side: along +r the inactive piece's s grows (by
+                # ||r||^2 per unit), so a + t r lies on the active side, a - t r on the other
+                t = 1e-3 * (1.0 if side == "active" else -1.0) / math.sqrt(float(r @ r))
+                a_side = alpha + t * r
+                if not math.isclose(problem.value(a_side), problem.piece_value(a_side, side),
+                                    rel_tol=1e-9, abs_tol=1e-12):
+                    tally["pieces_mismatch"] += 1
+            errors = {side: float(np.linalg.norm(h - grad)) for side, grad in sides.items()}
+            measured = max(errors.values())
+            gwf = float(np.linalg.norm(problem.outer_grad_w(w_star, alpha)))
+            norm_b = {side: float(np.linalg.norm(problem.piece_hessians(side)[1], 2))
+                      for side in KINK_SIDES}
+            constants = {"mu": problem.mu, "normB": norm_b["inactive"], "normGwf": gwf,
+                         "mu_strongly_convex": problem.strongly_convex,
+                         "twice_differentiable": False, "at_inner_solution": True}
+            failed.update(a.name for a in bound.failed_assumptions(constants))
+            value = bound.evaluate(**constants)
+            # float allowance: the linear solves of the pieces and the differences
+            allowance = HG_ROUNDOFF * _MACHINE_EPS * (problem.L + problem.kink_weight) / (
+                problem.mu) * (float(np.linalg.norm(h)) + max(
+                    float(np.linalg.norm(g)) for g in sides.values()))
+            widest = bound.evaluate(**constants | {"normB": max(norm_b.values())})
+            tally["violations_with_largest_side_normB"] += not upper_holds(
+                measured, widest + allowance)
+            step = 1e-6
+            central = np.array([(problem.value(alpha + step * e) - problem.value(
+                alpha - step * e)) / (2 * step) for e in basis])
+            tally["violations_of_central_difference_of_F"] += not upper_holds(
+                float(np.linalg.norm(h - central)), value + 1e-6 * max(1.0, value))
+            if value > MEANINGFUL_BOUND:
+                ratios.append(measured / value)
+            return Measurement(measured, value, upper_holds(measured, value + allowance),
+                               {**instance, "error_inactive_side": errors["inactive"],
+                                "error_active_side": errors["active"],
+                                "normB_inactive": norm_b["inactive"],
+                                "normB_active": norm_b["active"], "mu": problem.mu,
+                                "normGwf": gwf, "allowance": allowance})
+
+        strategy = st.tuples(quadratic_instance(1.0), st.sampled_from([0.1, 1.0, 10.0])
+                             | _log_uniform(0.01, 100.0)).map(
+            lambda t: t[0] | {"kink_weight": t[1]})
+        return self._search(context, setting, strategy, measure, failed, ratios, tally)
+
+    def _run_softplus(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        """Second order on softplus-coupled inner losses (see ``SOFTPLUS_DARTS``)."""
+        bound = self.bound
+        failed: set[str] = set()
+        ratios: list[float] = []
+        tally = {"violations_with_path_constants": 0, "violations_beyond_xi_fd_error": 0,
+                 "max_xi_fd_error": 0.0}
+
+        def measure(instance: dict[str, Any]) -> Measurement:
+            problem = BilevelSoftplus(BilevelSoftplusConfig(**instance["config"]))
+            alpha, _ = _point(problem, instance)
+            w_star = problem.inner_solution(alpha)
+            eig = np.linalg.eigvalsh(problem.inner_hessian_ww(w_star, alpha))
+            mu_local, l_local = float(eig[0]), float(eig[-1])
+            cross = problem.inner_cross(w_star, alpha)
+            xi_value = instance["xi_frac"] * (1 / mu_local + 1 / l_local)
+            h, info = darts_hypergradient(problem, alpha, w_star, xi_value, 0.01, Counter(),
+                                          True)
+            exact = problem.ift_hypergradient(w_star, alpha)  # = hypergradient(alpha)
+            error = float(np.linalg.norm(h - exact))
+            gwf = float(np.linalg.norm(problem.outer_grad_w(w_star, alpha)))
+            constants = {"mu": mu_local, "L": l_local, "normB": float(np.linalg.norm(cross, 2)),
+                         "normGwf": gwf, "xi": xi_value, "mu_strongly_convex": True,
+                         "quadratic_inner": False, "at_inner_solution": True}
+            failed.update(a.name for a in bound.failed_assumptions(constants))
+            value = bound.evaluate(**constants)
+            # float allowance: the central difference's round-off (as in the FD check, with
+            # its step eps = 0.01/||v||), the virtual step's move xi ||grad_w g(w*)|| (the
+            # Newton tolerance) and the solves (as in the ITD/AID checks)
+            eps_fd = info.fd_eps
+            w_virtual = w_star - xi_value * info.train_gradient
+            v = problem.outer_grad_w(w_virtual, alpha)
+            g_sum = float(np.linalg.norm(problem.inner_grad_alpha(w_star + eps_fd * v, alpha))
+                          + np.linalg.norm(problem.inner_grad_alpha(w_star - eps_fd * v,
+                                                                    alpha)))
+            allowance = (xi_value * FD_ROUNDOFF * _MACHINE_EPS * g_sum / (2 * eps_fd)
+                         + constants["normB"] * xi_value**2
+                         * float(np.linalg.norm(info.train_gradient))
+                         + HG_ROUNDOFF * _MACHINE_EPS * (l_local / mu_local) * float(
+                             np.linalg.norm(h) + np.linalg.norm(exact)))
+            path = {"mu": problem.mu, "L": problem.L, "normB": float(np.linalg.norm(
+                problem.B, 2)) + problem.gamma * problem.norm_U / 4}
+            tally["violations_with_path_constants"] += not upper_holds(
+                error, bound.evaluate(**constants | path) + allowance)
+            tally["max_xi_fd_error"] = max(tally["max_xi_fd_error"],
+                                           xi_value * info.fd_error)
+            # the derivation's remainder: the bound plus xi times the finite difference's
+            # error (zero on quadratics) must hold
+            tally["violations_beyond_xi_fd_error"] += not upper_holds(
+                error, value + xi_value * info.fd_error + allowance)
+            if value > MEANINGFUL_BOUND and allowance < 1e-6 * value:
+                ratios.append(error / value)
+            return Measurement(error, value, upper_holds(error, value + allowance),
+                               {**instance, "xi": xi_value, "mu_local": mu_local,
+                                "L_local": l_local, "normB_local": constants["normB"],
+                                "normGwf": gwf, "xi_fd_error": xi_value * info.fd_error,
+                                "allowance": allowance})
+
+        strategy = st.tuples(_softplus_error_instances(), st.sampled_from(
+            [0.0, 0.25, 0.5, 1.0]) | st.floats(0.0, 1.5), st.booleans()).map(
+            lambda t: t[0] | {"xi_frac": t[1], "config": t[0]["config"] | (
+                {"dim_w": 1} if t[2] else {})})
+        return self._search(context, setting, strategy, measure, failed, ratios, tally)
+
+
 _NOT_AT_SOLUTION = Sabotage(
     "not-at-inner-solution", "assumption-dropped",
     "the DARTS gradient taken at w_K, 0-2 inner GD steps from w_0 = w_t (the outer target),"
     " and ||grad_w f|| measured there", assumption="at-inner-solution")
+
+
+KINKED = Sabotage(
+    "c1-kinked-inner", "assumption-dropped",
+    "g gains (c/2) max(0, v^T w - a_1)^2, c in {0.1, 1, 10} or log-uniform in [0.01, 100] "
+    "(solvers.problems.bilevel.BilevelKinkQuadratic: C^1, mu-strongly convex with mu = "
+    "lambda_min(A), Hessians jumping on the kink), a moved onto the kink (w*(a) on it); "
+    "grad F does not exist there, measured: the larger error against its two one-sided "
+    "limits (the gradients of F's two quadratic pieces, central differences with step 1, "
+    "exact on quadratics); bound: mu = lambda_min(A) and ||grad^2_aw g|| as returned at the "
+    "kink under the convention max'(0) = 0 (the inactive side's ||B||)",
+    assumption="twice-differentiable", probe=True)
+SOFTPLUS_DARTS = Sabotage(
+    "softplus-inner", "assumption-dropped",
+    "the softplus-coupled inner problem (not quadratic; drawn as for the ITD/AID probes, "
+    "half of them with dim_w = 1, where every factor is a scalar or rank one and the bound "
+    "is attained up to what the derivation drops), at w*(a) (Newton); mu and L the extreme "
+    "eigenvalues of grad^2_ww g(w*, a), ||grad^2_aw g(w*, a)|| at w*, xi a fraction in "
+    "[0, 1.5] of 1/mu + 1/L as stated; DARTS's finite difference with eps = 0.01/||v||",
+    assumption="bilevel-quadratic", probe=True)
 
 
 class DartsFirstOrderErrorCheck(_DartsOrderErrorCheck):
@@ -724,6 +910,7 @@ class DartsFirstOrderErrorCheck(_DartsOrderErrorCheck):
                  "A indefinite (one eigenvalue -|mu|, the others in [|mu|, L]), the bound "
                  "evaluated with mu = |lambda_min|: the argument uses only ||A^{-1}|| <= 1/mu",
                  assumption="inner-mu-strongly-convex", probe=True),
+        KINKED,
     )
 
 
@@ -740,6 +927,7 @@ class DartsSecondOrderErrorCheck(_DartsOrderErrorCheck):
         Sabotage("scaled-0.5", "bound-scaled",
                  "the bound halved (the aligned instance attains it for xi <= (1/mu + 1/L)/2)",
                  factor=0.5),
+        SOFTPLUS_DARTS,
     )
 
 

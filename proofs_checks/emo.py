@@ -42,6 +42,17 @@ NON_ELITIST = Sabotage("non-elitist", "assumption-dropped",
 #: probe: gap size k = 1, outside 2 <= k <= n/2
 GAP_ONE = Sabotage("k=1", "assumption-dropped", "gap size k = 1 (the bound evaluated at k = 1)",
                    assumption="2<=k<=n/2", probe=True)
+#: probe of NSGA-II's 2 <= k <= n/4: gap size k = 1 (OneJumpZeroJump_{n,1} has no gap string
+#: to jump: its front is OneMinMax's), N = 4(n + 1) as the theorem requires, a wider n range
+#: (the sizes and seeds below); the claim read at k = 1 is O(N n) resp. Omega(N n)
+NSGA_GAP_ONE = Sabotage(
+    "k=1", "assumption-dropped",
+    "gap size k = 1, N = 4(n - 2k + 3) = 4(n + 1), n in {16, 24, 32, 48} (full profile: "
+    "also 64), 10 seeds per n (full: 30), bitwise mutation, Deb's tournament; the slope "
+    "of log T_eval on log(N n^k) at k = 1, i.e. on log(N n)", assumption="2<=k<=n/4",
+    probe=True)
+#: the sizes of the k = 1 probe (quick, full)
+GAP_ONE_NS = ((16, 24, 32, 48), (16, 24, 32, 48, 64))
 
 
 def _probe_params(setting: Sabotage) -> dict[str, Any]:
@@ -364,15 +375,22 @@ class _NsgaOrderCheck(Check):
     correction: ClassVar[bool] = False
     selection: ClassVar[str] = "deb-tournament"
 
-    def population(self, n: int) -> int:
+    def population(self, n: int, k: int) -> int:
         raise NotImplementedError
 
     def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:
         raise NotImplementedError
 
+    def gap(self, setting: Sabotage) -> int:
+        """The gap size k of the runs (0 where the problem has none)."""
+        return 1 if self.k and setting.name == NSGA_GAP_ONE.name else self.k
+
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         ns = self.quick_ns if context.quick else self.full_ns
         seeds = 10 if context.quick else 30
+        k = self.gap(setting)
+        if setting.name == NSGA_GAP_ONE.name:  # probe: k = 1 over a wider range of n
+            ns = GAP_ONE_NS[0] if context.quick else GAP_ONE_NS[1]
         cap, mutation, selection = self.cap, "bitwise", self.selection
         if setting.name == "one-bit":  # never crosses the gap: short censored runs show it
             ns, seeds, cap, mutation = ns[:2], 4, 300, "one-bit"
@@ -386,16 +404,16 @@ class _NsgaOrderCheck(Check):
         if setting.name == "one-bit-probe":  # probe: one-bit mutation
             ns, seeds, mutation = ns[:2], 4, "one-bit"
             cap = 300 if self.problem == "ojzj" else cap  # on OJZJ it never covers
-        sizes = {v: self.population(v) for v in ns}
+        sizes = {v: self.population(v, k) for v in ns}
         if setting.name == "quarter-population":  # probe: a quarter of the required N
             ns, seeds, cap = ns[:2], 4, min(cap, 1_000)
-            sizes = {v: max(2, 2 * round(self.population(v) / 8)) for v in ns}
-        instances = [{"n": v, "k": self.k} if self.k else {"n": v} for v in ns]
+            sizes = {v: max(2, 2 * round(self.population(v, k) / 8)) for v in ns}
+        instances = [{"n": v, "k": k} if k else {"n": v} for v in ns]
         runs = _nsga2_runs(context, self.problem, instances, [sizes[v] for v in ns],
                            seeds, cap, selection, mutation, self.name, crossover)
         n, pop, t, censored = _eval_times(runs)
         failed = {a.name for a in self.bound.failed_assumptions(_constants(
-            ns[0], k=self.k or 2, pop=sizes[ns[0]], mutation=mutation,
+            ns[0], k=k or 2, pop=sizes[ns[0]], mutation=mutation,
             selection=selection, crossover=crossover))}
         # the 1/n term needs four sizes, and models the stochastic tournament's transient
         correction = (self.correction and len(ns) >= 4
@@ -406,8 +424,9 @@ class _NsgaOrderCheck(Check):
         p = fit["p_less"] if self.lower else fit["p_greater"]
         violated = p < ALPHA or (mostly_censored and not self.lower)
         means = {int(v): float(t[n == v].mean()) for v in np.unique(n)}
+        claimed = AS_STATED_ORDER if setting.kind == "bound-scaled" else setting
         ratio = {int(v): float(t[n == v].mean() / self.growth(
-            n[n == v][:1], pop[n == v][:1], AS_STATED_ORDER)[0]) for v in np.unique(n)}
+            n[n == v][:1], pop[n == v][:1], claimed)[0]) for v in np.unique(n)}
         counter: dict[str, Any] | None = None
         if violated:
             counter = ({"censored_share": censored_share, "cap": cap} if mostly_censored
@@ -453,13 +472,14 @@ class NsgaOjzjOrder(_NsgaOrderCheck):
         Sabotage("uniform-crossover", "assumption-dropped",
                  "uniform crossover with probability 0.9", assumption="no-crossover",
                  probe=True),
+        NSGA_GAP_ONE,
     )
 
-    def population(self, n: int) -> int:
-        return 4 * (n - 2 * self.k + 3)
+    def population(self, n: int, k: int) -> int:
+        return 4 * (n - 2 * k + 3)
 
     def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:
-        grown: np.ndarray = pop * n ** float(self.k)
+        grown: np.ndarray = pop * n ** float(self.gap(setting))
         return grown
 
 
@@ -487,6 +507,7 @@ class NsgaOjzjLower(NsgaOjzjOrder):
         Sabotage("one-bit-probe", "assumption-dropped",
                  "one-bit mutation (it never crosses the gap: the runs are censored, which "
                  "cannot contradict a lower bound)", assumption="bitwise-mutation", probe=True),
+        NSGA_GAP_ONE,
     )
 
     def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:
@@ -522,7 +543,7 @@ class NsgaStochasticLotzOrder(_NsgaOrderCheck):
                  assumption="bitwise-mutation", probe=True),
     )
 
-    def population(self, n: int) -> int:
+    def population(self, n: int, k: int) -> int:
         return 4 * (n + 1)
 
     def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:

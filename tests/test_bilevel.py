@@ -345,3 +345,99 @@ def test_ift_formula_fails_on_a_kinked_inner_loss(context: CheckContext) -> None
     assert result.counterexample["zeros_in_w_star"] >= 1
     assert result.counterexample["residual"] > 1e-3
     assert result.details["failed_assumptions"] == ["twice-differentiable"]
+
+
+# -- the first-order error's twice-differentiable probe (C^1 kinked inner loss) ---------------
+def test_kink_quadratic_is_c1_with_a_hessian_jump_and_a_piecewise_quadratic_f() -> None:
+    from solvers.problems.bilevel import (
+        KINK_SIDES,
+        BilevelKinkQuadratic,
+        BilevelKinkQuadraticConfig,
+    )
+
+    for seed in range(6):
+        problem = BilevelKinkQuadratic(BilevelKinkQuadraticConfig(
+            dim_w=4, dim_alpha=2, mu=0.3, L=3.0, kink_weight=5.0, instance_seed=seed))
+        rng = np.random.default_rng(seed)
+        for _ in range(5):
+            alpha = 2.0 * rng.standard_normal(2)
+            w = problem.inner_solution(alpha)
+            np.testing.assert_allclose(problem.inner_grad_w(w, alpha), 0.0, atol=1e-10)
+            side = "active" if problem.kink(w, alpha) > 0 else "inactive"
+            np.testing.assert_allclose(w, problem.piece_solution(alpha, side), atol=1e-12)
+            h = 1e-6  # off the kink F is differentiable and its gradient is the side's
+            fd = np.array([(problem.value(alpha + h * e) - problem.value(alpha - h * e))
+                           / (2 * h) for e in np.eye(2)])
+            np.testing.assert_allclose(problem.hypergradient(alpha), fd, atol=1e-6)
+            np.testing.assert_allclose(problem.piece_hypergradient(alpha, side), fd,
+                                       atol=1e-6)
+        # C^1 across the kink, Hessians jumping by c v v^T and c e_1 v^T
+        w, a = rng.standard_normal(4), np.zeros(2)
+        a[0] = float(problem.v @ w)
+        for d in (1e-9, -1e-9):
+            np.testing.assert_allclose(problem.inner_grad_w(w + d * problem.v, a),
+                                       problem.inner_grad_w(w, a), atol=1e-7)
+        (h_in, c_in), (h_act, c_act) = (problem.piece_hessians(s) for s in KINK_SIDES)
+        np.testing.assert_allclose(h_act - h_in, 5.0 * np.outer(problem.v, problem.v))
+        assert c_act[0] @ problem.v == pytest.approx(c_in[0] @ problem.v - 5.0)
+        np.testing.assert_array_equal(problem.inner_hessian_ww(w, a), h_in)  # max'(0) = 0
+    with pytest.raises(InvalidParameterError, match="kink_weight >= 0"):
+        BilevelKinkQuadraticConfig(kink_weight=-1.0)
+
+
+def test_first_order_bound_at_a_kink_in_closed_form() -> None:
+    """dim_w = dim_alpha = 1, A = mu, B = Q = 1, v = 1, lam = 0, w_t = 10: the kink w = a
+    passes through a = 0, w* = 0. The two one-sided limits of grad F are -10/mu (inactive)
+    and -10 (1 + c)/(mu + c) (active); the bound with the inactive side's ||B|| = 1 is 10/mu:
+    exceeded by the active side iff mu > 1; with the active side's ||B|| = 1 + c it holds."""
+    from solvers.problems.bilevel import BilevelKinkQuadratic, BilevelKinkQuadraticConfig
+
+    for mu_value, c, exceeded in ((2.0, 10.0, True), (0.5, 10.0, False)):
+        problem = BilevelKinkQuadratic(BilevelKinkQuadraticConfig(
+            dim_w=1, dim_alpha=1, mu=mu_value, L=mu_value, lam=0.0, structure="aligned",
+            kink_weight=c))
+        a = np.zeros(1)
+        assert problem.kink(problem.inner_solution(a), a) == 0.0
+        inactive = problem.piece_hypergradient(a, "inactive")[0]
+        active = problem.piece_hypergradient(a, "active")[0]
+        assert inactive == pytest.approx(-10 / mu_value)
+        assert active == pytest.approx(-10 * (1 + c) / (mu_value + c))
+        bound = DARTS_FIRST_ORDER_ERROR.evaluate(normB=1.0, normGwf=10.0, mu=mu_value)
+        assert bool(abs(active) > bound) is exceeded
+        assert abs(active) <= DARTS_FIRST_ORDER_ERROR.evaluate(normB=1.0 + c, normGwf=10.0,
+                                                               mu=mu_value)
+
+
+def test_first_order_bound_fails_at_a_kink_with_the_hessian_returned_there(
+        context: CheckContext) -> None:
+    """The probe's finding: at points on the kink the larger one-sided error exceeds the
+    bound read with the Hessian returned there (the inactive side's), never the bound with
+    the largest side's ||grad^2_aw g||; F's pieces match F on their sides."""
+    check = next(c for c in CHECKS if c.name == "bilevel-darts-first-order-error")
+    result = check.run(context, "c1-kinked-inner")
+    assert result.verdict is Verdict.VIOLATION and result.probe
+    counter = result.counterexample
+    assert counter is not None
+    assert counter["error_active_side"] > counter["bound"] * (1 + 1e-6)
+    assert counter["normB_active"] > counter["normB_inactive"]
+    assert result.details["failed_assumptions"] == ["twice-differentiable"]
+    assert result.details["violations_with_largest_side_normB"] == 0
+    assert result.details["pieces_mismatch"] == 0
+
+
+# -- the second-order error's bilevel-quadratic probe (softplus-coupled inner loss) ------------
+def test_second_order_bound_off_quadratics_misses_the_finite_difference_error(
+        context: CheckContext) -> None:
+    """The probe's finding: on softplus-coupled inner losses, with mu, L and ||grad^2_aw g||
+    read at w*, the bound is exceeded by exactly xi times DARTS's finite-difference error
+    (zero on quadratics) on instances where it is attained (dim_w = 1); the bound plus that
+    term always holds, and so does the bound with constants bounding the whole path."""
+    check = next(c for c in CHECKS if c.name == "bilevel-darts-second-order-error")
+    result = check.run(context, "softplus-inner")
+    assert result.verdict is Verdict.VIOLATION and result.probe
+    counter = result.counterexample
+    assert counter is not None
+    excess = counter["measured"] - counter["bound"]
+    assert 0 < excess <= counter["xi_fd_error"] * (1 + 1e-6) + counter["allowance"]
+    assert result.details["violations_beyond_xi_fd_error"] == 0
+    assert result.details["violations_with_path_constants"] == 0

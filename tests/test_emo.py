@@ -240,3 +240,37 @@ def test_semo_probe_options_default_to_the_published_algorithm() -> None:
     assert plain.summary == explicit.summary
     with pytest.raises(InvalidParameterError):
         SEMOConfig(parent="best")
+
+
+# -- the 2 <= k <= n/4 probe of NSGA-II on OneJumpZeroJump -------------------------------------
+
+def test_gap_one_probe_runs_k_1_with_the_required_population() -> None:
+    from proofs_checks.emo import GAP_ONE_NS, NSGA_GAP_ONE, NsgaOjzjLower, NsgaOjzjOrder
+
+    for check in (NsgaOjzjOrder(), NsgaOjzjLower()):
+        assert NSGA_GAP_ONE in check.sabotages
+        assert check.gap(NSGA_GAP_ONE) == 1 and check.gap(check.settings()[0]) == 2
+        assert [check.population(v, 1) for v in GAP_ONE_NS[0]] == [4 * (v + 1)
+                                                                   for v in GAP_ONE_NS[0]]
+        failed = {a.name for a in check.bound.failed_assumptions(
+            {"n": 16, "k": 1, "N": 68, "bitwise_mutation": True, "no_crossover": True,
+             "fair_uniform_or_binary_tournament_selection": True})}
+        assert failed == {"2<=k<=n/4"}
+
+
+def test_gap_one_breaks_the_upper_order_not_the_lower(context: CheckContext) -> None:
+    """The probe's finding: at k = 1 (OneMinMax's front, no gap) T_eval grows faster than
+    N n (like N n log n): the slope on log(N n) is significantly above 1, so the upper order
+    fails; the lower order Omega(N n) is not contradicted by the same runs."""
+    upper = next(c for c in CHECKS if c.name == "emo-nsga2-ojzj-order").run(context, "k=1")
+    lower = next(c for c in CHECKS if c.name == "emo-nsga2-ojzj-lower").run(context, "k=1")
+    for result in (upper, lower):
+        assert result.probe and result.dropped_assumption == "2<=k<=n/4"
+        assert result.details["failed_assumptions"] == ["2<=k<=n/4"]
+        assert result.details["ns"] == [16, 24, 32, 48]
+        assert max(result.details["censored_share"].values()) == 0.0
+    assert upper.verdict is Verdict.VIOLATION and upper.statistic is not None
+    assert upper.statistic > 1 and upper.p_value is not None and upper.p_value < 1e-3
+    assert lower.verdict is Verdict.PASS and lower.statistic == upper.statistic
+    ratio = upper.details["mean_T_over_order"]  # T / (N n) grows with n
+    assert ratio[48] > ratio[16]

@@ -17,6 +17,10 @@ DARTS (Liu, Simonyan & Yang, ICLR 2019) solves
 * ``bilevel-l1-quadratic``: the quadratic with tau ||w||_1 added to the inner loss (kinks
   at w_i = 0; the probe of the implicit-function formula's "twice differentiable"), w*(a)
   by proximal gradient and an exact solve on its support.
+* ``bilevel-kink-quadratic``: the quadratic with (c/2) max(0, v^T w - a_1)^2 added to the
+  inner loss: C^1 with a Lipschitz gradient, still mu-strongly convex, but its Hessians
+  (grad^2_ww and grad^2_{aw}) jump on the kink s = v^T w - a_1 = 0 (the probe of DARTS's
+  first-order error bound's "twice differentiable"); F is piecewise quadratic.
 * ``bilevel-softplus``: the quadratic inner loss plus a coupling
   gamma sum_i phi(u_i^T w + a_i) with phi = softplus (or exp, whose derivatives are
   unbounded). grad_a g = -B^T w + gamma phi'(U w + a) is nonlinear in w, so DARTS's finite
@@ -42,7 +46,8 @@ from numpy.typing import NDArray
 from solvers.config import Config, Rule, choices
 from solvers.problems.base import ConfigT, Problem
 
-__all__ = ["BilevelL1Quadratic", "BilevelProblem", "BilevelQuadratic", "BilevelSoftplus"]
+__all__ = ["BilevelKinkQuadratic", "BilevelL1Quadratic", "BilevelProblem", "BilevelQuadratic",
+           "BilevelSoftplus"]
 
 Vector = NDArray[np.float64]
 
@@ -368,6 +373,123 @@ class BilevelL1Quadratic(BilevelQuadratic):
             grad = grad + self.B[support].T @ np.linalg.solve(
                 self.A[np.ix_(support, support)], q)
         return grad
+
+    def constants(self) -> dict[str, Any]:
+        return super().constants() | {"quadratic_inner": False, "twice_differentiable": False}
+
+
+@dataclass(frozen=True)
+class BilevelKinkQuadraticConfig(BilevelQuadraticConfig):
+    kink_weight: float = field(default=1.0, metadata={
+        "help": "weight c of the term (c/2) max(0, v^T w - alpha_1)^2 of the inner loss"})
+    RULES: ClassVar[tuple[Rule, ...]] = (
+        *BilevelQuadraticConfig.RULES,
+        Rule("kink_weight >= 0", ("kink_weight",), lambda c: c.kink_weight >= 0),
+        Rule("mu > 0", ("mu",), lambda c: c.mu > 0,
+             "the kinked problem is drawn strongly convex so that w*(a) is unique"),
+    )
+
+
+#: the two quadratic pieces of the kinked inner loss: s <= 0 (term inactive), s > 0 (active)
+KINK_SIDES = ("inactive", "active")
+
+
+class BilevelKinkQuadratic(BilevelQuadratic):
+    """The bilevel quadratic plus (c/2) max(0, s)^2, s = v^T w - a_1 (v a unit vector; e_1
+    on the aligned structure): C^1, mu-strongly convex (the term is convex), not twice
+    differentiable on the kink s = 0.
+
+    On each side the inner loss is a quadratic: inactive (s <= 0) Hessians A and -B^T, active
+    (s > 0) A + c v v^T and -B^T - c e_1 v^T; w*(a) is the inactive solution A^{-1}(B a + c)
+    if it has s <= 0, else the active one (exactly one is consistent: at the minimiser grad g
+    = 0). F is piecewise quadratic; on the kink hyperplane of a (s(w*(a), a) = 0) grad F in
+    general does not exist, only its limits from the two sides, the gradients of the two
+    pieces (:meth:`piece_hypergradient`). The Hessians returned at s = 0 are the inactive
+    side's (max'(0) = 0, the convention of automatic differentiation: ReLU'(0) = 0).
+    alpha* is not computed.
+    """
+
+    name = "bilevel-kink-quadratic"
+    Config = BilevelKinkQuadraticConfig
+
+    def __init__(self, config: BilevelKinkQuadraticConfig) -> None:
+        self.kink_weight = config.kink_weight
+        if config.structure == "aligned":
+            self.v = np.zeros(config.dim_w)
+            self.v[0] = 1.0
+        else:  # a separate stream: the quadratic's data equal BilevelQuadratic's
+            v = np.random.default_rng([config.instance_seed, 1]).standard_normal(config.dim_w)
+            self.v = v / np.linalg.norm(v)
+        super().__init__(config)
+        self.alpha_star = None
+        self.F_star = None
+
+    def kink(self, w: Vector, a: Vector) -> float:
+        """s = v^T w - a_1: the term is active where s > 0."""
+        return float(self.v @ w) - float(a[0])
+
+    def inner_value(self, w: Vector, a: Vector) -> float:
+        return super().inner_value(w, a) + 0.5 * self.kink_weight * max(0.0, self.kink(w, a))**2
+
+    def inner_grad_w(self, w: Vector, a: Vector) -> Vector:
+        return super().inner_grad_w(w, a) + self.kink_weight * max(0.0, self.kink(w, a)) * self.v
+
+    def inner_grad_alpha(self, w: Vector, a: Vector) -> Vector:
+        grad = super().inner_grad_alpha(w, a)
+        grad[0] -= self.kink_weight * max(0.0, self.kink(w, a))
+        return grad
+
+    def _side(self, w: Vector, a: Vector) -> str:
+        return "active" if self.kink(w, a) > 0 else "inactive"
+
+    def piece_hessians(self, side: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(grad^2_ww g, grad^2_{aw} g) of one quadratic piece of the inner loss."""
+        if side == "inactive":
+            return self.A, -self.B.T
+        cross = -self.B.T.copy()
+        cross[0] -= self.kink_weight * self.v
+        return self.A + self.kink_weight * np.outer(self.v, self.v), cross
+
+    def inner_hessian_ww(self, w: Vector, a: Vector) -> NDArray[np.float64]:
+        return self.piece_hessians(self._side(w, a))[0]
+
+    def inner_cross(self, w: Vector, a: Vector) -> NDArray[np.float64]:
+        return self.piece_hessians(self._side(w, a))[1]
+
+    def inner_hvp(self, w: Vector, a: Vector, v: Vector) -> Vector:
+        return self.inner_hessian_ww(w, a) @ v
+
+    def inner_cross_hvp(self, w: Vector, a: Vector, v: Vector) -> Vector:
+        return self.inner_cross(w, a) @ v
+
+    def piece_solution(self, a: Vector, side: str) -> Vector:
+        """The stationary point of one piece, extended beyond its side (an affine map)."""
+        b = self.B @ a + self.c
+        if side == "inactive":
+            return np.asarray(self._A_inv @ b, dtype=np.float64)
+        hessian, _ = self.piece_hessians("active")
+        return np.asarray(np.linalg.solve(hessian, b + self.kink_weight * a[0] * self.v),
+                          dtype=np.float64)
+
+    def piece_value(self, a: Vector, side: str) -> float:
+        """F's quadratic piece of one side, f(w_side(a), a)."""
+        return self.outer_value(self.piece_solution(a, side), a)
+
+    def piece_hypergradient(self, a: Vector, side: str) -> Vector:
+        """The gradient of F's piece of one side (the IFT formula with that side's
+        Hessians): grad F's limit from that side at a kink point."""
+        w = self.piece_solution(a, side)
+        hessian, cross = self.piece_hessians(side)
+        return self.outer_grad_alpha(w, a) - cross @ np.linalg.solve(hessian,
+                                                                     self.outer_grad_w(w, a))
+
+    def inner_solution(self, a: Vector) -> Vector:
+        w = self.piece_solution(a, "inactive")
+        return w if self.kink(w, a) <= 0 else self.piece_solution(a, "active")
+
+    def hypergradient(self, a: Vector) -> Vector:
+        """grad F(a) off the kink (at a kink point: the inactive side's limit)."""
+        return self.piece_hypergradient(a, self._side(self.inner_solution(a), a))
 
     def constants(self) -> dict[str, Any]:
         return super().constants() | {"quadratic_inner": False, "twice_differentiable": False}
