@@ -7,25 +7,43 @@ index of ``none`` drops an edge). The objectives, minimised:
   inherits from the supernet: the supernet's mixed operations are given one-hot weights on
   the cell's operations (Bender et al., ICML 2018; the one-shot estimate of Liu et al.,
   ICLR 2019), batch-norm statistics of the evaluation batches;
-* ``latency`` — the cell's latency (ms) predicted from per-operation latencies measured on
-  this machine (:mod:`solvers.supernet.hardware`);
+* ``latency`` — the cell's latency (ms) predicted from per-operation latencies: with
+  ``latency="stored"`` (default) the table shipped as package data
+  (:mod:`solvers.supernet.latency_store`, measured once, machine recorded in the file), so
+  the same seed selects the same cells on any machine; with ``latency="measured"`` timed on
+  this machine when the supernet is built (:mod:`solvers.supernet.hardware`), which depends
+  on the machine and its load;
 * ``memory`` — its parameter + activation memory (MB), analytic.
 
 The supernet is trained lazily on first use: ``warmup_steps`` weight steps (SGD-momentum)
 with uniform architecture weights on the training split, from ``instance_seed``.
 
+**Memoised warm-up.** Tracing the compiled steps and the warm-up dominate a run's cost
+(about 13 s for the NB-201 cell and 50 s for the DARTS cell at 8 channels on two cores,
+against 0.05-0.3 s per query), so a process keeps one built supernet per configuration
+(and thread) with a snapshot of its warmed-up state: every variable (weights, batch-norm
+statistics, momentum and Adam buffers, alpha, learning rate) and the generator's state
+after the warm-up. A later problem with the same configuration restores that snapshot
+instead of retraining, and reuses the traced functions, so its results are bit-identical
+to a fresh process's. When two live problems of one configuration alternate, the one that
+hands the supernet over keeps its own snapshot and gets it back on its next call.
+
 ``objective_gradients(alpha)`` runs real DARTS steps: one weight step at alpha (the shared
-weights keep training), then the architecture gradient (first or second order) of the
-validation loss, with the exact gradients of the expected latency and memory. Its first
-value is the validation cross-entropy (the differentiable model of the error), not the
-error rate. ``report`` gives the one-shot error on the held-out test split; retraining
-from scratch is done by the search pipeline (``solvers.supernet.search``), not per query.
+weights keep training; ``gradient_weight_step=False`` freezes them, so that a gradient-using
+method evaluates its cells on the same supernet as the methods that only query), then the
+architecture gradient (first or second order) of the validation loss, with the exact
+gradients of the expected latency and memory. Its first value is the validation
+cross-entropy (the differentiable model of the error), not the error rate. ``report``
+gives the one-shot error on the held-out test split; retraining from scratch is done by
+the search pipeline (``solvers.supernet.search``), not per query.
 
 TensorFlow is imported when the supernet is first needed, never at import of this module.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -38,6 +56,18 @@ from solvers.problems.architecture import ArchitectureProblem, Cell
 from solvers.search_space import CellSpace, DartsCell, NB201Cell
 
 __all__ = ["SupernetConfig", "SupernetProblem"]
+
+#: built supernets of this process: shared key -> objects, variables, warm snapshot, owner
+_SHARED: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _capture(variables: Sequence[Any]) -> list[NDArray[Any]]:
+    return [np.array(v.numpy(), copy=True) for v in variables]
+
+
+def _restore(variables: Sequence[Any], values: Sequence[NDArray[Any]]) -> None:
+    for var, value in zip(variables, values, strict=True):
+        var.assign(value)
 
 
 @dataclass(frozen=True)
@@ -54,8 +84,13 @@ class SupernetConfig(Config):
     split_seed: int = field(default=0, metadata={"help": "seed of the data split"})
     seconds_per_query: float = field(default=1.0, metadata={
         "help": "simulated search seconds charged per one-shot query"})
+    latency: str = field(default="stored", metadata={
+        "help": "stored (the package's latency table) or measured (timed at build)"})
+    gradient_weight_step: bool = field(default=True, metadata={
+        "help": "objective_gradients takes a weight step first (false: frozen weights)"})
     RULES: ClassVar[tuple[Rule, ...]] = (
         choices("cell", ("darts", "nb201")),
+        choices("latency", ("stored", "measured")),
         choices("order", ("first", "second")),
         Rule("warmup_steps >= 0", ("warmup_steps",), lambda c: c.warmup_steps >= 0),
         Rule("batch >= 2", ("batch",), lambda c: c.batch >= 2),
@@ -86,15 +121,59 @@ class SupernetProblem(ArchitectureProblem[SupernetConfig]):
             self.space = NB201Cell()
             if config.ops:
                 self.space.ops = tuple(o.strip() for o in config.ops.split(","))
-        self._built: dict[str, Any] | None = None
+        if config.latency == "stored":
+            from solvers.supernet.latency_store import stored_latency, table_key
+
+            stored_latency(table_key(config.cell, config.channels, tuple(self.space.ops),
+                                     intermediate_nodes=config.intermediate_nodes))
+        self._rng: np.random.Generator | None = None
+        self._saved: list[NDArray[Any]] | None = None  # own state while another holds it
+        self._costs_table: Any = None
 
     # -- lazy supernet ------------------------------------------------------------------
+    def _shared_key(self) -> tuple[Any, ...]:
+        """What the built supernet and its warmed-up state depend on (and the thread)."""
+        fields = self.config.to_dict()
+        for name in ("seconds_per_query", "eval_images", "latency", "order",
+                     "gradient_weight_step"):
+            fields.pop(name)
+        return (threading.get_ident(), *sorted(fields.items()))
+
     def _net(self) -> dict[str, Any]:
-        if self._built is not None:
-            return self._built
+        shared = _SHARED.get(self._shared_key())
+        if shared is None:
+            shared = self._build()
+        elif shared["owner"]() is not self:
+            previous = shared["owner"]()
+            if previous is not None:
+                previous._saved = _capture(shared["variables"])
+            _restore(shared["variables"], self._saved if self._saved is not None
+                     else shared["warm"])
+            self._saved = None
+            if self._rng is None:
+                self._rng = np.random.Generator(type(shared["bit_generator"])())
+                self._rng.bit_generator.state = shared["warm_rng"]
+            shared["owner"] = weakref.ref(self)
+        return {**shared, "rng": self._rng, "costs": self._cost_table()}
+
+    def _cost_table(self) -> Any:
+        """The latency/memory table: stored (no supernet needed) or measured once here."""
+        if self._costs_table is None:
+            from solvers.supernet import hardware
+            from solvers.supernet.model import NetConfig
+
+            cfg = self.config
+            net_cfg = NetConfig(cell=cfg.cell, channels=cfg.channels,
+                                intermediate_nodes=cfg.intermediate_nodes, ops=cfg.ops)
+            self._costs_table = (hardware.stored_cost_table(net_cfg)
+                                 if cfg.latency == "stored"
+                                 else hardware.build_cost_table(net_cfg, repeats=5))
+        return self._costs_table
+
+    def _build(self) -> dict[str, Any]:
+        """Build, trace and warm up the supernet; memoise it with its warm snapshot."""
         import tensorflow as tf
 
-        from solvers.supernet import hardware
         from solvers.supernet.model import ArchState, NetConfig, Network, initialise, mnist_split
 
         cfg = self.config
@@ -111,9 +190,15 @@ class SupernetProblem(ArchitectureProblem[SupernetConfig]):
             idx = tf.constant(rng.choice(len(data.train_y), cfg.batch, replace=False))
             state.weight_step(tf.gather(tx, idx), tf.gather(ty, idx))
         logits = tf.function(lambda x, w: network.call(x, w, training=True), autograph=False)
-        self._built = {"state": state, "data": data, "rng": rng, "logits": logits,
-                       "costs": hardware.build_cost_table(net_cfg, repeats=5)}
-        return self._built
+        variables = [*network.variables, *state.momentum, state.alpha, state.adam_m,
+                     state.adam_v, state.adam_t, state.w_lr]
+        shared = {"state": state, "data": data, "logits": logits, "net_cfg": net_cfg,
+                  "variables": variables, "warm": _capture(variables),
+                  "warm_rng": rng.bit_generator.state, "bit_generator": rng.bit_generator,
+                  "owner": weakref.ref(self)}
+        _SHARED[self._shared_key()] = shared
+        self._rng = rng
+        return shared
 
     def _one_hot(self, cell: Cell) -> NDArray[np.float64]:
         from solvers.supernet.model import discrete_edge_ops
@@ -145,7 +230,7 @@ class SupernetProblem(ArchitectureProblem[SupernetConfig]):
     def _costs(self, cells: Sequence[Cell]) -> NDArray[np.float64]:
         from solvers.supernet.model import discrete_edge_ops
 
-        costs = self._net()["costs"]
+        costs = self._cost_table()
         return np.array([costs.discrete(discrete_edge_ops(self.space, c)) for c in cells])
 
     # -- interface ----------------------------------------------------------------------
@@ -183,7 +268,8 @@ class SupernetProblem(ArchitectureProblem[SupernetConfig]):
         vi = rng.choice(len(data.val_y), self.config.batch, replace=False)
         train = (tf.constant(data.train_x[ti]), tf.constant(data.train_y[ti]))
         val = (tf.constant(data.val_x[vi]), tf.constant(data.val_y[vi]))
-        state.weight_step(*train)  # the inner problem keeps training at this alpha
+        if self.config.gradient_weight_step:
+            state.weight_step(*train)  # the inner problem keeps training at this alpha
         arch = (darts.first_order(state, val) if self.config.order == "first"
                 else darts.second_order(state, train, val))
         lat, g_lat = built["costs"].expected_latency(matrix)
@@ -191,7 +277,7 @@ class SupernetProblem(ArchitectureProblem[SupernetConfig]):
         return (np.array([arch.val_loss, lat, mem]), np.stack([arch.grad, g_lat, g_mem]))
 
     def reference_point(self) -> NDArray[np.float64]:
-        costs = self._net()["costs"]
+        costs = self._cost_table()
         lat = float(costs.latency_ms.sum(axis=0).max()) * self.space.n_edges \
             * costs.cells_per_stage
         mem = float((costs.params + costs.activations).sum(axis=0).max()) * 4e-6 \

@@ -12,13 +12,25 @@
 * :func:`measure_network` — the derived discrete network's real forward latency (batch 1,
   compiled, median) and its real parameter count and peak activation bytes, counted from
   the tensors of an instrumented forward pass.
+* :func:`stored_cost_table` — the same table with the latencies read from the package data
+  (:mod:`solvers.supernet.latency_store`), measured once by :func:`write_stored_latency`:
+  ``python -m solvers.supernet.hardware [--repeats 15] [--out PATH]`` measures every
+  configuration of :data:`STORED_CONFIGS` on this machine and writes the file with the
+  machine's description, so runs that read it are reproducible across machines.
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
+import json
+import os
+import platform
 import statistics
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,8 +41,8 @@ from solvers.search_space import softmax
 from solvers.supernet.model import NetConfig, Network
 from solvers.supernet.ops import make_op
 
-__all__ = ["CostTable", "build_cost_table", "measure_network", "measure_op_latency",
-           "op_memory"]
+__all__ = ["STORED_CONFIGS", "CostTable", "build_cost_table", "measure_network",
+           "measure_op_latency", "op_memory", "stored_cost_table", "write_stored_latency"]
 
 
 def _median_ms(fn: Any, arg: Any, repeats: int) -> float:
@@ -113,25 +125,104 @@ class CostTable:
         return lat * self.cells_per_stage, mem * self.cells_per_stage
 
 
-def build_cost_table(config: NetConfig, repeats: int = 15, input_side: int = 28) -> CostTable:
-    """Measure every operation at every stage's shape of ``config``'s skeleton."""
+def _memory_tables(config: NetConfig, input_side: int
+                   ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    side = input_side // config.stem_stride
+    params = np.zeros((config.stages, len(config.op_names)))
+    acts = np.zeros_like(params)
+    for s in range(config.stages):
+        for o, name in enumerate(config.op_names):
+            params[s, o], acts[s, o] = op_memory(name, config.channels * 2**s, side)
+        side = (side + 1) // 2
+    return params, acts
+
+
+def _measured_latency(config: NetConfig, repeats: int, input_side: int) -> NDArray[np.float64]:
     side = input_side // config.stem_stride
     ops = config.op_names
-    stages = config.stages
+    lat = np.zeros((config.stages, len(ops)))
     # the dispatch overhead of a compiled call, measured on the identity at the same shape,
     # is subtracted: inside one network graph an operation does not pay it
-
-    lat = np.zeros((stages, len(ops)))
-    params = np.zeros_like(lat)
-    acts = np.zeros_like(lat)
-    for s in range(stages):
+    for s in range(config.stages):
         channels = config.channels * 2**s
         overhead = measure_op_latency("skip_connect", channels, side, repeats)
         for o, name in enumerate(ops):
             lat[s, o] = max(measure_op_latency(name, channels, side, repeats) - overhead, 0.0)
-            params[s, o], acts[s, o] = op_memory(name, channels, side)
         side = (side + 1) // 2
-    return CostTable(ops, lat, params, acts, config.cells_per_stage)
+    return lat
+
+
+def build_cost_table(config: NetConfig, repeats: int = 15, input_side: int = 28) -> CostTable:
+    """Measure every operation at every stage's shape of ``config``'s skeleton."""
+    params, acts = _memory_tables(config, input_side)
+    return CostTable(config.op_names, _measured_latency(config, repeats, input_side), params,
+                     acts, config.cells_per_stage)
+
+
+def _key(config: NetConfig, input_side: int) -> tuple[Any, ...]:
+    from solvers.supernet.latency_store import table_key
+
+    return table_key(config.cell, config.channels, config.op_names, stages=config.stages,
+                     cells_per_stage=config.cells_per_stage,
+                     intermediate_nodes=config.intermediate_nodes,
+                     stem_stride=config.stem_stride, dtype=config.dtype, input_side=input_side)
+
+
+def stored_cost_table(config: NetConfig, input_side: int = 28) -> CostTable:
+    """The cost table with the stored latencies (package data) and the analytic memory;
+    raises :class:`~theory.errors.InvalidParameterError` when no table is stored for it."""
+    from solvers.supernet.latency_store import stored_latency
+
+    params, acts = _memory_tables(config, input_side)
+    return CostTable(config.op_names, stored_latency(_key(config, input_side)), params, acts,
+                     config.cells_per_stage)
+
+
+#: the configurations whose tables are shipped: both cell families at the channels the
+#: profiles (8, and the quick protocols' 4) and the tests (2) use, the default skeleton
+STORED_CONFIGS: tuple[NetConfig, ...] = tuple(
+    NetConfig(cell=cell, channels=channels) for cell in ("nb201", "darts")
+    for channels in (2, 4, 8))
+
+
+def write_stored_latency(path: Path, configs: Sequence[NetConfig] = STORED_CONFIGS,
+                         repeats: int = 15, input_side: int = 28) -> dict[str, Any]:
+    """Measure the latency table of every config on this machine and write them to
+    ``path`` (JSON) with the machine's description; returns what was written."""
+    machine = {
+        "platform": platform.platform(), "processor": platform.processor() or
+        platform.machine(), "cpu_model": _cpu_model(), "cpu_count": os.cpu_count(),
+        "python": platform.python_version(), "tensorflow": tf.__version__,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "repeats": repeats, "statistic": "median of `repeats` timed calls after 2 warm-up "
+        "calls, batch 1, tf.function, minus the identity's median at the same shape",
+        "command": "python -m solvers.supernet.hardware",
+    }
+    tables = []
+    for config in configs:
+        key = _key(config, input_side)
+        tables.append({
+            "cell": config.cell, "channels": config.channels, "ops": list(config.op_names),
+            "stages": config.stages, "cells_per_stage": config.cells_per_stage,
+            "intermediate_nodes": key[5], "stem_stride": config.stem_stride,
+            "dtype": config.dtype, "input_side": input_side,
+            "latency_ms": np.round(_measured_latency(config, repeats, input_side), 6).tolist()})
+    data = {"format": 1, "description": "per-stage, per-operation forward latency (ms) of "
+            "the MNIST supernet's candidate operations (solvers.supernet.latency_store)",
+            "machine": machine, "tables": tables}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1) + "\n")
+    return data
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    return platform.processor()
 
 
 def measure_network(network: Network, input_shape: tuple[int, ...] = (28, 28, 1),
@@ -156,3 +247,23 @@ def measure_network(network: Network, input_shape: tuple[int, ...] = (28, 28, 1)
             "param_mb": params * np.dtype(dtype).itemsize / 1e6,
             "activation_mb": activation_bytes / 1e6,
             "memory_mb": (params * np.dtype(dtype).itemsize + activation_bytes) / 1e6}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m solvers.supernet.hardware``: (re)write the stored latency tables."""
+    from importlib import resources
+
+    from solvers.supernet.latency_store import LATENCY_FILE
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default: the package data file " + "/".join(LATENCY_FILE))
+    args = parser.parse_args(argv)
+    out = args.out or Path(str(resources.files("solvers").joinpath(*LATENCY_FILE)))
+    data = write_stored_latency(out, repeats=args.repeats)
+    print(f"wrote {len(data['tables'])} tables to {out}")
+
+
+if __name__ == "__main__":
+    main()
