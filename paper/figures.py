@@ -24,11 +24,16 @@
 * ``nas_cd_data`` -> :class:`NASCDData` (figure ``nas-cd``): Friedman test and Nemenyi
   critical difference (``analysis.comparison``) over (data set, seed) blocks, drawn by
   ``analysis.plots.plot_critical_difference``.
-* ``supernet_trace_data`` -> :class:`SupernetTraceData` (figure function
-  ``supernet_figure``, not yet in a profile): a stored DARTS supernet trace's alpha
-  trajectory as recorded (the argmax operation per edge per iteration, ``dominant_ops``)
-  and its collapse diagnostics (mean softmax entropy of alpha, parameter-free and skip
-  operations in the derived cell, the dominant alpha-Hessian eigenvalue where computed).
+* ``supernet_anytime_data`` -> :class:`SupernetAnytimeData` (figure
+  ``supernet-hypervolume``): the NAS methods on the MNIST supernet (one-shot error,
+  stored latency, memory), per method the hypervolume of the queried cells as a share of
+  the problem's reference box and the best one-shot validation error against queries,
+  mean with a seeded bootstrap percentile band across seeds (``analysis.runtime``);
+* ``supernet_trace_data`` -> :class:`SupernetTraceData` (figure ``supernet``): a stored
+  DARTS supernet trace's alpha trajectory as recorded (the argmax operation per edge per
+  iteration, ``dominant_ops``) and its collapse diagnostics (mean softmax entropy of
+  alpha, parameter-free and skip operations in the derived cell, the dominant alpha-Hessian
+  eigenvalue where computed).
 
 Data functions take stored runs or check results and return small frozen records of
 arrays; ``gd_runs`` and ``nsga2_runs`` obtain the runs through the run store (NSGA-II
@@ -72,24 +77,29 @@ from solvers.store import RunStore, StoredRun
 from theory.errors import InvalidParameterError
 from theory.registry import all_bounds, get_bound
 
-__all__ = ["COLUMN_WIDTH_IN", "FIGURES", "NAS_FIGURES", "SUPERNET_COLUMNS", "TEXT_WIDTH_IN",
-           "ConvexGapTrace", "CoverageData", "CoverageSeries", "GradNormTrace", "MethodFront",
-           "NASAnytimeData", "NASCDData", "NASFrontsData", "RuntimeData", "ScalingPanel",
+__all__ = ["COLUMN_WIDTH_IN", "FIGURES", "NAS_FIGURES", "SUPERNET_COLUMNS",
+           "SUPERNET_NAS_FIGURES", "TEXT_WIDTH_IN", "ConvexGapTrace", "CoverageData",
+           "CoverageSeries", "GradNormTrace", "MethodFront", "NASAnytimeData", "NASCDData",
+           "NASFrontsData", "RuntimeData", "ScalingPanel", "SupernetAnytimeData",
            "SupernetTraceData", "TightnessData", "convex_gap_trace", "coverage_data",
            "coverage_series", "gd_runs", "grad_norm_trace", "gradient_figure", "gsemo_runs",
            "nas_anytime_data", "nas_anytime_figure", "nas_cd_data", "nas_cd_figure",
            "nas_fronts_data", "nas_fronts_figure", "nsga2_figure", "nsga2_runs",
            "plot_alpha_trajectory", "plot_collapse", "plot_convex_gap", "plot_coverage",
            "plot_front", "plot_grad_norm", "plot_runtime", "plot_scaling_panel", "plot_tightness",
-           "runtime_data", "scaling_data", "scaling_figure", "supernet_figure",
-           "supernet_trace_data", "tightness_data", "tightness_figure"]
+           "runtime_data", "scaling_data", "scaling_figure", "supernet_anytime_data",
+           "supernet_anytime_figure", "supernet_figure", "supernet_trace_data", "tightness_data",
+           "tightness_figure"]
 
 #: the figures drawn from NAS-Bench-201 search runs (made when the profile's [nas] is on)
 NAS_FIGURES = ("nas-hypervolume", "nas-fronts", "nas-cd")
 #: figures drawn from the MNIST supernet search (``[supernet]`` of a profile)
 SUPERNET_FIGURES = ("supernet",)
+#: figures drawn from the NAS methods on the MNIST supernet (``[nas_supernet]``)
+SUPERNET_NAS_FIGURES = ("supernet-hypervolume",)
 #: the figures a profile can ask for
-FIGURES = ("gradient", "nsga2", "scaling", "tightness", *NAS_FIGURES, *SUPERNET_FIGURES)
+FIGURES = ("gradient", "nsga2", "scaling", "tightness", *NAS_FIGURES, *SUPERNET_FIGURES,
+           *SUPERNET_NAS_FIGURES)
 #: single-column width of a two-column paper, inches
 COLUMN_WIDTH_IN = 3.4
 #: text width (both columns) of the same paper, inches
@@ -703,6 +713,68 @@ def nas_cd_figure(data: NASCDData) -> Figure:
     return fig
 
 
+# -- NAS methods on the MNIST supernet --------------------------------------------------------
+
+@dataclass(frozen=True)
+class SupernetAnytimeData:
+    """Hypervolume share and best one-shot error against queries, one curve per method."""
+
+    label: str
+    hypervolume: tuple[AnytimeCurve, ...]
+    error: tuple[AnytimeCurve, ...]
+    level: float
+    box_volume: float
+
+
+def supernet_anytime_data(runs: Sequence[RunData], box_volume: float, label: str = "",
+                          grid: Sequence[int] | None = None, level: float = 0.95,
+                          n_resamples: int = 2000) -> SupernetAnytimeData:
+    """Per method, after q queries (every q of ``grid``, default 1..budget): the
+    hypervolume of the queried cells divided by ``box_volume`` (the volume between the
+    origin and the problem's reference point: objectives are >= 0, so the share is in
+    [0, 1]) and the lowest one-shot validation error so far; mean over seeds with the
+    percentile bootstrap band of the mean at ``level`` (seed 0, ``n_resamples``)."""
+    if not runs:
+        raise InvalidParameterError("at least one run", "no runs")
+    if not (math.isfinite(box_volume) and box_volume > 0):
+        raise InvalidParameterError("box_volume > 0 (the reference box's volume)",
+                                    f"box_volume={box_volume}")
+    budget = int(max(r.trace["evaluations"].max() for r in runs))
+    points = np.arange(1, budget + 1, dtype=float) if grid is None else np.asarray(grid, float)
+    methods = list(dict.fromkeys(r.method for r in runs))
+    order = {m: i for i, m in enumerate(methods)}
+    frame = traces_frame(runs, "hypervolume")
+    frame["value"] = frame["value"] / box_volume
+    volume = anytime_curves(frame, points, band="bootstrap", level=level, minimize=False,
+                            methods=methods, n_resamples=n_resamples)
+    error = anytime_curves(traces_frame(runs, "best_search_error"), points, band="bootstrap",
+                           level=level, minimize=True, methods=methods,
+                           n_resamples=n_resamples)
+    return SupernetAnytimeData(label, tuple(sorted(volume, key=lambda c: order[c.method])),
+                               tuple(sorted(error, key=lambda c: order[c.method])), level,
+                               float(box_volume))
+
+
+def supernet_anytime_figure(data: SupernetAnytimeData) -> Figure:
+    """Figure ``supernet-hypervolume``: (a) hypervolume share, (b) best one-shot error."""
+    fig = new_figure(2.6, TEXT_WIDTH_IN)
+    left, right = fig.subplots(1, 2)
+    pct = round(100 * data.level)
+    plot_anytime(data.hypervolume, left, fontsize=TICK_PT - 0.5)
+    left.set_ylabel("hypervolume / reference box")
+    left.set_title(f"(a) hypervolume, mean and {pct}% bootstrap band", loc="left",
+                   fontsize=LABEL_PT)
+    plot_anytime(data.error, right, fontsize=TICK_PT - 0.5)
+    right.set_ylabel("best one-shot validation error")
+    right.set_title(f"(b) best one-shot error, mean and {pct}% bootstrap band", loc="left",
+                    fontsize=LABEL_PT)
+    for ax in (left, right):
+        ax.set_xlabel(f"distinct queries (MNIST supernet{', ' + data.label if data.label else ''})")
+        _style(ax)
+    right.get_legend().remove()
+    return fig
+
+
 # -- MNIST supernet (DARTS) ------------------------------------------------------------------
 
 #: trace columns of solvers.supernet.search that the supernet figure reads
@@ -799,7 +871,7 @@ def supernet_figure(data: SupernetTraceData, op_names: Sequence[str] | None = No
     fig = new_figure(4.4)
     top, bottom = fig.subplots(2, 1, sharex=True)
     plot_alpha_trajectory(data, top, op_names)
-    top.set_title(f"(a) argmax of alpha per edge{': ' + data.label if data.label else ''}",
+    top.set_title(f"(a) argmax of alpha per edge{chr(10) + data.label if data.label else ''}",
                   loc="left", fontsize=LABEL_PT)
     plot_collapse(data, bottom)
     bottom.set_title("(b) collapse diagnostics", loc="left", fontsize=LABEL_PT)

@@ -12,6 +12,8 @@ is ``results``, then writes into ``out``::
     tables/nas_methods.tex    NAS-Bench-201 method comparison (when [nas] make = true)
     tables/nas_datasets.tex   NAS-Bench-201 results by data set (the same)
     nas.json                  the NAS comparison, Friedman test and CD as data (the same)
+    nas_supernet.json         the NAS methods on the MNIST supernet: final hypervolume share
+                              and best one-shot error per method (when [nas_supernet] make)
     assumptions.json          the same findings as data
     bounds.tex                every bound as a theorem-like environment (paper.latex)
     references.tex            the bibliography of the bounds' sources
@@ -24,6 +26,10 @@ executes nothing. The NAS-Bench-201 runs (``[nas]``: every method x seed on the 
 set, and every method x ``dataset_seeds`` seeds on each data set of ``datasets``) are
 specified exactly as ``nasbound search`` specifies them, so either command reuses the
 other's runs; the GSEMO runs of the ``scaling`` figure are the emo order checks' runs.
+The NAS methods on the MNIST supernet (``[nas_supernet]``: every method x seed, one-shot
+error with the stored latency table, so the runs are reproducible) go through the same
+executor; each worker process warms the supernet up once and restores it for its next runs
+(``solvers.problems.supernet``).
 A profile is a TOML file (``paper/profiles/<name>.toml`` or a path);
 ``load_profile`` validates it against ``PROFILE_KEYS`` -- the rules as data -- and every
 error names the key and the value (STYLE.md pattern 6).
@@ -78,9 +84,9 @@ from solvers.store import RunSpec, RunStore
 from theory.errors import InvalidParameterError, UnknownNameError
 from theory.registry import all_bounds
 
-__all__ = ["PROFILE_DIR", "PROFILE_KEYS", "GradientFigureSpec", "NASSpec", "NSGA2FigureSpec",
-           "Profile", "ReproduceSummary", "ScalingFigureSpec", "known_profiles", "load_profile",
-           "reproduce", "save_figure"]
+__all__ = ["PROFILE_DIR", "PROFILE_KEYS", "GradientFigureSpec", "NASSpec", "NASSupernetSpec",
+           "NSGA2FigureSpec", "Profile", "ReproduceSummary", "ScalingFigureSpec",
+           "known_profiles", "load_profile", "reproduce", "save_figure"]
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +168,30 @@ class SupernetSpec:
     seeds: int = 1
     hessian_every: int = 10
     retrain_epochs: int = 0
+    batch: int = 32  # the darts solver's defaults (so the spec equals the search command's)
+    a_lr: float = 3e-2
+    warmup: int = 50
+
+
+@dataclass(frozen=True)
+class NASSupernetSpec:
+    """The NAS methods on the MNIST supernet (one-shot error, stored latency, memory):
+    every method x seed with ``budget`` distinct queries, behind ``supernet-hypervolume``.
+    The hybrid's gradient refinement runs real DARTS steps on the supernet (about 0.3 s
+    each here), so it gets its own population and refinement sizes."""
+
+    make: bool = False
+    cell: str = "nb201"
+    channels: int = 8
+    warmup_steps: int = 100
+    eval_images: int = 200
+    budget: int = 30
+    seeds: int = 3
+    methods: tuple[str, ...] = ("hybrid", "random-search", "reg-evolution", "nsga2-cells",
+                                "local-search", "optuna-tpe", "optuna-nsgaii")
+    hybrid_pop: int = 10
+    hybrid_n_refine: int = 2
+    hybrid_refine_steps: int = 5
 
 
 @dataclass(frozen=True)
@@ -181,6 +211,7 @@ class Profile:
     scaling: ScalingFigureSpec = field(default_factory=ScalingFigureSpec)
     nas: NASSpec = field(default_factory=NASSpec)
     supernet: SupernetSpec = field(default_factory=SupernetSpec)
+    nas_supernet: NASSupernetSpec = field(default_factory=NASSupernetSpec)
 
 
 @dataclass(frozen=True)
@@ -288,9 +319,41 @@ PROFILE_KEYS: dict[str, _Key] = {
                                    "supernet.hessian_every >= 0 (0: never)", _at_least(0)),
     "supernet.retrain_epochs": _Key("int", ("supernet", "retrain_epochs"),
                                     "supernet.retrain_epochs >= 0", _at_least(0)),
+    "supernet.batch": _Key("int", ("supernet", "batch"), "supernet.batch >= 2",
+                           _at_least(2)),
+    "supernet.a_lr": _Key("float", ("supernet", "a_lr"), "supernet.a_lr > 0",
+                          lambda v: v > 0),
+    "supernet.warmup": _Key("int", ("supernet", "warmup"),
+                            "supernet.warmup >= 0 (weight-only iterations; the solver keeps "
+                            "at least one architecture step)", _at_least(0)),
+    "nas_supernet.make": _Key("bool", ("nas_supernet", "make")),
+    "nas_supernet.cell": _Key("str", ("nas_supernet", "cell"), choices=("darts", "nb201")),
+    "nas_supernet.channels": _Key("int", ("nas_supernet", "channels"),
+                                  "nas_supernet.channels >= 1", _at_least(1)),
+    "nas_supernet.warmup_steps": _Key("int", ("nas_supernet", "warmup_steps"),
+                                      "nas_supernet.warmup_steps >= 0", _at_least(0)),
+    "nas_supernet.eval_images": _Key("int", ("nas_supernet", "eval_images"),
+                                     "10 <= nas_supernet.eval_images <= 2000",
+                                     lambda v: 10 <= v <= 2000),
+    "nas_supernet.budget": _Key("int", ("nas_supernet", "budget"),
+                                "nas_supernet.budget >= 2 (distinct queries)", _at_least(2)),
+    "nas_supernet.seeds": _Key("int", ("nas_supernet", "seeds"),
+                               "nas_supernet.seeds >= 2 (a band needs two runs)",
+                               _at_least(2)),
+    "nas_supernet.methods": _Key(
+        "str-list", ("nas_supernet", "methods"),
+        "nas_supernet.methods has at least one method and no repeats",
+        lambda v: len(v) >= 1 and len(set(v)) == len(v), choices=NAS_METHODS),
+    "nas_supernet.hybrid_pop": _Key("int", ("nas_supernet", "hybrid_pop"),
+                                    "nas_supernet.hybrid_pop >= 2", _at_least(2)),
+    "nas_supernet.hybrid_n_refine": _Key("int", ("nas_supernet", "hybrid_n_refine"),
+                                         "nas_supernet.hybrid_n_refine >= 0", _at_least(0)),
+    "nas_supernet.hybrid_refine_steps": _Key(
+        "int", ("nas_supernet", "hybrid_refine_steps"),
+        "nas_supernet.hybrid_refine_steps >= 1", _at_least(1)),
 }
 _TABLES = {path.rsplit(".", 1)[0] for path in PROFILE_KEYS if "." in path} | {
-    "figures.gradient", "figures.nsga2", "figures.scaling", "nas", "supernet"}
+    "figures.gradient", "figures.nsga2", "figures.scaling", "nas", "supernet", "nas_supernet"}
 _TYPE_WORDS = {"int": "an integer", "float": "a number", "str": "a string",
                "bool": "true or false", "int-list": "a list of integers",
                "str-list": "a list of strings"}
@@ -332,7 +395,7 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
     """A :class:`Profile` from parsed TOML; unknown keys, wrong types and values raise."""
     top: dict[str, Any] = {"name": name}
     sections: dict[str, dict[str, Any]] = {"gradient": {}, "nsga2": {}, "scaling": {},
-                                           "nas": {}, "supernet": {}}
+                                           "nas": {}, "supernet": {}, "nas_supernet": {}}
     for path, value in _flatten(data).items():
         key = PROFILE_KEYS.get(path)
         if key is None:
@@ -368,10 +431,27 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
             f"figures.nsga2.runtime_seeds={nsga2.runtime_seeds}", f"profile {name!r}")
     nas = NASSpec(**sections["nas"])
     supernet = SupernetSpec(**sections["supernet"])
+    nas_supernet = NASSupernetSpec(**sections["nas_supernet"])
+    if nas_supernet.make:
+        try:  # the stored latency table must exist for the configuration
+            make_problem("mnist-supernet", _nas_supernet_problem(nas_supernet))
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                "nas_supernet.cell and nas_supernet.channels name a configuration with a "
+                "stored latency table", f"nas_supernet.cell={nas_supernet.cell!r}, "
+                f"nas_supernet.channels={nas_supernet.channels}",
+                f"profile {name!r}; {exc}") from exc
+        try:
+            _nas_supernet_specs(nas_supernet)
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                "the [nas_supernet] settings make valid solver configurations",
+                f"[nas_supernet] of profile {name!r}", str(exc)) from exc
     if "figures" not in top:  # every figure this profile can make
         top["figures"] = tuple(f for f in figs.FIGURES
                                if (nas.make or f not in figs.NAS_FIGURES)
-                               and (supernet.make or f not in figs.SUPERNET_FIGURES))
+                               and (supernet.make or f not in figs.SUPERNET_FIGURES)
+                               and (nas_supernet.make or f not in figs.SUPERNET_NAS_FIGURES))
     asked = [f for f in top["figures"] if f in figs.NAS_FIGURES]
     if asked and not nas.make:
         raise InvalidParameterError(
@@ -382,13 +462,18 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
         raise InvalidParameterError(
             "figures.make names the supernet figure only when supernet.make = true",
             f"figures.make includes {asked}, supernet.make=false", f"profile {name!r}")
+    asked = [f for f in top["figures"] if f in figs.SUPERNET_NAS_FIGURES]
+    if asked and not nas_supernet.make:
+        raise InvalidParameterError(
+            "figures.make names supernet-hypervolume only when nas_supernet.make = true",
+            f"figures.make includes {asked}, nas_supernet.make=false", f"profile {name!r}")
     if "nas-cd" in top["figures"] and len(nas.methods) < 3:
         raise InvalidParameterError(
             "len(nas.methods) >= 3 for the nas-cd figure (the Friedman test)",
             f"nas.methods={list(nas.methods)}", f"profile {name!r}")
     return Profile(**top, gradient=GradientFigureSpec(**sections["gradient"]), nsga2=nsga2,
                    scaling=ScalingFigureSpec(**sections["scaling"]), nas=nas,
-                   supernet=supernet)
+                   supernet=supernet, nas_supernet=nas_supernet)
 
 
 def known_profiles() -> tuple[str, ...]:
@@ -564,7 +649,8 @@ def _supernet_specs(spec: SupernetSpec) -> list[RunSpec]:
     solver = {"steps": spec.budget, "order": spec.order, "latency_weight": 0.0,
               "memory_weight": 0.0, "combine": "weighted",
               "retrain_epochs": spec.retrain_epochs, "hessian_every": spec.hessian_every,
-              "reference_every": 0, "baseline": False}
+              "reference_every": 0, "baseline": False, "batch": spec.batch,
+              "a_lr": spec.a_lr, "warmup": spec.warmup}
     problem: dict[str, Any] = {"cell": spec.cell, "channels": spec.channels}
     if spec.cell == "darts":
         problem["ops"] = ""
@@ -578,6 +664,110 @@ def _run_supernet(profile: Profile, store: RunStore, progress: bool) -> list[Any
     report = run_many(_supernet_specs(profile.supernet), store, workers=1,
                       progress=progress, description="supernet searches")
     return list(report.runs)
+
+
+def _op_names(problem_config: Mapping[str, Any]) -> tuple[str, ...]:
+    """The candidate operations of a supernet problem's cell (the colour bar's names)."""
+    from solvers.search_space import DARTS_OPS, NB201_OPS
+
+    if problem_config.get("ops"):
+        return tuple(o.strip() for o in str(problem_config["ops"]).split(","))
+    return DARTS_OPS if problem_config.get("cell") == "darts" else NB201_OPS
+
+
+def _nas_supernet_problem(spec: NASSupernetSpec) -> dict[str, Any]:
+    """The supernet problem of the comparison: stored latency (reproducible runs) and
+    frozen weights under the hybrid's gradient calls, so every method's cells are scored
+    by the same warmed-up supernet."""
+    return {"cell": spec.cell, "channels": spec.channels, "warmup_steps": spec.warmup_steps,
+            "eval_images": spec.eval_images, "latency": "stored",
+            "gradient_weight_step": False}
+
+
+def _nas_supernet_specs(spec: NASSupernetSpec) -> list[RunSpec]:
+    """Every method x seed on the supernet; the hybrid with its own population and
+    refinement sizes (its refinement steps are real DARTS steps on the supernet)."""
+    hybrid = {"pop": spec.hybrid_pop, "n_refine": spec.hybrid_n_refine,
+              "refine_steps": spec.hybrid_refine_steps}
+    problem = _nas_supernet_problem(spec)
+    return [make_spec(method, {"max_queries": spec.budget,
+                               **(hybrid if method == "hybrid" else {})},
+                      "mnist-supernet", problem, seed)
+            for method in spec.methods for seed in range(spec.seeds)]
+
+
+@dataclass(frozen=True)
+class _NASSupernetResults:
+    runs: list[RunData]
+    data: figs.SupernetAnytimeData
+    seconds: dict[str, float]  # mean stored run time per method
+
+
+def _run_nas_supernet(profile: Profile, store: RunStore, workers: int | None, progress: bool,
+                      scheduler: str | None) -> _NASSupernetResults:
+    """Run (or reuse) every method x seed on the supernet, through the same executor as
+    the NAS-Bench-201 runs (spawned workers: each warms the supernet up once)."""
+    spec = profile.nas_supernet
+    specs = _nas_supernet_specs(spec)
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    pool = None
+    if scheduler is None and count > 1:
+        pool = ProcessPoolExecutor(max_workers=min(count, len(specs)),
+                                   mp_context=multiprocessing.get_context("spawn"))
+    try:
+        report = run_many(specs, store, workers=workers, executor=pool, progress=progress,
+                          description="supernet NAS runs", scheduler=scheduler)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    runs = as_run_data(report.runs)
+    box = float(math.prod(make_problem("mnist-supernet", runs[0].problem_config)
+                          .reference_point()))  # type: ignore[attr-defined]
+    label = f"{spec.cell} cell, {spec.channels} channels"
+    seconds: dict[str, float] = {}
+    for run in report.runs:
+        seconds.setdefault(run.spec.solver, 0.0)
+        seconds[run.spec.solver] += float(run.manifest.get("wall_seconds", math.nan)) \
+            / spec.seeds
+    return _NASSupernetResults(runs, figs.supernet_anytime_data(runs, box, label), seconds)
+
+
+def _nas_supernet_json(results: _NASSupernetResults) -> str:
+    data = results.data
+    return json.dumps({
+        "label": data.label, "box_volume": data.box_volume, "level": data.level,
+        "methods": [{"method": hv.method, "runs": int(hv.n_runs[-1]),
+                     "final_hypervolume_share": float(hv.center[-1]),
+                     "final_hypervolume_share_band": [float(hv.low[-1]), float(hv.high[-1])],
+                     "final_best_one_shot_error": float(err.center[-1]),
+                     "mean_run_seconds": results.seconds.get(hv.method, math.nan)}
+                    for hv, err in zip(data.hypervolume, data.error, strict=True)],
+    }, indent=2, default=float) + "\n"
+
+
+def _nas_supernet_macros(spec: NASSupernetSpec, data: figs.SupernetAnytimeData
+                         ) -> dict[str, str]:
+    """Numbers the supernet-hypervolume paragraph of main.tex quotes (final query)."""
+    best_hv = max(data.hypervolume, key=lambda c: c.center[-1])
+    worst_hv = min(data.hypervolume, key=lambda c: c.center[-1])
+    best_err = min(data.error, key=lambda c: c.center[-1])
+    macros = {
+        "nbSnasCell": latex_text(spec.cell), "nbSnasChannels": str(spec.channels),
+        "nbSnasSeeds": str(spec.seeds), "nbSnasBudget": str(spec.budget),
+        "nbSnasMethods": str(len(data.hypervolume)),
+        "nbSnasBestHvMethod": latex_text(best_hv.method),
+        "nbSnasBestHv": f"{best_hv.center[-1]:.3f}",
+        "nbSnasWorstHvMethod": latex_text(worst_hv.method),
+        "nbSnasWorstHv": f"{worst_hv.center[-1]:.3f}",
+        "nbSnasBestErrMethod": latex_text(best_err.method),
+        "nbSnasBestErr": f"{best_err.center[-1]:.3f}",
+        "nbSnasHybridHv": "--", "nbSnasHybridErr": "--",
+    }
+    for hv, err in zip(data.hypervolume, data.error, strict=True):
+        if hv.method == "hybrid":
+            macros["nbSnasHybridHv"] = f"{hv.center[-1]:.3f}"
+            macros["nbSnasHybridErr"] = f"{err.center[-1]:.3f}"
+    return macros
 
 
 def _nas_json(nas: _NASResults) -> str:
@@ -594,7 +784,9 @@ def _nas_json(nas: _NASResults) -> str:
 
 def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
                  runtime: figs.RuntimeData | None, nas: _NASResults | None = None,
-                 scaling: Sequence[figs.ScalingPanel] = ()) -> str:
+                 scaling: Sequence[figs.ScalingPanel] = (),
+                 nas_supernet: _NASSupernetResults | None = None,
+                 supernet_trace: Any = None) -> str:
     failing = sum(not r.ok for r in results)
     macros = {
         "nbProfile": latex_text(profile.name),
@@ -639,6 +831,18 @@ def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
                 "nbNasFriedmanP": f"{nas.cd.friedman.p_value:.2g}",
                 "nbNasCd": f"{nas.cd.cd.cd:.2f}",
             })
+    if nas_supernet is not None:
+        macros.update(_nas_supernet_macros(profile.nas_supernet, nas_supernet.data))
+    if supernet_trace is not None:
+        sn = profile.supernet
+        last = supernet_trace.iloc[-1]
+        macros.update({
+            "nbSupernetCell": latex_text(sn.cell), "nbSupernetChannels": str(sn.channels),
+            "nbSupernetBatch": str(sn.batch), "nbSupernetALr": f"{sn.a_lr:g}",
+            "nbSupernetSteps": str(sn.budget), "nbSupernetWarmup": str(sn.warmup),
+            "nbSupernetEntropy": f"{float(last['alpha_entropy']):.2f}",
+            "nbSupernetParamFree": str(int(last["param_free_selected"])),
+        })
     lines = ["% Generated by paper.reproduce; do not edit."]
     lines += [rf"\newcommand{{\{name}}}{{{value}}}" for name, value in macros.items()]
     return "\n".join(lines) + "\n"
@@ -666,6 +870,11 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
         stage = time.perf_counter()
         nas = _run_nas(profile, store, workers, progress, scheduler)
         stages.append(("nas runs", time.perf_counter() - stage))
+    nas_supernet: _NASSupernetResults | None = None
+    if profile.nas_supernet.make:
+        stage = time.perf_counter()
+        nas_supernet = _run_nas_supernet(profile, store, workers, progress, scheduler)
+        stages.append(("supernet NAS runs", time.perf_counter() - stage))
     supernet_runs: list[Any] = []
     if profile.supernet.make:
         stage = time.perf_counter()
@@ -739,15 +948,22 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
                 if nas.cd is None:  # pragma: no cover - computed when nas-cd is asked for
                     raise InvalidParameterError("the CD data of nas-cd", "none")
                 fig = figs.nas_cd_figure(nas.cd)
+        elif name in figs.SUPERNET_NAS_FIGURES:
+            if nas_supernet is None:  # pragma: no cover - validate_profile requires make
+                raise InvalidParameterError("nas_supernet.make = true for " + name, name)
+            fig = figs.supernet_anytime_figure(nas_supernet.data)
         elif name in figs.SUPERNET_FIGURES:
             if not supernet_runs:  # pragma: no cover - validate_profile requires make
                 raise InvalidParameterError("supernet.make = true for the supernet figure",
                                             name)
             first = supernet_runs[0]
             label = (f"{first.spec.problem_config['cell']} cell, "
-                     f"{first.spec.solver_config['order']} "
-                     f"order, seed {first.spec.seed}")
-            fig = figs.supernet_figure(figs.supernet_trace_data(first.trace, label))
+                     f"C={first.spec.problem_config['channels']}, "
+                     f"batch {first.spec.solver_config['batch']}, "
+                     f"a_lr {first.spec.solver_config['a_lr']:g}, "
+                     f"{first.spec.solver_config['order']} order, seed {first.spec.seed}")
+            fig = figs.supernet_figure(figs.supernet_trace_data(first.trace, label),
+                                       _op_names(first.spec.problem_config))
         else:  # "tightness"; load_profile admits only names in figs.FIGURES
             fig = figs.tightness_figure(figs.tightness_data(check_results))
         outputs += save_figure(fig, figure_dir, name, profile.dpi)
@@ -770,8 +986,11 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
                outputs)
         _write(out / "tables" / "nas_datasets.tex", datasets_table(nas.datasets), outputs)
         _write(out / "nas.json", _nas_json(nas), outputs)
-    _write(out / "numbers.tex", _numbers_tex(profile, check_results, runtime, nas, scaling),
-           outputs)
+    if nas_supernet is not None:
+        _write(out / "nas_supernet.json", _nas_supernet_json(nas_supernet), outputs)
+    _write(out / "numbers.tex", _numbers_tex(
+        profile, check_results, runtime, nas, scaling, nas_supernet,
+        supernet_runs[0].trace if supernet_runs else None), outputs)
     for source in sorted(MAIN_TEX.parent.glob("*.tex")):  # main.tex and the sections it inputs
         shutil.copyfile(source, out / source.name)
         outputs.append(out / source.name)

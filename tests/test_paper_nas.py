@@ -357,7 +357,7 @@ def test_reproduce_writes_the_nas_outputs_and_reuses_the_runs(tmp_path: Path) ->
     assert (out / "tables" / "nas_methods.tex").read_text() == table  # same runs, same table
 
 
-# -- supernet figure (drawn from a stored trace; not yet in a profile) -------------------------
+# -- supernet figure (drawn from a stored trace) -----------------------------------------------
 
 def _supernet_trace(steps: int = 6) -> pd.DataFrame:
     """Edge 0 collapses to op 3 (skip) at iteration 3; the Hessian is computed twice."""
@@ -391,11 +391,19 @@ def test_supernet_figure_draws_both_panels() -> None:
     assert len(fig.axes) >= 4  # trajectory, its colour bar, diagnostics and its twin
 
 
-def test_the_full_profile_makes_the_supernet_figure_and_quick_does_not() -> None:
+def test_both_profiles_make_the_supernet_figure_quick_with_its_own_protocol() -> None:
+    """The full profile keeps the paper's DARTS protocol; the quick one a smaller supernet
+    and a larger architecture step (so that alpha moves within about a minute)."""
     quick, full = load_profile("quick"), load_profile("full")
-    assert not quick.supernet.make and "supernet" not in quick.figures
-    assert full.supernet.make and "supernet" in full.figures
+    for profile in (quick, full):
+        assert profile.supernet.make and "supernet" in profile.figures
     assert full.supernet.budget >= 150 and full.supernet.hessian_every > 0
+    assert (full.supernet.channels, full.supernet.batch, full.supernet.a_lr) == (8, 32, 0.03)
+    assert full.supernet.warmup == 50 and full.supernet.retrain_epochs > 0
+    assert quick.supernet.a_lr >= 10 * full.supernet.a_lr
+    assert quick.supernet.channels < full.supernet.channels
+    assert quick.supernet.budget - quick.supernet.warmup >= 100  # architecture steps
+    assert quick.supernet.retrain_epochs == 0 and quick.supernet.hessian_every > 0
 
 
 @pytest.mark.slow
