@@ -235,21 +235,23 @@ class CheckCommand(Command):
                                workers=args.workers, seed=args.seed,
                                progress=not args.json and sys.stderr.isatty(),
                                scheduler=args.scheduler)
-        results = []
-        for check in checks:
-            for setting in check.settings():
-                if args.no_sabotage and setting.kind != "none":
-                    continue
-                result = check.run(context, setting.name)
-                results.append(result)
-                if not args.json:
-                    tight = "" if result.tightness is None else f"{result.tightness:.3g}"
-                    p = "" if result.p_value is None else f"{result.p_value:.3g}"
-                    status = "ok" if result.ok else "NOT OK"
-                    print(f"{result.bound_id:34s} {result.setting:22s} "
-                          f"{result.verdict.value:10s} {status:6s} n={result.instances:<4d} "
-                          f"p={p:9s} tight={tight:9s} {result.seconds:6.1f}s  "
-                          f"{result.evidence}", flush=True)
+        from proofs_checks.runner import run_settings
+
+        jobs = [(check, setting.name) for check in checks for setting in check.settings()
+                if not (args.no_sabotage and setting.kind != "none")]
+
+        def show(_: int, result: Any) -> None:
+            if args.json:
+                return
+            tight = "" if result.tightness is None else f"{result.tightness:.3g}"
+            p = "" if result.p_value is None else f"{result.p_value:.3g}"
+            status = "ok" if result.ok else "NOT OK"
+            print(f"{result.bound_id:34s} {result.setting:22s} "
+                  f"{result.verdict.value:10s} {status:6s} n={result.instances:<4d} "
+                  f"p={p:9s} tight={tight:9s} {result.seconds:6.1f}s  "
+                  f"{result.evidence}", flush=True)
+
+        results = run_settings(jobs, context, args.workers, on_result=show)
         failing = [r for r in results if not r.ok]
         from proofs_checks.assumptions import dropped_assumption_table
         from proofs_checks.registry import symbolic_only

@@ -75,6 +75,7 @@ from paper.tables import (
 from proofs_checks.assumptions import dropped_assumption_table
 from proofs_checks.check import PROFILES, CheckContext, CheckResult
 from proofs_checks.registry import checks_for, symbolic_only
+from proofs_checks.runner import run_settings
 from solvers.algorithms.nsga2 import SELECTIONS
 from solvers.datasets import NB201_DEVICES
 from solvers.execute import make_spec, run_many
@@ -571,17 +572,21 @@ def _write(path: Path, text: str, outputs: list[Path]) -> None:
 def _run_checks(profile: Profile, context: CheckContext, progress: bool) -> list[CheckResult]:
     jobs = [(check, setting.name) for check in checks_for(list(profile.bounds) or None)
             for setting in check.settings() if profile.sabotages or setting.kind == "none"]
-    results = []
-    bar = tqdm(jobs, desc="checks", unit="setting", disable=not progress)
-    for check, setting in bar:
+    bar = tqdm(total=len(jobs), desc="checks", unit="setting", disable=not progress)
+
+    def done(index: int, result: CheckResult) -> None:
+        check, setting = jobs[index]
         bar.set_postfix_str(f"{check.name} [{setting}]")
-        result = check.run(context, setting)
+        bar.update()
         if not result.ok:
             logger.warning("check %s [%s] of %s: verdict %s where %s was expected",
                            check.name, setting, check.bound_id, result.verdict.value,
                            "a violation" if result.expected_violation else "no violation")
-        results.append(result)
-    return results
+
+    try:
+        return run_settings(jobs, context, on_result=done)
+    finally:
+        bar.close()
 
 
 @dataclass(frozen=True)

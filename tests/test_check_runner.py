@@ -1,0 +1,68 @@
+"""Spreading check settings over processes (proofs_checks.runner): same results, same order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from proofs_checks.check import AS_STATED, Check, CheckContext, CheckResult, Sabotage, Verdict
+from proofs_checks.registry import checks_for
+from proofs_checks.runner import run_settings
+from solvers.store import RunStore
+from theory.errors import InvalidParameterError
+
+#: cheap settings of deterministic checks (GD runs, a tenth of a second each)
+BOUNDS = ["gd.nonconvex.min-grad-norm", "gd.strongly-convex.distance"]
+
+
+def _jobs() -> list[tuple[Check, str]]:
+    return [(check, setting.name) for check in checks_for(BOUNDS)
+            for setting in check.settings()]
+
+
+def _comparable(result: CheckResult) -> dict:
+    row = result.to_dict()
+    row.pop("seconds")
+    return row
+
+
+def test_a_pool_of_settings_gives_the_results_of_one_process_in_job_order(
+        tmp_path: Path) -> None:
+    jobs = _jobs()
+    assert len(jobs) >= 4
+    seen: list[int] = []
+    pooled = run_settings(jobs, CheckContext(store=RunStore(tmp_path / "pool")), workers=2,
+                          on_result=lambda i, _: seen.append(i))
+    alone = run_settings(jobs, CheckContext(store=RunStore(tmp_path / "alone")), workers=1)
+    assert seen == list(range(len(jobs)))  # reported in job order, each once
+    assert [(r.check, r.setting) for r in pooled] == [(c.name, s) for c, s in jobs]
+    assert [_comparable(r) for r in pooled] == [_comparable(r) for r in alone]
+    assert all(r.ok for r in pooled)
+
+
+class _AdHocCheck(Check):
+    """A check built here, not registered: it cannot be looked up in a worker."""
+
+    bound_id = "gd.strongly-convex.distance"
+    name = "ad-hoc-check-of-the-runner-test"
+    method = "none"
+    sabotages = (Sabotage("scaled", "bound-scaled", "nothing", factor=0.5),)
+
+    def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        return self.result(setting, assumptions_hold=True, instances=1, runs=0,
+                           violations=int(setting is not AS_STATED),
+                           verdict=Verdict.PASS if setting is AS_STATED else Verdict.VIOLATION)
+
+
+def test_unregistered_checks_run_in_this_process(tmp_path: Path) -> None:
+    check = _AdHocCheck()
+    results = run_settings([(check, "as-stated"), (check, "scaled")],
+                           CheckContext(store=RunStore(tmp_path)), workers=2)
+    assert [r.verdict for r in results] == [Verdict.PASS, Verdict.VIOLATION]
+
+
+def test_workers_below_one_name_the_rule(tmp_path: Path) -> None:
+    with pytest.raises(InvalidParameterError, match="workers >= 1") as info:
+        run_settings(_jobs(), CheckContext(store=RunStore(tmp_path)), workers=0)
+    assert "workers=0" in str(info.value)
