@@ -31,7 +31,8 @@ from solvers.registry import make_problem, make_solver
 from solvers.store import RunSpec, RunStore, StoredRun
 from solvers.trace import TraceRecorder
 
-__all__ = ["RunReport", "execute_spec", "make_spec", "run_many"]
+__all__ = ["RunReport", "execute_spec", "exit_with_parent", "make_spec", "pool_context",
+           "run_many"]
 
 
 def make_spec(solver: str, solver_params: Mapping[str, Any] | None, problem: str,
@@ -80,10 +81,28 @@ def _run_on_dask(missing: Sequence[RunSpec], root: str, scheduler: str, bar: Any
             bar.update()
 
 
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)  # the parent died (e.g. SIGKILL): what this worker had stored stays stored
+
+
+def exit_with_parent() -> None:
+    """A pool worker's initializer: exit when the process that started the pool dies.
+
+    A killed ``reproduce`` or ``check`` would otherwise leave its pool workers waiting on a
+    task queue nobody feeds, forever. Runs are written atomically, so a worker that exits
+    mid-run leaves nothing half-written."""
+    import threading
+
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True,
+                     name="nasbound-exit-with-parent").start()
+
+
 _FORKSERVER_PRELOAD = ["solvers.registry", "solvers.execute"]
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
+def pool_context() -> multiprocessing.context.BaseContext:
     """Fork (fast) unless this process has imported TensorFlow: its thread pools do not
     survive a fork, and a forked worker that runs a TensorFlow model deadlocks (seen when
     the supernet checks ran before the NAS runs of ``reproduce``). Then a fork server: one
@@ -119,7 +138,8 @@ def run_many(specs: Sequence[RunSpec], store: RunStore, workers: int | None = No
         else:
             own = executor is None
             pool = executor or ProcessPoolExecutor(max_workers=min(workers, len(missing)),
-                                                   mp_context=_pool_context())
+                                                   mp_context=pool_context(),
+                                                   initializer=exit_with_parent)
             try:
                 futures = [pool.submit(execute_spec, spec, root) for spec in missing]
                 for future in as_completed(futures):

@@ -98,13 +98,30 @@ compile = false
 def _reproduce(profile: Path, out: Path, results: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "paper.cli", "reproduce", "--profile", str(profile),
-         "--out", str(out), "--results", str(results), "--workers", "1"],
+         "--out", str(out), "--results", str(results), "--workers", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _results_without_timing(path: Path) -> list[dict]:
     report = json.loads(path.read_text())
     return [{k: v for k, v in r.items() if k != "seconds"} for r in report["results"]]
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux /proc; empty elsewhere)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        children += [int(c) for c in task.read_text().split()]
+    return children
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie (an orphan's zombie may wait for a reaper that never comes)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
 
 
 def test_killed_reproduce_resumes_without_recomputing(tmp_path: Path) -> None:
@@ -117,10 +134,17 @@ def test_killed_reproduce_resumes_without_recomputing(tmp_path: Path) -> None:
         if len(list(results.glob("??/*/manifest.json"))) >= 10:
             break
         time.sleep(0.05)
+    workers = _children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     finished = {p: p.stat().st_mtime_ns for p in results.glob("??/*/manifest.json")}
     assert len(finished) >= 10
+    if sys.platform == "linux":  # its pool workers follow it instead of waiting forever
+        assert workers, "the killed reproduce had no pool workers: the test lost its point"
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if _alive(pid)]
     assert not (tmp_path / "out" / "checks.json").exists()  # it really died mid-grid
 
     rerun = _reproduce(profile, tmp_path / "out", results)
@@ -148,13 +172,13 @@ def test_pool_leaves_tensorflow_behind_once_it_is_imported(
     stored runs as in-process execution."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from solvers.execute import _pool_context
+    from solvers.execute import pool_context
 
     monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
-    assert _pool_context().get_start_method() == ("fork" if sys.platform == "linux"
+    assert pool_context().get_start_method() == ("fork" if sys.platform == "linux"
                                                   else "spawn")
     monkeypatch.setitem(sys.modules, "tensorflow", object())
-    context = _pool_context()
+    context = pool_context()
     assert context.get_start_method() == ("forkserver" if sys.platform == "linux"
                                           else "spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
