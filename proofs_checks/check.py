@@ -248,6 +248,9 @@ class Check(ABC):
     name: ClassVar[str]
     method: ClassVar[str]
     sabotages: ClassVar[tuple[Sabotage, ...]]
+    #: checks that read the same runs name the same group (default: the check's own name),
+    #: so that a pool of settings runs them in one process, one after another
+    run_group: ClassVar[str] = ""
 
     @property
     def bound(self) -> Bound:

@@ -456,6 +456,8 @@ class NsgaOjzjOrder(_NsgaOrderCheck):
 
     bound_id = "emo.nsga2.ojzj.runtime-order"
     name = "emo-nsga2-ojzj-order"
+    #: the lower-order check (a subclass) reads the same runs
+    run_group = "emo-nsga2-ojzj-runs"
     method = "OLS of log T_eval on log(N n^k), one-sided slope test (H1: slope > 1)"
     problem, k = "ojzj", 2
     quick_ns, full_ns, cap = (16, 20, 24), (16, 20, 24, 32), 20_000

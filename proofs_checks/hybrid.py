@@ -250,6 +250,8 @@ class _CoverExpectationCheck(Check):
     non-standard mutation, q_mut of bit-wise mutation); ``probe_settings`` run one
     configuration at the smallest n with ``PROBE_SEEDS`` seeds.
     """
+    #: the runtime and evaluation checks read the same hybrid runs
+    run_group = "hybrid-oneminmax-cover-runs"
 
     method = "one-sided t-test per configuration (H1: mean > bound), Holm-corrected"
     quantity: str

@@ -271,6 +271,8 @@ class _OrderCheck(Check):
 class OneMinMaxOrderCheck(_OrderCheck):
     bound_id = "nsga2.oneminmax.runtime-order"
     name = "nsga2-oneminmax-order"
+    #: reads the same OneMinMax cover runs (fair selection, bit-wise, cap 3000) as the others
+    run_group = "nsga2-oneminmax-cover-runs"
     problem = "oneminmax"
     quick_ns = (25, 50, 100)
     full_ns = (25, 50, 100, 200)
@@ -316,6 +318,8 @@ class LOTZOrderCheck(_OrderCheck):
 class ExplicitConstantCheck(Check):
     bound_id = "nsga2.oneminmax.runtime-explicit"
     name = "nsga2-oneminmax-explicit"
+    #: reads the same OneMinMax cover runs (fair selection, bit-wise, cap 3000) as the others
+    run_group = "nsga2-oneminmax-cover-runs"
     method = "one-sided t-test per configuration (H1: mean T > bound), Holm-corrected"
     sabotages = (
         Sabotage("scaled-0.05", "bound-scaled", "the bound multiplied by 0.05", factor=0.05),
@@ -385,6 +389,8 @@ class ExplicitConstantCheck(Check):
 class SmallPopulationCheck(Check):
     bound_id = "nsga2.oneminmax.small-population"
     name = "nsga2-small-population"
+    #: reads the same OneMinMax cover runs (fair selection, bit-wise, cap 3000) as the others
+    run_group = "nsga2-oneminmax-cover-runs"
     method = "exact binomial test of H1: P(front ever covered) > 0.1"
     p0 = 0.1
     sabotages = (

@@ -3,7 +3,12 @@
 Every (check, setting) pair is independent given the run store: it reads the runs it needs
 from the store, or runs and stores them. :func:`run_settings` therefore hands the pairs to
 a pool of ``workers`` local processes, each of which runs its pairs with ``workers=1`` (its
-runs in-process, no pool inside a pool). Most of a check profile's time is spent inside
+runs in-process, no pool inside a pool). The settings of one check, and of checks that
+declare the same :attr:`~proofs_checks.check.Check.run_group`, go to one process as one
+task, one after another: they read the same runs (a bound-scaled setting re-tests the
+as-stated runs), which two processes would otherwise compute twice at the same time (seen
+in the full profile: the LOTZ order check's order-n setting took 41 s beside its as-stated
+setting instead of 0.2 s after it). Most of a check profile's time is spent inside
 single checks that run in the calling process (hypothesis searches over instances, symbolic
 evaluation), which a pool of *runs* cannot spread; a pool of *settings* can.
 
@@ -41,14 +46,16 @@ def _worker_check(name: str) -> Check:
     return _WORKER_CHECKS[name]
 
 
-def _run_in_worker(check_name: str, setting: str, fields: dict[str, Any]) -> CheckResult:
-    """A pool worker's entry point: one setting of one registered check, runs in-process."""
+def _run_group_in_worker(pairs: list[tuple[str, str]], fields: dict[str, Any]
+                         ) -> list[CheckResult]:
+    """A pool worker's entry point: settings of registered checks that share runs, one
+    after another in this process (the first computes the runs, the others reuse them)."""
     from solvers.store import RunStore
 
     context = CheckContext(profile=fields["profile"], store=RunStore(fields["store_root"]),
                            workers=1, progress=False, seed=fields["seed"],
                            database_dir=fields["database_dir"])
-    return _worker_check(check_name).run(context, setting)
+    return [_worker_check(name).run(context, setting) for name, setting in pairs]
 
 
 def run_settings(jobs: Sequence[tuple[Check, str]], context: CheckContext,
@@ -83,13 +90,24 @@ def run_settings(jobs: Sequence[tuple[Check, str]], context: CheckContext,
 
     fields = {"profile": context.profile, "store_root": str(Path(context.store.root).resolve()),
               "seed": context.seed, "database_dir": context.database_dir}
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=pool_context(),
+    groups: dict[str, list[int]] = {}  # run group -> its jobs' indices, in job order
+    for index, (check, _) in enumerate(jobs):
+        groups.setdefault(check.run_group or check.name, []).append(index)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(groups)), mp_context=pool_context(),
                                initializer=exit_with_parent)
     try:
-        futures: list[Future[CheckResult]] = [
-            pool.submit(_run_in_worker, check.name, setting, fields) for check, setting in jobs]
-        for index, future in enumerate(futures):
-            results[index] = future.result()
+        futures: dict[int, Future[list[CheckResult]]] = {}  # first index of a group -> task
+        owner: dict[int, int] = {}  # job index -> first index of its group
+        for indices in groups.values():
+            futures[indices[0]] = pool.submit(
+                _run_group_in_worker, [(jobs[i][0].name, jobs[i][1]) for i in indices], fields)
+            owner.update({i: indices[0] for i in indices})
+        for index in range(len(jobs)):  # report in job order, as soon as each is known
+            if results[index] is None:
+                first = owner[index]
+                members = next(g for g in groups.values() if g[0] == first)
+                for i, result in zip(members, futures[first].result(), strict=True):
+                    results[i] = result
             if on_result is not None:
                 on_result(index, results[index])  # type: ignore[arg-type]
     except BaseException:

@@ -66,3 +66,15 @@ def test_workers_below_one_name_the_rule(tmp_path: Path) -> None:
     with pytest.raises(InvalidParameterError, match="workers >= 1") as info:
         run_settings(_jobs(), CheckContext(store=RunStore(tmp_path)), workers=0)
     assert "workers=0" in str(info.value)
+
+
+def test_every_declared_run_group_joins_checks_that_share_runs() -> None:
+    """A run group names checks that read the same stored runs; each has two or more."""
+    from collections import Counter
+
+    from proofs_checks.registry import all_checks
+
+    groups = Counter(check.run_group for check in all_checks() if check.run_group)
+    assert set(groups) == {"nsga2-oneminmax-cover-runs", "emo-nsga2-ojzj-runs",
+                           "hybrid-oneminmax-cover-runs"}
+    assert all(count >= 2 for count in groups.values())
