@@ -37,7 +37,9 @@ class UnknownNameError(NasboundError, LookupError):
         self.name = name
         self.known = tuple(known)
         shown = ", ".join(sorted(self.known))
-        super().__init__(f"unknown {kind} {name!r}; known {kind}s: {shown}")
+        plural = f"{kind[:-1]}ies" if kind.endswith("y") and kind[-2:-1] not in "aeiou" \
+            else f"{kind}s"
+        super().__init__(f"unknown {kind} {name!r}; known {plural}: {shown}")
 
     def __str__(self) -> str:  # LookupError would repr() the message
         return str(self.args[0])
