@@ -257,8 +257,13 @@ class CheckCommand(Command):
         from proofs_checks.assumptions import dropped_assumption_table
         from proofs_checks.registry import symbolic_only
 
-        findings = [f for f in dropped_assumption_table(results, symbolic_only())
-                    if f.bound_id in {r.bound_id for r in results}]
+        # the checked bounds' rows, and the symbolic-only bounds' (not tested, with the
+        # reason) when every bound or that bound was asked for, as in reproduce's table
+        symbolic = symbolic_only()
+        shown = {r.bound_id for r in results} | (
+            set(args.bound_ids) & set(symbolic) if args.bound_ids else set(symbolic))
+        findings = [f for f in dropped_assumption_table(results, symbolic)
+                    if f.bound_id in shown]
         if args.out is not None:
             self._write(args.out, profile, results, findings, len(failing))
         if args.json:

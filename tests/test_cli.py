@@ -119,6 +119,24 @@ def test_check_json_and_exit_code(capsys, tmp_path: Path) -> None:
         assert r["ok"] and r["instances"] > 0
 
 
+def test_check_lists_a_symbolic_only_bounds_assumptions_as_not_tested(capsys,
+                                                                      tmp_path: Path) -> None:
+    """A symbolic-only bound asked for by id: no check runs, and the dropped-assumption
+    table still has its assumptions, "not tested", with the reason it has no check."""
+    from proofs_checks.registry import symbolic_only
+
+    code, out, _ = run_cli(capsys, "check", "--quick", "--json", "--results", str(tmp_path),
+                           "hv.beume2009.lower-order", "nds.deb2002.order")
+    assert code == 0
+    report = json.loads(out)
+    assert {r["bound_id"] for r in report["results"]} == {"nds.deb2002.order"}
+    rows = [f for f in report["dropped_assumptions"]
+            if f["bound_id"] == "hv.beume2009.lower-order"]
+    assert [f["assumption"] for f in rows] == ["d>=2"]
+    assert rows[0]["status"] == "not tested"
+    assert symbolic_only()["hv.beume2009.lower-order"] in rows[0]["evidence"]
+
+
 def test_console_script_is_installed() -> None:
     out = subprocess.run([sys.executable, "-m", "paper.cli", "bounds", "list"],
                          capture_output=True, text=True, check=True).stdout
