@@ -47,6 +47,7 @@ they set font sizes on their own artists, never touch global style and never sav
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -86,7 +87,8 @@ __all__ = ["COLUMN_WIDTH_IN", "FIGURES", "NAS_FIGURES", "SUPERNET_COLUMNS",
            "nas_anytime_data", "nas_anytime_figure", "nas_cd_data", "nas_cd_figure",
            "nas_fronts_data", "nas_fronts_figure", "nsga2_figure", "nsga2_runs",
            "plot_alpha_trajectory", "plot_collapse", "plot_convex_gap", "plot_coverage",
-           "plot_front", "plot_grad_norm", "plot_runtime", "plot_scaling_panel", "plot_tightness",
+           "plot_front", "plot_grad_norm", "plot_hessian_eigenvalue", "plot_runtime",
+           "plot_scaling_panel", "plot_tightness",
            "runtime_data", "scaling_data", "scaling_figure", "supernet_anytime_data",
            "supernet_anytime_figure", "supernet_figure", "supernet_trace_data", "tightness_data",
            "tightness_figure"]
@@ -817,8 +819,11 @@ def supernet_trace_data(trace: Any, label: str = "") -> SupernetTraceData:
 
 
 def plot_alpha_trajectory(data: SupernetTraceData, ax: Axes,
-                          op_names: Sequence[str] | None = None) -> Axes:
-    """The argmax operation of every edge per iteration (one row per edge)."""
+                          op_names: Sequence[str] | None = None,
+                          colorbar_beside: Sequence[Axes] | None = None) -> Axes:
+    """The argmax operation of every edge per iteration (one row per edge); the colour bar
+    takes its room from ``colorbar_beside`` (default: ``ax`` alone), so that panels stacked
+    on one iteration axis keep the same width."""
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
     n_ops = int(data.dominant.max()) + 1 if op_names is None else len(op_names)
@@ -828,7 +833,9 @@ def plot_alpha_trajectory(data: SupernetTraceData, ax: Axes,
               data.dominant.shape[0] - 0.5, -0.5)
     image = ax.imshow(data.dominant, aspect="auto", interpolation="nearest", cmap=cmap,
                       norm=norm, extent=extent)
-    bar = ax.figure.colorbar(image, ax=ax, ticks=np.arange(n_ops), pad=0.01)
+    bar = ax.figure.colorbar(image, ax=list(colorbar_beside) if colorbar_beside else ax,
+                             ticks=np.arange(n_ops), pad=0.01, shrink=1.0,
+                             anchor=(0.0, 1.0), fraction=0.06)
     if op_names is not None:
         bar.set_ticklabels(list(op_names))
     bar.ax.tick_params(labelsize=TICK_PT - 1)
@@ -840,7 +847,8 @@ def plot_alpha_trajectory(data: SupernetTraceData, ax: Axes,
 
 
 def plot_collapse(data: SupernetTraceData, ax: Axes) -> Axes:
-    """alpha entropy (left axis) and parameter-free / skip operations selected (right)."""
+    """alpha entropy (left axis) and parameter-free / skip operations selected (right); the
+    legend sits below the axes, clear of the curves."""
     ax.plot(data.iterations, data.entropy, color="C0", lw=1.0, label="mean entropy of alpha")
     ax.set_ylabel("entropy (nats)")
     ax.set_xlabel("iteration")
@@ -849,32 +857,50 @@ def plot_collapse(data: SupernetTraceData, ax: Axes) -> Axes:
               label="parameter-free ops selected")
     twin.step(data.iterations, data.skip, where="post", color="C1", lw=1.0, ls="--",
               label="skip connections selected")
-    if len(data.hessian_eig):
-        twin.plot([], [], color="C2", marker="o", ls="", ms=3,
-                  label=r"dominant eigenvalue of $\nabla^2_{\alpha}L_{val}$ (inset)")
-        inset = ax.inset_axes((0.62, 0.55, 0.35, 0.35))
-        inset.plot(data.hessian_iterations, data.hessian_eig, "o-", color="C2", ms=2, lw=0.8)
-        inset.tick_params(labelsize=TICK_PT - 2)
-    twin.set_ylabel("operations in the derived cell")
+    twin.set_ylabel("ops in derived cell")
     twin.tick_params(labelsize=TICK_PT)
     twin.yaxis.label.set_fontsize(LABEL_PT)
     lines = ax.get_legend_handles_labels()
     more = twin.get_legend_handles_labels()
     ax.legend(lines[0] + more[0], lines[1] + more[1], fontsize=TICK_PT - 0.5, frameon=False,
-              loc="lower left")
+              loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2,
+              handlelength=1.5, columnspacing=1.0)
+    _style(ax)
+    return ax
+
+
+def plot_hessian_eigenvalue(data: SupernetTraceData, ax: Axes) -> Axes:
+    """The dominant eigenvalue of the validation loss's Hessian in alpha (power iteration)
+    at the iterations where it was computed."""
+    ax.plot(data.hessian_iterations, data.hessian_eig, "o-", color="C2", ms=3, lw=0.9)
+    ax.axhline(0.0, color="0.6", lw=0.6, zorder=0)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel(r"$\lambda_{\max}(\nabla^2_{\alpha} L_{val})$")
     _style(ax)
     return ax
 
 
 def supernet_figure(data: SupernetTraceData, op_names: Sequence[str] | None = None) -> Figure:
-    """Alpha trajectory (top) and collapse diagnostics (bottom) at column width."""
-    fig = new_figure(4.4)
-    top, bottom = fig.subplots(2, 1, sharex=True)
-    plot_alpha_trajectory(data, top, op_names)
-    top.set_title(f"(a) argmax of alpha per edge{chr(10) + data.label if data.label else ''}",
+    """Alpha trajectory (a), collapse diagnostics (b) and, where the search computed it, the
+    Hessian's dominant eigenvalue (c), stacked at column width on one iteration axis."""
+    with_hessian = len(data.hessian_eig) > 0
+    fig = new_figure(5.8 if with_hessian else 4.4)
+    axes = fig.subplots(3 if with_hessian else 2, 1, sharex=True,
+                        height_ratios=[1.2, 1.0, 0.6] if with_hessian else [1.2, 1.0])
+    top, middle = axes[0], axes[1]
+    plot_alpha_trajectory(data, top, op_names, colorbar_beside=list(axes))
+    label = textwrap.fill(data.label, 40) if data.label else ""  # inside the column
+    top.set_title(f"(a) argmax of alpha per edge{chr(10) + label if label else ''}",
                   loc="left", fontsize=LABEL_PT)
-    plot_collapse(data, bottom)
-    bottom.set_title("(b) collapse diagnostics", loc="left", fontsize=LABEL_PT)
+    plot_collapse(data, middle)
+    middle.set_title("(b) collapse diagnostics", loc="left", fontsize=LABEL_PT)
+    if with_hessian:
+        plot_hessian_eigenvalue(data, axes[2])
+        axes[2].set_title("(c) dominant Hessian eigenvalue in alpha", loc="left",
+                          fontsize=LABEL_PT)
+    for ax in axes[:-1]:  # one shared iteration axis, labelled at the bottom only
+        ax.set_xlabel("")
+        ax.tick_params(labelbottom=False)
     return fig
 
 

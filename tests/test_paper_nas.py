@@ -388,7 +388,18 @@ def test_supernet_figure_draws_both_panels() -> None:
     top = fig.axes[0]
     assert top.images and top.images[0].get_array().shape == (3, 6)
     assert any(text.get_text() == "skip" for ax in fig.axes for text in ax.get_yticklabels())
-    assert len(fig.axes) >= 4  # trajectory, its colour bar, diagnostics and its twin
+    assert len(fig.axes) == 5  # trajectory, its colour bar, diagnostics, its twin, Hessian
+    hessian = next(ax for ax in fig.axes if ax.get_title(loc="left").startswith("(c)"))
+    assert hessian.lines[0].get_xdata().tolist() == [1.0, 5.0]
+    assert hessian.lines[0].get_ydata().tolist() == [0.5, 2.0]
+    # one iteration axis: the stacked panels have the same width
+    fig.canvas.draw()
+    widths = {round(ax.get_position().width, 6) for ax in fig.axes
+              if ax.get_title(loc="left")[:3] in ("(a)", "(b)", "(c)")}
+    assert len(widths) == 1
+    without = figs.supernet_figure(figs.supernet_trace_data(
+        _supernet_trace().assign(hessian_eig=math.nan)))
+    assert not any(ax.get_title(loc="left").startswith("(c)") for ax in without.axes)
 
 
 def test_both_profiles_make_the_supernet_figure_quick_with_its_own_protocol() -> None:
