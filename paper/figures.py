@@ -577,23 +577,30 @@ def nas_anytime_data(runs: Sequence[RunData], grid: Sequence[int] | None = None,
     return NASAnytimeData(datasets.pop(), volume, accuracy, level)
 
 
+def _anytime_pair(panels: Sequence[tuple[Any, str, str]], xlabel: str) -> Figure:
+    """Two anytime panels side by side at text width, each (series, y label, title); one
+    legend, in the left panel."""
+    fig = new_figure(2.6, TEXT_WIDTH_IN)
+    axes = fig.subplots(1, 2)
+    for ax, (series, ylabel, title) in zip(axes, panels, strict=True):
+        plot_anytime(series, ax, fontsize=TICK_PT - 0.5)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, loc="left", fontsize=LABEL_PT)
+        ax.set_xlabel(xlabel)
+        _style(ax)
+    axes[1].get_legend().remove()
+    return fig
+
+
 def nas_anytime_figure(data: NASAnytimeData) -> Figure:
     """Figure ``nas-hypervolume``: (a) hypervolume ratio, (b) best-found test accuracy."""
-    fig = new_figure(2.6, TEXT_WIDTH_IN)
-    left, right = fig.subplots(1, 2)
     pct = round(100 * data.level)
-    plot_anytime(data.hypervolume, left, fontsize=TICK_PT - 0.5)
-    left.set_ylabel("hypervolume ratio (of the exact front)")
-    left.set_title(f"(a) hypervolume, mean and {pct}% t-band", loc="left", fontsize=LABEL_PT)
-    plot_anytime(data.accuracy, right, fontsize=TICK_PT - 0.5)
-    right.set_ylabel("test accuracy of the best-found cell (%)")
-    right.set_title(f"(b) best-found cell, mean and {pct}% t-band", loc="left",
-                    fontsize=LABEL_PT)
-    for ax in (left, right):
-        ax.set_xlabel(f"distinct queries (NAS-Bench-201 {data.dataset})")
-        _style(ax)
-    right.get_legend().remove()
-    return fig
+    return _anytime_pair(
+        [(data.hypervolume, "hypervolume ratio (of the exact front)",
+          f"(a) hypervolume, mean and {pct}% t-band"),
+         (data.accuracy, "test accuracy of the best-found cell (%)",
+          f"(b) best-found cell, mean and {pct}% t-band")],
+        f"distinct queries (NAS-Bench-201 {data.dataset})")
 
 
 @dataclass(frozen=True)
@@ -759,22 +766,13 @@ def supernet_anytime_data(runs: Sequence[RunData], box_volume: float, label: str
 
 def supernet_anytime_figure(data: SupernetAnytimeData) -> Figure:
     """Figure ``supernet-hypervolume``: (a) hypervolume share, (b) best one-shot error."""
-    fig = new_figure(2.6, TEXT_WIDTH_IN)
-    left, right = fig.subplots(1, 2)
     pct = round(100 * data.level)
-    plot_anytime(data.hypervolume, left, fontsize=TICK_PT - 0.5)
-    left.set_ylabel("hypervolume / reference box")
-    left.set_title(f"(a) hypervolume, mean and {pct}% bootstrap band", loc="left",
-                   fontsize=LABEL_PT)
-    plot_anytime(data.error, right, fontsize=TICK_PT - 0.5)
-    right.set_ylabel("best one-shot validation error")
-    right.set_title(f"(b) best one-shot error, mean and {pct}% bootstrap band", loc="left",
-                    fontsize=LABEL_PT)
-    for ax in (left, right):
-        ax.set_xlabel(f"distinct queries (MNIST supernet{', ' + data.label if data.label else ''})")
-        _style(ax)
-    right.get_legend().remove()
-    return fig
+    return _anytime_pair(
+        [(data.hypervolume, "hypervolume / reference box",
+          f"(a) hypervolume, mean and {pct}% bootstrap band"),
+         (data.error, "best one-shot validation error",
+          f"(b) best one-shot error, mean and {pct}% bootstrap band")],
+        f"distinct queries (MNIST supernet{', ' + data.label if data.label else ''})")
 
 
 # -- MNIST supernet (DARTS) ------------------------------------------------------------------

@@ -699,21 +699,7 @@ class _DartsOrderErrorCheck(Check):
             strategy = darts_order_instance(-1.0, ("random",), (0.3, 1.5))
         else:
             strategy = darts_order_instance()
-        examples = 60 if context.quick else 400
-        outcome = search_instances(strategy, measure, examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
-            statistic_name=f"max measured/bound where bound > {MEANINGFUL_BOUND:g}",
-            statistic=max(ratios, default=math.nan), tightness=max(ratios, default=math.nan),
-            counterexample=None if counter is None else {
-                **counter.instance, "measured": counter.measured, "bound": counter.bound},
-            details={"failed_assumptions": sorted(failed),
-                     "instances_with_meaningful_bound": len(ratios)})
-
+        return self._search(context, setting, strategy, measure, failed, ratios, {})
 
     def _search(self, context: CheckContext, setting: Sabotage,
                 strategy: st.SearchStrategy[Any], measure: Callable[[Any], Measurement],

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -91,22 +91,20 @@ def run_settings(jobs: Sequence[tuple[Check, str]], context: CheckContext,
     fields = {"profile": context.profile, "store_root": str(Path(context.store.root).resolve()),
               "seed": context.seed, "database_dir": context.database_dir}
     groups: dict[str, list[int]] = {}  # run group -> its jobs' indices, in job order
-    for index, (check, _) in enumerate(jobs):
-        groups.setdefault(check.run_group or check.name, []).append(index)
+    group_of: list[str] = []  # job index -> its run group
+    for check, _ in jobs:
+        group_of.append(check.run_group or check.name)
+        groups.setdefault(group_of[-1], []).append(len(group_of) - 1)
     pool = ProcessPoolExecutor(max_workers=min(workers, len(groups)), mp_context=pool_context(),
                                initializer=exit_with_parent)
     try:
-        futures: dict[int, Future[list[CheckResult]]] = {}  # first index of a group -> task
-        owner: dict[int, int] = {}  # job index -> first index of its group
-        for indices in groups.values():
-            futures[indices[0]] = pool.submit(
-                _run_group_in_worker, [(jobs[i][0].name, jobs[i][1]) for i in indices], fields)
-            owner.update({i: indices[0] for i in indices})
+        futures = {group: pool.submit(_run_group_in_worker,
+                                      [(jobs[i][0].name, jobs[i][1]) for i in indices], fields)
+                   for group, indices in groups.items()}
         for index in range(len(jobs)):  # report in job order, as soon as each is known
             if results[index] is None:
-                first = owner[index]
-                members = next(g for g in groups.values() if g[0] == first)
-                for i, result in zip(members, futures[first].result(), strict=True):
+                group = group_of[index]
+                for i, result in zip(groups[group], futures[group].result(), strict=True):
                     results[i] = result
             if on_result is not None:
                 on_result(index, results[index])  # type: ignore[arg-type]
