@@ -40,13 +40,10 @@ from __future__ import annotations
 import json
 import logging
 import math
-import multiprocessing
-import os
 import shutil
 import time
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -618,19 +615,11 @@ def _run_nas(profile: Profile, store: RunStore, workers: int | None, progress: b
     dataset_specs = [s for dataset in spec.datasets
                      for s in _nas_specs(spec, dataset, spec.dataset_seeds)]
     specs = main_specs + dataset_specs
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    pool = None
-    if scheduler is None and count > 1:
-        # spawned, not forked: the checks may have imported TensorFlow into this process,
-        # and a forked worker that runs the hybrid's TensorFlow predictor then deadlocks
-        pool = ProcessPoolExecutor(max_workers=min(count, len(specs)),
-                                   mp_context=multiprocessing.get_context("spawn"))
-    try:
-        report = run_many(specs, store, workers=workers, executor=pool, progress=progress,
-                          description="nb201 runs", scheduler=scheduler)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    # run_many's pool forks from a TensorFlow-free fork server once the checks have imported
+    # TensorFlow here (a worker forked from this process would deadlock in the hybrid's
+    # TensorFlow predictor)
+    report = run_many(specs, store, workers=workers, progress=progress,
+                      description="nb201 runs", scheduler=scheduler)
     main = as_run_data(report.runs[:len(main_specs)])
     by_dataset = as_run_data(report.runs[len(main_specs):])
     comparison = compare_methods(main, alpha=spec.alpha)
@@ -711,20 +700,10 @@ class _NASSupernetResults:
 def _run_nas_supernet(profile: Profile, store: RunStore, workers: int | None, progress: bool,
                       scheduler: str | None) -> _NASSupernetResults:
     """Run (or reuse) every method x seed on the supernet, through the same executor as
-    the NAS-Bench-201 runs (spawned workers: each warms the supernet up once)."""
+    the NAS-Bench-201 runs (one pool: each worker warms the supernet up once)."""
     spec = profile.nas_supernet
-    specs = _nas_supernet_specs(spec)
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    pool = None
-    if scheduler is None and count > 1:
-        pool = ProcessPoolExecutor(max_workers=min(count, len(specs)),
-                                   mp_context=multiprocessing.get_context("spawn"))
-    try:
-        report = run_many(specs, store, workers=workers, executor=pool, progress=progress,
-                          description="supernet NAS runs", scheduler=scheduler)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    report = run_many(_nas_supernet_specs(spec), store, workers=workers, progress=progress,
+                      description="supernet NAS runs", scheduler=scheduler)
     runs = as_run_data(report.runs)
     box = float(math.prod(make_problem("mnist-supernet", runs[0].problem_config)
                           .reference_point()))  # type: ignore[attr-defined]
