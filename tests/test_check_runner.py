@@ -29,11 +29,16 @@ def _comparable(result: CheckResult) -> dict:
 
 
 def _same(a: object, b: object) -> bool:
-    """Equal, floats up to 1e-12 relative: a measured/bound ratio that attains its bound
-    (1.0000000000000002) may move by an ulp with the BLAS threads of the process it ran in
-    (seen once under load in the full suite); everything else must be identical."""
+    """Equal, floats up to 4 units in the last place. Once, under load in the full suite, a
+    result of the pool differed from the in-process one (gd-nonconvex as stated, whose
+    measured/bound ratio is 1.0000000000000002); the cause was not found (not reproduced in
+    six trials, idle, under load, or with TensorFlow imported). Round-off is all this lets
+    through; counts, verdicts, names and anything beyond a few ulps must be identical."""
     if isinstance(a, float) and isinstance(b, float):
-        return a == b or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300)
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return a == b or (math.isfinite(a) and math.isfinite(b)
+                          and abs(a - b) <= 4 * math.ulp(max(abs(a), abs(b))))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
