@@ -1,10 +1,14 @@
 """The dropped-assumption table: for every assumption of every bound, is it needed?
 
 Built from the check results of sabotaged settings of kind "assumption-dropped" (expected
-violations and probes alike): an assumption is *needed* when dropping it produced a
-counterexample (the instance is in the check's evidence), *not shown needed* when the
-search found none in the instances it tried, and *not tested* when no setting drops it
-(with the reason: a symbolic-only bound, or no instance family that breaks it yet).
+violations and probes alike): an assumption is *needed* when dropping it, and nothing else,
+produced a counterexample (the instance is in the check's evidence; the setting's failed
+assumptions are exactly that one: :attr:`~proofs_checks.check.CheckResult.only_dropped_fails`),
+*confounded* when the only counterexamples came from settings that also break another
+assumption or condition (they show that the assumptions together are needed, not that one),
+*not shown needed* when the search found none in the instances it tried, and *not tested*
+when no setting drops it (with the reason: a symbolic-only bound, or no instance family that
+breaks it yet).
 
 Some assumptions are domain-of-definition conditions (N >= 1, 0 < delta < 1, a finite
 f(x_1) - f*): without them the bound's expression may not be a number. For those,
@@ -25,19 +29,20 @@ from typing import Any
 
 import sympy as sp
 
-from proofs_checks.check import CheckResult, Verdict
+from proofs_checks.check import CheckResult, Outcome
 from theory.bound import Bound
 from theory.errors import InvalidParameterError
 from theory.registry import all_bounds, get_bound
 
-__all__ = ["DOMAIN_PROBES", "AssumptionFinding", "DomainPoint", "DomainProbe",
+__all__ = ["CONFOUNDED", "DOMAIN_PROBES", "AssumptionFinding", "DomainPoint", "DomainProbe",
            "dropped_assumption_table", "evaluate_domain_probe"]
 
 NEEDED = "needed"
 NOT_SHOWN = "not shown needed"
 NOT_TESTED = "not tested"
 NEEDED_DEFINED = "needed for the statement to be defined"
-STATUSES = (NEEDED, NEEDED_DEFINED, NOT_SHOWN, NOT_TESTED)
+CONFOUNDED = "confounded"
+STATUSES = (NEEDED, NEEDED_DEFINED, CONFOUNDED, NOT_SHOWN, NOT_TESTED)
 
 
 @dataclass(frozen=True)
@@ -226,7 +231,7 @@ DOMAIN_PROBES: tuple[DomainProbe, ...] = (
 # -- the table ------------------------------------------------------------------------------------
 
 def _evidence(result: CheckResult) -> str:
-    if result.verdict is Verdict.VIOLATION and result.counterexample is not None:
+    if result.outcome is Outcome.VIOLATION and result.counterexample is not None:
         shown = {k: v for k, v in result.counterexample.items()
                  if not isinstance(v, list | dict)}
         return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
@@ -266,10 +271,17 @@ def dropped_assumption_table(results: Sequence[CheckResult],
                 findings.append(AssumptionFinding(bound.id, assumption.name, assumption.rule,
                                                   NOT_TESTED, "", 0, reason + suffix))
                 continue
-            violating = [r for r in found if r.verdict is Verdict.VIOLATION]
-            chosen = violating[0] if violating else found[0]
+            violating = [r for r in found if r.outcome is Outcome.VIOLATION]
+            clean = [r for r in violating if r.only_dropped_fails]
+            if clean:
+                status, chosen, note = NEEDED, clean[0], ""
+            elif violating:
+                status, chosen = CONFOUNDED, violating[0]
+                also = chosen.confounded_by or ["(failed assumptions not recorded)"]
+                note = f"; the setting also breaks {', '.join(also)}"
+            else:
+                status, chosen, note = NOT_SHOWN, found[0], ""
             findings.append(AssumptionFinding(
-                bound.id, assumption.name, assumption.rule,
-                NEEDED if violating else NOT_SHOWN, chosen.setting,
-                sum(r.instances for r in found), _evidence(chosen) + suffix))
+                bound.id, assumption.name, assumption.rule, status, chosen.setting,
+                sum(r.instances for r in found), _evidence(chosen) + note + suffix))
     return findings

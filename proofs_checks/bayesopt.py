@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analysis.stats import binomial_test, holm
-from proofs_checks.check import ALPHA, Check, CheckContext, CheckResult, Sabotage, Verdict
+from proofs_checks.check import ALPHA, Check, CheckContext, CheckResult, Outcome, Sabotage
 from proofs_checks.complexity import order_slope_verdict
 from solvers.algorithms.gp_ucb import (
     GREEDY_FACTOR,
@@ -138,7 +138,7 @@ class _RegretCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=len(rows),
             runs=sum(r["runs"] for r in rows), violations=int(np.sum(reject)),
-            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name="smallest Holm-adjusted p (H1: P(R_t > bound for some t) > delta)",
             statistic=float(adjusted[worst_row]), p_value=float(adjusted[worst_row]),
             level=ALPHA, tightness=max(r["tightness"] for r in rows),
@@ -235,7 +235,7 @@ class InfoGainIdentityCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=tried, runs=seeds * len(_DOMAINS),
             violations=violations,
-            verdict=Verdict.VIOLATION if violations else Verdict.PASS,
+            outcome=Outcome.VIOLATION if violations else Outcome.HOLDS,
             statistic_name="max |logdet side - sum side|", statistic=worst_error,
             tightness=1.0 if not violations else None, counterexample=counterexample,
             details={"tolerance": IDENTITY_TOL, "failed_assumptions": sorted(failed)},
@@ -296,7 +296,7 @@ class _GammaOrderCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=len(ts), runs=len(ts),
             violations=int(verdict.violated),
-            verdict=Verdict.VIOLATION if verdict.violated else Verdict.PASS,
+            outcome=Outcome.VIOLATION if verdict.violated else Outcome.HOLDS,
             statistic_name="slope of log gamma_T on log g(T)", statistic=verdict.slope,
             p_value=verdict.p_value, level=ALPHA, tightness=None,
             counterexample=verdict.counterexample(),

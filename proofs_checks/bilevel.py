@@ -36,8 +36,8 @@ from proofs_checks.check import (
     CheckContext,
     CheckResult,
     Measurement,
+    Outcome,
     Sabotage,
-    Verdict,
     search_instances,
     upper_holds,
 )
@@ -182,7 +182,7 @@ class IFTIdentityCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name=f"relative residual (tolerance {IFT_TOL:g})",
             statistic=None if counter is None else counter.measured,
             tightness=None,
@@ -227,7 +227,7 @@ class IFTIdentityCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name=f"relative residual (tolerance {IFT_TOL:g})",
             statistic=None if counter is None else counter.measured, tightness=None,
             counterexample=None if counter is None else dict(counter.instance),
@@ -297,7 +297,7 @@ class _HypergradientErrorCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name=f"max measured/bound where bound > {MEANINGFUL_BOUND:g}",
             statistic=max(ratios, default=math.nan), tightness=max(ratios, default=math.nan),
             counterexample=None if counter is None else {
@@ -430,7 +430,7 @@ class FDHVPErrorCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name="max measured/bound where the float allowance < 1e-6 bound",
             statistic=max(ratios, default=math.nan), tightness=max(ratios, default=math.nan),
             counterexample=None if counter is None else {
@@ -528,7 +528,7 @@ class HGDInexactCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name="max measured/bound", statistic=outcome.worst_tightness,
             tightness=outcome.worst_tightness,
             counterexample=None if counter is None else {
@@ -621,7 +621,7 @@ class HGDOrderCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=len(rows),
             runs=len(rows) * len(ns) * len(seeds), violations=len(violated),
-            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name="largest slope of log min ||grad F||^2 on log N",
             statistic=worst["slope"], p_value=min(r["p_greater"] for r in rows), level=ALPHA,
             tightness=None, counterexample=violated[0] if violated else None,
@@ -712,7 +712,7 @@ class _DartsOrderErrorCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name=f"max measured/bound where bound > {MEANINGFUL_BOUND:g}",
             statistic=max(ratios, default=math.nan), tightness=max(ratios, default=math.nan),
             counterexample=None if counter is None else {
@@ -972,7 +972,7 @@ class DartsGradientEvaluationsCheck(Check):
                 wrong.append({**row, "claimed": claimed})
         return self.result(
             setting, assumptions_hold=not failed, instances=len(rows), runs=len(rows),
-            violations=len(wrong), verdict=Verdict.VIOLATION if wrong else Verdict.PASS,
+            violations=len(wrong), outcome=Outcome.VIOLATION if wrong else Outcome.HOLDS,
             statistic_name="runs whose per-step count differs", statistic=float(len(wrong)),
             tightness=1.0 if not wrong else None,
             counterexample=wrong[0] if wrong else None,
@@ -1017,7 +1017,7 @@ class DartsCostRatioCheck(Check):
         wrong = [r for r in ratios if r["ratio"] != claimed]
         return self.result(
             setting, assumptions_hold=not failed, instances=len(ratios), runs=len(rows),
-            violations=len(wrong), verdict=Verdict.VIOLATION if wrong else Verdict.PASS,
+            violations=len(wrong), outcome=Outcome.VIOLATION if wrong else Outcome.HOLDS,
             statistic_name="measured ratio", statistic=ratios[0]["ratio"],
             tightness=ratios[0]["ratio"] / claimed,
             counterexample={**wrong[0], "claimed": claimed} if wrong else None,

@@ -8,6 +8,26 @@ Tolerances are declared here once.
 
 Every check can fail: each declares *sabotaged settings* (an assumption dropped, or the
 bound scaled down), and a sabotaged run must report the violation it provokes.
+
+What the evidence is worth (:class:`Verdict`) is graded from the raw :class:`Outcome` in one
+place, :attr:`CheckResult.verdict`:
+
+* ``fail`` — a violation: where every assumption holds, the bound is refuted; in a sabotaged
+  setting, the sabotage was caught (what it is for);
+* ``vacuous`` — no violation, but the bound is at or above the *trivial bound* of what it
+  measures (regret <= T (max f - min f), a probability <= 1, a distance <= its start) on
+  every instance tried: no algorithm could have violated it (:class:`Triviality`);
+* ``low-power`` — no violation, but the statistical test had power below ``POWER_TARGET``
+  against its own sabotage's alternative at its sample sizes (:class:`Power`);
+* ``confounded`` — the setting breaks more than the assumption it is credited to (its
+  ``failed_assumptions`` hold more than that one, or the check names another broken
+  condition in ``details["also_broken"]``): whatever it shows, it does not show that one
+  assumption is needed;
+* ``pass`` — none of these: a test that could have failed did not;
+* ``inconclusive`` — the check could not decide (censored runs and the like).
+
+``check`` exits non-zero only for real violations (``fail`` where the assumptions hold) and
+missed sabotages (:attr:`CheckResult.ok`).
 """
 
 from __future__ import annotations
@@ -15,7 +35,7 @@ from __future__ import annotations
 import math
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -31,8 +51,9 @@ from theory.bound import Bound
 from theory.errors import InvalidParameterError, UnknownNameError
 from theory.registry import get_bound
 
-__all__ = ["ALPHA", "ATOL", "RTOL", "Check", "CheckContext", "CheckResult", "Measurement",
-           "Sabotage", "Verdict", "search_instances"]
+__all__ = ["ALPHA", "ATOL", "POWER_TARGET", "RTOL", "Check", "CheckContext", "CheckResult",
+           "Measurement", "Outcome", "Power", "Sabotage", "Triviality", "Verdict",
+           "search_instances"]
 
 #: relative tolerance of deterministic inequalities (floating-point round-off of O(N) steps)
 RTOL = 1e-9
@@ -41,13 +62,103 @@ ATOL = 1e-12
 #: level of every statistical check (Holm-corrected within a check)
 ALPHA = 0.01
 
+#: a statistical check whose power against its own sabotage is below this is ``low-power``
+POWER_TARGET = 0.8
+
 PROFILES = ("quick", "full")
 
 
+class Outcome(StrEnum):
+    """What a check's evidence showed, before it is graded."""
+
+    HOLDS = "holds"  # no violation found
+    VIOLATION = "violation"  # a violation found (a counterexample, or a rejected test)
+    INCONCLUSIVE = "inconclusive"  # the evidence could not decide
+
+
 class Verdict(StrEnum):
+    """What the evidence is worth (graded by :attr:`CheckResult.verdict`, see module doc)."""
+
     PASS = "pass"
-    VIOLATION = "violation"
+    FAIL = "fail"
+    VACUOUS = "vacuous"
+    LOW_POWER = "low-power"
+    CONFOUNDED = "confounded"
     INCONCLUSIVE = "inconclusive"
+
+
+@dataclass(frozen=True)
+class Triviality:
+    """The bound against the trivial bound of the quantity it measures.
+
+    ``trivial`` is what holds for *any* algorithm on the instance (a probability is <= 1,
+    regret <= T (max f - min f), gradient-descent distance <= its start under the step rule,
+    a runtime >= 0); ``bound`` the bound's value on the same instance. ``ratio`` is
+    bound / trivial for an upper bound (trivial / bound for a lower one), taken at the
+    instance where the bound says the most (smallest ratio): the check is *vacuous* when
+    ``ratio >= 1`` there, i.e. on every instance tried. ``vacuous_share`` is the share of
+    instances with ratio >= 1. Where no finite trivial bound exists (the runtime of a
+    randomised search has none) or the claim is an exact equality, ``ratio`` is None and
+    ``note`` says why.
+    """
+
+    note: str
+    bound: float | None = None
+    trivial: float | None = None
+    ratio: float | None = None
+    vacuous_share: float | None = None
+
+    @property
+    def vacuous(self) -> bool:
+        return self.ratio is not None and self.ratio >= 1.0
+
+    @classmethod
+    def none(cls, reason: str) -> Triviality:
+        """No finite trivial bound (or an exact claim): ``reason`` says which."""
+        return cls(note=reason)
+
+    @classmethod
+    def from_pairs(cls, note: str, pairs: Sequence[tuple[float, float]],
+                   lower: bool = False) -> Triviality:
+        """From (bound, trivial) per instance; ``lower`` for a lower bound."""
+        if not pairs:
+            return cls(note=note + " (no instance)")
+        ratios = [_trivial_ratio(bound, trivial, lower) for bound, trivial in pairs]
+        best = min(range(len(pairs)), key=lambda i: ratios[i])
+        share = sum(r >= 1.0 for r in ratios) / len(ratios)
+        return cls(note=note, bound=float(pairs[best][0]), trivial=float(pairs[best][1]),
+                   ratio=float(ratios[best]), vacuous_share=float(share))
+
+
+def _trivial_ratio(bound: float, trivial: float, lower: bool) -> float:
+    """bound / trivial for an upper bound, trivial / bound for a lower one; a zero in the
+    denominator counts as vacuous (inf) unless both sides are zero (1: says nothing more)."""
+    numerator, denominator = (trivial, bound) if lower else (bound, trivial)
+    if denominator > 0:
+        return numerator / denominator
+    return 1.0 if numerator == denominator else math.inf
+
+
+@dataclass(frozen=True)
+class Power:
+    """The power of a statistical check against its own sabotage's alternative.
+
+    ``power`` is the probability the test (at its level and sample sizes) rejects when the
+    truth is ``alternative`` (for example: the slope exceeds the claimed order by the
+    scaled-order sabotage's excess; the mean exceeds ``factor`` times the bound);
+    ``detectable`` the smallest effect it detects with power ``POWER_TARGET`` at that level
+    (in ``effect_unit``); ``method`` how it was computed.
+    """
+
+    power: float
+    alternative: str
+    method: str
+    detectable: float | None = None
+    effect_unit: str = ""
+
+    @property
+    def low(self) -> bool:
+        return self.power < POWER_TARGET
 
 
 @dataclass(frozen=True)
@@ -110,7 +221,7 @@ class CheckResult:
     instances: int
     runs: int
     violations: int
-    verdict: Verdict
+    outcome: Outcome
     statistic_name: str = ""
     statistic: float | None = None
     p_value: float | None = None
@@ -121,19 +232,58 @@ class CheckResult:
     seconds: float = 0.0
     probe: bool = False
     dropped_assumption: str = ""
+    #: the bound against the trivial bound of its quantity (None: not assessed)
+    triviality: Triviality | None = None
+    #: the statistical test's power against its own sabotage (None: not a statistical check)
+    power: Power | None = None
 
     @property
     def expected_violation(self) -> bool:
         return self.setting_kind != "none" and not self.probe
 
     @property
+    def confounded_by(self) -> list[str]:
+        """What the setting breaks besides the assumption it is credited to: failed
+        assumptions other than ``dropped_assumption`` (any, for a bound-scaled or as-stated
+        setting) and the conditions the check names in ``details["also_broken"]``."""
+        failed = [str(a) for a in self.details.get("failed_assumptions", [])]
+        others = [a for a in failed if a != self.dropped_assumption]
+        if self.setting_kind == "none":
+            others = []  # as stated, a failed assumption is an error of the check itself
+        return others + [str(c) for c in self.details.get("also_broken", [])]
+
+    @property
+    def only_dropped_fails(self) -> bool:
+        """The setting breaks its named assumption and nothing else the check knows of."""
+        failed = self.details.get("failed_assumptions")
+        return (failed is not None and list(failed) == [self.dropped_assumption]
+                and not self.details.get("also_broken"))
+
+    @property
+    def verdict(self) -> Verdict:
+        """What the evidence is worth (graded here only; see the module docstring)."""
+        if self.outcome is Outcome.INCONCLUSIVE:
+            return Verdict.INCONCLUSIVE
+        if self.setting_kind != "none" and self.confounded_by:
+            return Verdict.CONFOUNDED
+        if self.outcome is Outcome.VIOLATION:
+            return Verdict.FAIL
+        if self.triviality is not None and self.triviality.vacuous:
+            return Verdict.VACUOUS
+        if self.power is not None and self.power.low:
+            return Verdict.LOW_POWER
+        return Verdict.PASS
+
+    @property
     def ok(self) -> bool:
-        """As stated: no violation. Sabotaged: the violation was caught. Probe: always."""
+        """As stated: no violation. Sabotaged: the violation was caught (confounded or
+        not). Probe: always. Vacuous and low-power results are ok here (nothing was
+        violated) and flagged by their verdict."""
         if self.probe:
             return True
         if self.expected_violation:
-            return self.verdict is Verdict.VIOLATION
-        return self.verdict is not Verdict.VIOLATION
+            return self.outcome is Outcome.VIOLATION
+        return self.outcome is not Outcome.VIOLATION
 
     @property
     def evidence(self) -> str:
@@ -152,7 +302,13 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["evidence"] = self.evidence
+        data["outcome"] = self.outcome.value
         data["verdict"] = self.verdict.value
+        data["confounded_by"] = self.confounded_by
+        if self.triviality is not None:
+            data["triviality"]["vacuous"] = self.triviality.vacuous
+        if self.power is not None:
+            data["power"]["low"] = self.power.low
         data["ok"] = self.ok
         data["expected_violation"] = self.expected_violation
         ready: dict[str, Any] = _json_ready(data)
@@ -251,6 +407,10 @@ class Check(ABC):
     #: checks that read the same runs name the same group (default: the check's own name),
     #: so that a pool of settings runs them in one process, one after another
     run_group: ClassVar[str] = ""
+    #: a declared, explained limit of the as-stated check in the quick profile (for example
+    #: "low power: the quick sizes span 2x"), printed with its result; empty when the check
+    #: is expected to ``pass`` outright (the conformance suite holds it to that)
+    known_weakness: ClassVar[str] = ""
 
     @property
     def bound(self) -> Bound:
@@ -273,7 +433,8 @@ class Check(ABC):
 
     def holm_result(self, setting: Sabotage, rows: list[dict[str, Any]],
                     failed: set[str], statistic_name: str,
-                    details: dict[str, Any]) -> CheckResult:
+                    details: dict[str, Any], power: Power | None = None,
+                    triviality: Triviality | None = None) -> CheckResult:
         """The result of one-sided tests, one per row (each with "p_value", "runs" and
         "tightness"), Holm-corrected at ``ALPHA``; rows gain their adjusted "p_holm"."""
         from analysis.stats import holm
@@ -286,12 +447,13 @@ class Check(ABC):
         return self.result(
             setting, assumptions_hold=not failed, instances=len(rows),
             runs=sum(r["runs"] for r in rows), violations=int(reject.sum()),
-            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name=statistic_name, statistic=float(adjusted[worst]),
             p_value=float(adjusted[worst]), level=ALPHA,
             tightness=max(r["tightness"] for r in rows),
             counterexample=rows[worst] if violated else None,
             details={**details, "failed_assumptions": sorted(failed)},
+            power=power, triviality=triviality,
         )
 
     def result(self, setting: Sabotage, **fields: Any) -> CheckResult:

@@ -19,8 +19,8 @@ from proofs_checks.check import (
     CheckContext,
     CheckResult,
     Measurement,
+    Outcome,
     Sabotage,
-    Verdict,
     search_instances,
 )
 from solvers.algorithms.sorting import deb_fast_non_dominated_sort
@@ -88,7 +88,7 @@ class FastSortCountCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name="max measured/bound", statistic=outcome.worst_tightness,
             tightness=outcome.worst_tightness,
             counterexample=None if counter is None else {
@@ -448,7 +448,7 @@ class _CountOrderCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=sum(len(s[1]) for s in series),
             runs=sum(len(s[1]) for s in series), violations=int(np.sum(reject)),
-            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name="slope of log count on log g", statistic=first.slope,
             p_value=float(adjusted[worst]), level=ALPHA, tightness=None,
             counterexample=({"series": series[worst][0], "slope": first.slope,
@@ -635,7 +635,7 @@ class NB201CellCountCheck(Check):
         bad = [r for r in rows if r["enumerated"] != r["claimed"]]
         return self.result(
             setting, assumptions_hold=not failed, instances=len(rows), runs=len(rows),
-            violations=len(bad), verdict=Verdict.VIOLATION if bad else Verdict.PASS,
+            violations=len(bad), outcome=Outcome.VIOLATION if bad else Outcome.HOLDS,
             statistic_name="instances where enumeration != formula", statistic=float(len(bad)),
             tightness=1.0 if not bad else None, counterexample=bad[0] if bad else None,
             details={"instances": rows, "nb201_cells_listed": listed,
@@ -679,7 +679,7 @@ class NB201ClassesCheck(Check):
         ok = classes == claimed
         return self.result(
             setting, assumptions_hold=not failed, instances=1, runs=space.size,
-            violations=int(not ok), verdict=Verdict.PASS if ok else Verdict.VIOLATION,
+            violations=int(not ok), outcome=Outcome.HOLDS if ok else Outcome.VIOLATION,
             statistic_name="distinct keys", statistic=float(classes),
             tightness=classes / claimed,
             counterexample=None if ok else {"classes": classes, "claimed": claimed},
@@ -728,7 +728,7 @@ class DartsCellCountCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=len(rows) + len(library),
             runs=len(rows), violations=len(bad),
-            verdict=Verdict.VIOLATION if bad else Verdict.PASS,
+            outcome=Outcome.VIOLATION if bad else Outcome.HOLDS,
             statistic_name="instances where enumeration != formula", statistic=float(len(bad)),
             tightness=1.0 if not bad else None, counterexample=bad[0] if bad else None,
             details={"enumerated": rows, "search_space_module": library,

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from analysis.stats import binomial_test, constant_fit, loglog_fit, mean_test
-from proofs_checks.check import ALPHA, Check, CheckContext, CheckResult, Sabotage, Verdict
+from proofs_checks.check import ALPHA, Check, CheckContext, CheckResult, Outcome, Sabotage
 from solvers.execute import make_spec, run_many
 from solvers.store import StoredRun
 
@@ -119,7 +119,7 @@ def _order_result(check: Check, setting: Sabotage, n: np.ndarray, t: np.ndarray,
         counter = {"slope": fit.slope, "ci": [fit.slope_ci_low, fit.slope_ci_high]}
     return check.result(
         setting, assumptions_hold=not failed, instances=len(means), runs=len(t),
-        violations=int(violated), verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+        violations=int(violated), outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
         statistic_name="slope of log T on log g(n)", statistic=fit.slope,
         p_value=fit.p_greater, level=ALPHA, tightness=None, counterexample=counter,
         details={"mean_T": means, "censored_share": censored_share,
@@ -298,7 +298,7 @@ class ConvergenceCheck(Check):
         violated = test.p_value < ALPHA
         return self.result(
             setting, assumptions_hold=not failed, instances=len(cases), runs=total,
-            violations=int(violated), verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            violations=int(violated), outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name="share of runs covering the front within the cap",
             statistic=covered / total, p_value=test.p_value, level=ALPHA,
             tightness=covered / total,
@@ -433,7 +433,7 @@ class _NsgaOrderCheck(Check):
                        else {"slope": fit["slope"], "ci": [fit["ci_low"], fit["ci_high"]]})
         return self.result(
             setting, assumptions_hold=not failed, instances=len(means), runs=len(t),
-            violations=int(violated), verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            violations=int(violated), outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name="slope of log T_eval on log g" + (" (with a 1/n term)"
                                                             if self.correction else ""),
             statistic=fit["slope"], p_value=p, level=ALPHA, tightness=None,
@@ -591,7 +591,7 @@ class MommNoCoverCheck(Check):
         violated = test.p_value < ALPHA
         return self.result(
             setting, assumptions_hold=not failed, instances=1, runs=len(runs),
-            violations=int(violated), verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            violations=int(violated), outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name="runs that covered the whole front", statistic=float(covered),
             p_value=test.p_value, level=ALPHA, tightness=float(fractions.max()),
             counterexample={"covered_runs": covered, "runs": len(runs)} if violated else None,

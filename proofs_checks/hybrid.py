@@ -43,8 +43,8 @@ from proofs_checks.check import (
     CheckContext,
     CheckResult,
     Measurement,
+    Outcome,
     Sabotage,
-    Verdict,
     search_instances,
 )
 from proofs_checks.nsga2 import HeavyTailedNSGA2 as _HeavyTailedNSGA2
@@ -191,7 +191,7 @@ class HybridSurvivalCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name="front values lost (max over generations)",
             statistic=None if counter is None else counter.measured,
             counterexample=None if counter is None else {**counter.instance,
@@ -453,7 +453,7 @@ class HybridEvaluationCountCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name="evaluations counted == N + t (N + E)",
             statistic=None if counter is None else counter.measured,
             tightness=None if counter is not None else 1.0,
@@ -547,7 +547,7 @@ class HybridCoverTailCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=len(rows),
             runs=sum(r["runs"] for r in rows), violations=int(np.sum(reject)),
-            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name="smallest Holm-adjusted p (H1: P(T > t*) > bound)",
             statistic=float(adjusted[worst]), p_value=float(adjusted[worst]), level=ALPHA,
             tightness=max(r["tightness"] for r in rows),

@@ -33,8 +33,8 @@ from proofs_checks.check import (
     CheckContext,
     CheckResult,
     Measurement,
+    Outcome,
     Sabotage,
-    Verdict,
     search_instances,
 )
 from solvers.algorithms.nsga2 import NSGA2, SELECTIONS, NSGA2Config
@@ -191,7 +191,7 @@ class SurvivalCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
             violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name="front values lost (max over generations)",
             statistic=None if counter is None else counter.measured,
             tightness=None,
@@ -249,7 +249,7 @@ class _OrderCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=len(means), runs=len(t),
             violations=int(violated),
-            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name="slope of log T on log g(n)", statistic=fit.slope,
             p_value=fit.p_greater, level=ALPHA,
             tightness=None,
@@ -432,7 +432,7 @@ class SmallPopulationCheck(Check):
         violated = test.p_value < ALPHA
         return self.result(
             setting, assumptions_hold=not failed, instances=len(ns), runs=total,
-            violations=int(violated), verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            violations=int(violated), outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name="runs that covered the whole front", statistic=float(covered),
             p_value=test.p_value, level=ALPHA,
             tightness=float(fractions.mean()),

@@ -28,8 +28,8 @@ from proofs_checks.check import (
     CheckContext,
     CheckResult,
     Measurement,
+    Outcome,
     Sabotage,
-    Verdict,
     search_instances,
     upper_holds,
 )
@@ -76,7 +76,7 @@ def _result_from_search(check: Check, setting: Sabotage, outcome: Any, failed: s
     return check.result(
         setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
         violations=outcome.violations,
-        verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+        outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
         statistic_name=statistic_name, statistic=outcome.worst_tightness,
         tightness=outcome.worst_tightness,
         counterexample=None if counter is None else {
@@ -243,7 +243,7 @@ class SHIdentificationCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=len(rows),
             runs=replicates * len(rows), violations=int(np.sum(reject)),
-            verdict=Verdict.VIOLATION if violated else Verdict.PASS,
+            outcome=Outcome.VIOLATION if violated else Outcome.HOLDS,
             statistic_name="smallest Holm-adjusted p (H1: P(failure) > bound)",
             statistic=float(adjusted[worst]), p_value=float(adjusted[worst]), level=ALPHA,
             tightness=max(r["tightness"] for r in rows),

@@ -53,8 +53,8 @@ from proofs_checks.check import (
     CheckContext,
     CheckResult,
     Measurement,
+    Outcome,
     Sabotage,
-    Verdict,
     search_instances,
     upper_holds,
 )
@@ -256,7 +256,7 @@ class SupernetFDHVPCheck(Check):
         return self.result(
             setting, assumptions_hold=not failed, instances=outcome.tried,
             runs=outcome.tried, violations=outcome.violations,
-            verdict=Verdict.VIOLATION if counter else Verdict.PASS,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
             statistic_name="max measured/bound", statistic=outcome.worst_tightness,
             tightness=outcome.worst_tightness,
             counterexample=None if counter is None else {
@@ -358,7 +358,7 @@ class SupernetActivationMemoryCheck(Check):
         wrong = [r for r in rows if r["measured"] != r["claimed"]]
         return self.result(
             setting, assumptions_hold=not failed, instances=len(rows), runs=len(rows),
-            violations=len(wrong), verdict=Verdict.VIOLATION if wrong else Verdict.PASS,
+            violations=len(wrong), outcome=Outcome.VIOLATION if wrong else Outcome.HOLDS,
             statistic_name="configurations whose count differs", statistic=float(len(wrong)),
             tightness=1.0 if not wrong else None, counterexample=wrong[0] if wrong else None,
             details={"rows": rows, "failed_assumptions": sorted(failed)})

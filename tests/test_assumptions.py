@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from proofs_checks.assumptions import (
+    CONFOUNDED,
     DOMAIN_PROBES,
     NEEDED,
     NEEDED_DEFINED,
@@ -19,19 +20,21 @@ from proofs_checks.assumptions import (
     dropped_assumption_table,
     evaluate_domain_probe,
 )
-from proofs_checks.check import CheckResult, Verdict
+from proofs_checks.check import CheckResult, Outcome, Verdict
 from solvers.problems.smooth import Misdescribed, Quadratic, QuadraticConfig
 from theory.errors import InvalidParameterError
 from theory.registry import all_bounds
 
 
-def _result(bound_id: str, assumption: str, verdict: Verdict,
-            counterexample: dict[str, float] | None = None) -> CheckResult:
+def _result(bound_id: str, assumption: str, outcome: Outcome,
+            counterexample: dict[str, float] | None = None,
+            also_failed: tuple[str, ...] = ()) -> CheckResult:
     return CheckResult(bound_id=bound_id, check="c", setting="s",
                        setting_kind="assumption-dropped", assumptions_hold=False, method="m",
-                       instances=3, runs=3, violations=int(verdict is Verdict.VIOLATION),
-                       verdict=verdict, counterexample=counterexample, probe=True,
-                       dropped_assumption=assumption)
+                       instances=3, runs=3, violations=int(outcome is Outcome.VIOLATION),
+                       outcome=outcome, counterexample=counterexample, probe=True,
+                       dropped_assumption=assumption,
+                       details={"failed_assumptions": [assumption, *also_failed]})
 
 
 def _finding(findings, bound_id: str, assumption: str):
@@ -47,12 +50,30 @@ def test_one_finding_per_bound_and_assumption() -> None:
 
 def test_status_follows_the_evidence() -> None:
     bound = "gd.nonconvex.min-grad-norm"
-    needed = dropped_assumption_table([_result(bound, "step-1/L", Verdict.VIOLATION,
+    needed = dropped_assumption_table([_result(bound, "step-1/L", Outcome.VIOLATION,
                                                {"N": 3, "L": 1.5})])
     assert _finding(needed, bound, "step-1/L").status == NEEDED
     assert "N=3" in _finding(needed, bound, "step-1/L").evidence
-    shown = dropped_assumption_table([_result(bound, "step-1/L", Verdict.PASS)])
+    shown = dropped_assumption_table([_result(bound, "step-1/L", Outcome.HOLDS)])
     assert _finding(shown, bound, "step-1/L").status == NOT_SHOWN
+
+
+def test_a_setting_that_breaks_two_assumptions_credits_neither() -> None:
+    bound = "gd.nonconvex.min-grad-norm"
+    both = _result(bound, "step-1/L", Outcome.VIOLATION, {"N": 3}, also_failed=("L-smooth",))
+    assert both.verdict is Verdict.CONFOUNDED and both.confounded_by == ["L-smooth"]
+    finding = _finding(dropped_assumption_table([both]), bound, "step-1/L")
+    assert finding.status == CONFOUNDED and "also breaks L-smooth" in finding.evidence
+    # a clean setting beside the confounded one credits the assumption
+    clean = _result(bound, "step-1/L", Outcome.VIOLATION, {"N": 4})
+    assert _finding(dropped_assumption_table([both, clean]), bound,
+                    "step-1/L").status == NEEDED
+    # a condition outside the predicates, named by the check, confounds as well
+    named = _result(bound, "step-1/L", Outcome.VIOLATION, {"N": 3})
+    named.details["also_broken"] = ["f* finite"]
+    assert named.verdict is Verdict.CONFOUNDED
+    assert _finding(dropped_assumption_table([named]), bound,
+                    "step-1/L").status == CONFOUNDED
 
 
 def test_domain_conditions_are_decided_by_evaluating_the_bound() -> None:
@@ -65,7 +86,7 @@ def test_domain_conditions_are_decided_by_evaluating_the_bound() -> None:
     sigma = _finding(findings, "sgd.nonconvex.ghadimi-lan-cor2.2", "sigma>0")
     assert sigma.status == NOT_TESTED and "sigma = 0: defined" in sigma.evidence
     with_run = dropped_assumption_table(
-        [_result("sgd.nonconvex.ghadimi-lan-cor2.2", "sigma>0", Verdict.PASS)])
+        [_result("sgd.nonconvex.ghadimi-lan-cor2.2", "sigma>0", Outcome.HOLDS)])
     assert _finding(with_run, "sgd.nonconvex.ghadimi-lan-cor2.2", "sigma>0").status == NOT_SHOWN
 
 
@@ -103,3 +124,33 @@ def test_misdescribed_problem_changes_only_what_it_says() -> None:
     assert biased.constants()["unbiased_oracle"] is False
     with pytest.raises(InvalidParameterError, match="l_factor > 0"):
         Misdescribed(base, l_factor=0.0)
+
+
+def test_boundary_values_built_in_floating_point_satisfy_non_strict_rules() -> None:
+    """h = 2/(mu+L) computed in floats lands an ulp above the boundary for ~5% of (L, mu);
+    the one stated tolerance (theory.bound.ASSUMPTION_RTOL) admits it, a real excess not."""
+    from theory.registry import get_bound
+
+    step_rule = next(a for a in get_bound("gd.strongly-convex.distance").assumptions
+                     if a.name == "step<=2/(mu+L)")
+    rng = np.random.default_rng(0)
+    above = 0
+    for _ in range(400):
+        big_l, mu = float(rng.uniform(0.1, 10)), float(rng.uniform(0.001, 1))
+        h = 1.0 * 2 * big_l / (mu + big_l) / big_l
+        above += h * (mu + big_l) > 2
+        names = {"h": h, "mu": mu, "L": big_l}
+        assert step_rule.holds({k: v for k, v in names.items() if k in step_rule.symbol_names})
+        too_big = {"h": h * (1 + 1e-9), "mu": mu, "L": big_l}
+        assert not step_rule.holds({k: v for k, v in too_big.items()
+                                    if k in step_rule.symbol_names})
+    assert above > 0  # the float boundary really is crossed in this sample
+
+
+def test_strict_rules_stay_exact_at_their_boundary() -> None:
+    from theory.registry import get_bound
+
+    steps = next(a for a in get_bound("sgd.nonconvex.ghadimi-lan-thm2.1").assumptions
+                 if a.name == "steps<2/L")
+    assert not steps.holds({"L": 3.0, "gamma_max": 2.0 / 3.0})  # 3 * (2/3) == 2.0 in floats
+    assert steps.holds({"L": 3.0, "gamma_max": 2.0 / 3.0 * (1 - 1e-15)})

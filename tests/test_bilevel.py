@@ -15,7 +15,7 @@ import sympy as sp
 
 from proofs_checks import symbolic_bilevel
 from proofs_checks.bilevel import CHECKS, SYMBOLIC_ONLY
-from proofs_checks.check import CheckContext, Verdict
+from proofs_checks.check import CheckContext, Outcome
 from proofs_checks.symbolic import SymbolicCheck
 from solvers.algorithms.bilevel import (
     Counter,
@@ -340,7 +340,7 @@ def test_ift_formula_fails_on_a_kinked_inner_loss(context: CheckContext) -> None
     w* = 0, where the true grad F is lam a and the formula adds -B^T A^{-1} Q w_t)."""
     check = next(c for c in CHECKS if c.name == "bilevel-ift-identity")
     result = check.run(context, "l1-kinked-inner")
-    assert result.verdict is Verdict.VIOLATION and not result.assumptions_hold
+    assert result.outcome is Outcome.VIOLATION and not result.assumptions_hold
     assert result.counterexample is not None
     assert result.counterexample["zeros_in_w_star"] >= 1
     assert result.counterexample["residual"] > 1e-3
@@ -415,7 +415,7 @@ def test_first_order_bound_fails_at_a_kink_with_the_hessian_returned_there(
     the largest side's ||grad^2_aw g||; F's pieces match F on their sides."""
     check = next(c for c in CHECKS if c.name == "bilevel-darts-first-order-error")
     result = check.run(context, "c1-kinked-inner")
-    assert result.verdict is Verdict.VIOLATION and result.probe
+    assert result.outcome is Outcome.VIOLATION and result.probe
     counter = result.counterexample
     assert counter is not None
     assert counter["error_active_side"] > counter["bound"] * (1 + 1e-6)
@@ -434,7 +434,7 @@ def test_second_order_bound_off_quadratics_misses_the_finite_difference_error(
     term always holds, and so does the bound with constants bounding the whole path."""
     check = next(c for c in CHECKS if c.name == "bilevel-darts-second-order-error")
     result = check.run(context, "softplus-inner")
-    assert result.verdict is Verdict.VIOLATION and result.probe
+    assert result.outcome is Outcome.VIOLATION and result.probe
     counter = result.counterexample
     assert counter is not None
     excess = counter["measured"] - counter["bound"]

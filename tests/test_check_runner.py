@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from proofs_checks.check import AS_STATED, Check, CheckContext, CheckResult, Sabotage, Verdict
+from proofs_checks.check import AS_STATED, Check, CheckContext, CheckResult, Outcome, Sabotage
 from proofs_checks.registry import checks_for
 from proofs_checks.runner import run_settings
 from solvers.store import RunStore
@@ -73,14 +73,14 @@ class _AdHocCheck(Check):
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         return self.result(setting, assumptions_hold=True, instances=1, runs=0,
                            violations=int(setting is not AS_STATED),
-                           verdict=Verdict.PASS if setting is AS_STATED else Verdict.VIOLATION)
+                           outcome=Outcome.HOLDS if setting is AS_STATED else Outcome.VIOLATION)
 
 
 def test_unregistered_checks_run_in_this_process(tmp_path: Path) -> None:
     check = _AdHocCheck()
     results = run_settings([(check, "as-stated"), (check, "scaled")],
                            CheckContext(store=RunStore(tmp_path)), workers=2)
-    assert [r.verdict for r in results] == [Verdict.PASS, Verdict.VIOLATION]
+    assert [r.outcome for r in results] == [Outcome.HOLDS, Outcome.VIOLATION]
 
 
 def test_workers_below_one_name_the_rule(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ import pytest
 import sympy as sp
 from scipy import stats
 
-from proofs_checks.check import CheckContext, Verdict
+from proofs_checks.check import CheckContext, Outcome
 from proofs_checks.emo import CHECKS, SYMBOLIC_ONLY
 from proofs_checks.symbolic_emo import (
     all_symbolic_checks,
@@ -184,7 +184,7 @@ def context(shared_check_store: RunStore) -> CheckContext:
 def test_quick_verdicts(check, setting: str, context: CheckContext) -> None:
     result = check.run(context, setting)
     assert_expected_verdict(check, setting, result, lists_failed=True)
-    assert result.verdict is not Verdict.INCONCLUSIVE  # a probe's finding is either answer
+    assert result.outcome is not Outcome.INCONCLUSIVE  # a probe's finding is either answer
 
 
 # -- m-objective OneMinMax ---------------------------------------------------------------------
@@ -269,8 +269,8 @@ def test_gap_one_breaks_the_upper_order_not_the_lower(context: CheckContext) -> 
         assert result.details["failed_assumptions"] == ["2<=k<=n/4"]
         assert result.details["ns"] == [16, 24, 32, 48]
         assert max(result.details["censored_share"].values()) == 0.0
-    assert upper.verdict is Verdict.VIOLATION and upper.statistic is not None
+    assert upper.outcome is Outcome.VIOLATION and upper.statistic is not None
     assert upper.statistic > 1 and upper.p_value is not None and upper.p_value < 1e-3
-    assert lower.verdict is Verdict.PASS and lower.statistic == upper.statistic
+    assert lower.outcome is Outcome.HOLDS and lower.statistic == upper.statistic
     ratio = upper.details["mean_T_over_order"]  # T / (N n) grows with n
     assert ratio[48] > ratio[16]

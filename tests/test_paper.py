@@ -38,7 +38,7 @@ from paper.reproduce import (
     save_figure,
 )
 from paper.tables import catalogue_frame, catalogue_table, checks_frame, checks_table
-from proofs_checks.check import CheckContext, CheckResult, Verdict
+from proofs_checks.check import CheckContext, CheckResult, Outcome
 from proofs_checks.nsga2 import OneMinMaxOrderCheck
 from proofs_checks.registry import checks_for
 from solvers.execute import make_spec, run_many
@@ -58,12 +58,12 @@ def _gd_run(store: RunStore, problem: str, params: dict[str, object], steps: int
 
 
 def _result(bound_id: str = "gd.convex.nesterov", setting: str = "as-stated",
-            kind: str = "none", verdict: Verdict = Verdict.PASS,
+            kind: str = "none", outcome: Outcome = Outcome.HOLDS,
             tightness: float | None = 0.5, **fields: object) -> CheckResult:
     base: dict[str, object] = dict(
         bound_id=bound_id, check="a_check", setting=setting, setting_kind=kind,
         assumptions_hold=kind == "none", method="every_instance & more", instances=3,
-        runs=3, violations=0 if verdict is Verdict.PASS else 1, verdict=verdict,
+        runs=3, violations=0 if outcome is Outcome.HOLDS else 1, outcome=outcome,
         statistic_name="max_front_values lost", statistic=0.25, p_value=None, level=None,
         tightness=tightness)
     base.update(fields)
@@ -175,7 +175,7 @@ def test_tightness_data_keeps_as_stated_finite_values_in_catalogue_order() -> No
     results = [
         _result("nds.deb2002.pair-comparisons", tightness=1.0),
         _result("gd.convex.nesterov", tightness=0.25),
-        _result("gd.convex.nesterov", "scaled-0.9", "bound-scaled", Verdict.VIOLATION, 1.11),
+        _result("gd.convex.nesterov", "scaled-0.9", "bound-scaled", Outcome.VIOLATION, 1.11),
         _result("nsga2.oneminmax.survival", tightness=None),
         _result("gd.nonconvex.min-grad-norm", tightness=math.inf),
     ]
@@ -215,7 +215,7 @@ def test_plots_draw_on_the_given_axes_and_leave_global_style_alone(
 
 def test_checks_table_is_booktabs_and_escaped() -> None:
     results = [_result(p_value=1e-20), _result(setting="scaled_0.9", kind="bound-scaled",
-                                               verdict=Verdict.VIOLATION, tightness=1.11)]
+                                               outcome=Outcome.VIOLATION, tightness=1.11)]
     frame = checks_frame(results)
     assert frame["p-value"].iloc[0] == 1e-20 and frame["Tight."].iloc[1] == 1.11
     text = checks_table(results)
@@ -230,7 +230,7 @@ def test_checks_table_is_booktabs_and_escaped() -> None:
 
 
 def test_checks_table_marks_an_unexpected_verdict() -> None:
-    text = checks_table([_result(verdict=Verdict.VIOLATION),
+    text = checks_table([_result(outcome=Outcome.VIOLATION),
                          _result(setting="broken", kind="assumption-dropped")])
     assert "violation (UNEXPECTED)" in text
     assert "pass (violation MISSED)" in text

@@ -305,7 +305,7 @@ def test_head_mixed_jacobian_equals_the_vectorised_second_derivative() -> None:
 
 
 def test_supernet_checks_quick_profile() -> None:
-    from proofs_checks.check import CheckContext, Verdict
+    from proofs_checks.check import CheckContext, Outcome
     from proofs_checks.supernet import CHECKS
 
     context = CheckContext(profile="quick")
@@ -313,11 +313,11 @@ def test_supernet_checks_quick_profile() -> None:
         for setting in check.settings():
             result = check.run(context, setting.name)
             if setting.kind == "none":
-                assert result.verdict is Verdict.PASS and result.assumptions_hold, result
+                assert result.outcome is Outcome.HOLDS and result.assumptions_hold, result
             elif setting.probe:  # a finding either way; the dropped assumption fails
                 assert not result.assumptions_hold, result
             else:
-                assert result.verdict is Verdict.VIOLATION and result.counterexample, result
+                assert result.outcome is Outcome.VIOLATION and result.counterexample, result
 
 
 @pytest.mark.slow

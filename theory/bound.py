@@ -22,17 +22,40 @@ import sympy as sp
 
 from theory.errors import InvalidParameterError
 
-__all__ = ["EQ_RTOL", "Assumption", "Bound", "Direction", "Mode", "Source", "approx_eq"]
+__all__ = ["ASSUMPTION_RTOL", "EQ_RTOL", "Assumption", "Bound", "Direction", "Mode", "Source",
+           "approx_eq"]
 
 
-#: Equality assumptions on floating-point constants hold to this relative tolerance
-#: (``1/49 * 49`` is not 1 in binary floating point).
+#: The one relative tolerance of assumption predicates on real-valued boundaries. Equality
+#: assumptions hold to it (``1/49 * 49`` is not 1 in binary floating point), and so does every
+#: non-strict inequality ``a <= b`` / ``a >= b``: an instance built exactly on the boundary
+#: (a step ``h = 2/(mu+L)`` computed in floating point lands one ulp above it for about 5% of
+#: random ``(L, mu)``) satisfies it. Strict inequalities are decided exactly: their boundary
+#: is excluded on purpose (``gamma < 2/L`` makes a denominator vanish at equality).
 EQ_RTOL = sp.Rational(1, 10**12)
+#: alias under the name the inequality rule is documented by
+ASSUMPTION_RTOL = EQ_RTOL
 
 
 def approx_eq(lhs: sp.Expr, rhs: sp.Expr) -> sp.Basic:
     """``lhs == rhs`` up to the relative tolerance ``EQ_RTOL``."""
     return sp.Abs(lhs - rhs) <= EQ_RTOL * sp.Abs(rhs)
+
+
+def _with_boundary_tolerance(predicate: sp.Basic) -> sp.Basic:
+    """``predicate`` with every non-strict inequality ``a <= b`` replaced by
+    ``a - b <= ASSUMPTION_RTOL (|a| + |b|)`` (and ``>=`` alike); strict ones and booleans
+    unchanged. Inequalities that are already a tolerance (``approx_eq``) keep their form:
+    widening them again changes nothing that matters (a factor 1 + 1e-12 on the tolerance)."""
+    if isinstance(predicate, sp.LessThan):
+        a, b = predicate.lhs, predicate.rhs
+        return sp.LessThan(a - b, ASSUMPTION_RTOL * (sp.Abs(a) + sp.Abs(b)), evaluate=False)
+    if isinstance(predicate, sp.GreaterThan):
+        a, b = predicate.lhs, predicate.rhs
+        return sp.LessThan(b - a, ASSUMPTION_RTOL * (sp.Abs(a) + sp.Abs(b)), evaluate=False)
+    if isinstance(predicate, sp.And | sp.Or | sp.Not):
+        return predicate.func(*(_with_boundary_tolerance(arg) for arg in predicate.args))
+    return predicate
 
 
 
@@ -61,7 +84,10 @@ class Source:
     derived in this project rather than quoted; its proof is checked step by step in
     ``proofs_checks.symbolic``. ``locator_checked`` is False where the locator could not be
     read against the published text when the entry was written; such entries are listed by
-    ``nasbound bounds list`` so that a reader knows what to verify.
+    ``nasbound bounds list`` so that a reader knows what to verify, and ``note`` then says what
+    was tried and what is missing. ``rests_on`` names the ids of the catalogue bounds whose
+    statements a derived constant or argument uses; a derived bound inherits their unchecked
+    locators (``theory.registry.unchecked_basis``).
     """
 
     authors: str
@@ -72,6 +98,7 @@ class Source:
     derived: bool = False
     locator_checked: bool = True
     note: str = ""
+    rests_on: tuple[str, ...] = ()
 
     def cite(self) -> str:
         text = f"{self.authors} ({self.year}), {self.title}, {self.venue}, {self.locator}"
@@ -103,6 +130,12 @@ class Assumption:
     def symbol_names(self) -> frozenset[str]:
         return frozenset(str(s) for s in self.predicate.free_symbols)
 
+    @cached_property
+    def _decided_predicate(self) -> sp.Basic:
+        """What :meth:`holds` decides: the predicate with boundary tolerance (see
+        ``ASSUMPTION_RTOL``)."""
+        return _with_boundary_tolerance(self.predicate)
+
     def holds(self, constants: Mapping[str, object]) -> bool:
         """Decide the predicate on ``constants``; unknown or undecidable raises."""
         missing = sorted(self.symbol_names - set(constants))
@@ -113,7 +146,7 @@ class Assumption:
             )
         try:
             subs = {s: _as_sympy_value(constants[str(s)]) for s in self.predicate.free_symbols}
-            value = self.predicate.subs(subs)
+            value = self._decided_predicate.subs(subs)
         except (TypeError, sp.SympifyError) as exc:  # NaN comparisons, None, ...
             given = ", ".join(f"{s}={constants[s]!r}" for s in sorted(self.symbol_names))
             raise InvalidParameterError(
@@ -130,7 +163,7 @@ class Assumption:
             return False
         raise InvalidParameterError(
             f"assumption {self.name!r} ({self.rule}) must be decidable",
-            f"{value} after substitution",
+            f"{self.predicate.subs(subs)} after substitution",
         )
 
     @property
@@ -222,6 +255,20 @@ class Bound:
                                                     modules=["math"])
         return evaluator
 
+    @cached_property
+    def _has_rounding(self) -> bool:
+        return bool(self.expression.has(sp.floor, sp.ceiling))
+
+    def _evaluate_exactly(self, args: list[Any]) -> float:
+        """floor/ceiling of a float quotient can land one below an integer (343 * 7**-2 =
+        6.999999999999999): expressions with rounding are evaluated in exact rational
+        arithmetic on the (exactly represented) float inputs."""
+        exact = self.expression.subs({s: sp.Rational(a) for s, a in
+                                      zip(self.free_symbols, args, strict=True)}).doit()
+        if exact.has(sp.zoo, sp.nan) or not exact.is_real:
+            raise ValueError(f"not a real number: {exact}")
+        return float(exact)
+
     def evaluate(self, **constants: float) -> float:
         """The expression's value on ``constants`` (extra names are ignored)."""
         missing = [str(s) for s in self.free_symbols if str(s) not in constants]
@@ -232,7 +279,11 @@ class Bound:
             )
         args = [constants[str(s)] for s in self.free_symbols]
         try:
-            value = float(self._evaluator(*args))
+            if self._has_rounding and all(isinstance(a, int | float) and math.isfinite(a)
+                                          for a in args):
+                value = self._evaluate_exactly(args)
+            else:
+                value = float(self._evaluator(*args))
         except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
             # TypeError: a complex value (fractional power of a negative base) or a non-number
             given = ", ".join(f"{s}={constants[str(s)]}" for s in self.free_symbols)
@@ -289,6 +340,7 @@ class Bound:
                 "derived": self.source.derived,
                 "locator_checked": self.source.locator_checked,
                 "note": self.source.note,
+                "rests_on": list(self.source.rests_on),
             },
             "order_variable": self.order_variable,
             "notes": self.notes,
