@@ -75,7 +75,7 @@ class BoundsCommand(Command):
         evaluate.add_argument("--json", action="store_true")
 
     def run(self, args: argparse.Namespace, extra: list[str]) -> int:
-        from theory.registry import get_bound, select_bounds
+        from theory.registry import get_bound, select_bounds, unchecked_basis
 
         if args.action == "list":
             bounds = select_bounds(args.family, args.mode)
@@ -84,13 +84,16 @@ class BoundsCommand(Command):
             else:
                 for b in bounds:
                     flag = "" if b.source.locator_checked else "  [locator unchecked]"
+                    if b.source.locator_checked and unchecked_basis(b):
+                        flag = "  [rests on unchecked locator]"
                     print(f"{b.id:36s} {b.direction.value:6s} {b.mode.value:17s} "
                           f"{b.source.authors.split(',')[0]} {b.source.year}{flag}")
             return 0
         if args.action == "show":
             bound = get_bound(args.bound_id)
+            basis = unchecked_basis(bound)
             if args.json:
-                emit_json(bound.to_dict())
+                emit_json({**bound.to_dict(), "unchecked_basis": basis})
             else:
                 data = bound.to_dict()
                 print(f"{bound.id}: {bound.title}")
@@ -100,6 +103,12 @@ class BoundsCommand(Command):
                 for a in bound.assumptions:
                     print(f"  assumes    {a.name}: {a.statement}  [{a.rule}]")
                 print(f"  source     {bound.source.cite()}")
+                if bound.source.rests_on:
+                    print(f"  rests on   {', '.join(bound.source.rests_on)}")
+                if basis:
+                    print(f"  locator unchecked: {', '.join(basis)}")
+                if bound.source.note:
+                    print(f"  note       {bound.source.note}")
             return 0
         if args.action == "latex":
             from paper.latex import bound_tex

@@ -32,6 +32,7 @@ import sympy as sp
 
 from theory.bound import EQ_RTOL, Bound, Direction, Mode, Source
 from theory.errors import NasboundError
+from theory.registry import unchecked_basis
 
 __all__ = ["EXTRA_REFERENCES", "LatexError", "Reference", "ascii_text", "bounds_tex",
            "cite_key", "claim_kind", "compile_pdf", "latex_text", "references_tex", "rule_latex"]
@@ -225,6 +226,10 @@ def _source_text(bound: Bound, bounds: Sequence[Bound]) -> str:
         marks.append(r"\textbf{constant derived in this project}")
     if not s.locator_checked:
         marks.append(r"\textbf{locator not yet checked against the published text}")
+    inherited = [i for i in unchecked_basis(bound) if i != bound.id]
+    if inherited:
+        ids = ", ".join(rf"\texttt{{{latex_text(i)}}}" for i in inherited)
+        marks.append(rf"\textbf{{rests on bounds whose locators are unchecked:}} {ids}")
     if marks:
         text += " [" + "; ".join(marks) + "]"
     if s.note:

@@ -28,6 +28,7 @@ from paper.latex import ascii_text, claim_kind
 from proofs_checks.assumptions import AssumptionFinding
 from proofs_checks.check import CheckResult
 from theory.bound import Bound
+from theory.registry import unchecked_basis
 
 __all__ = ["Cell", "assumptions_frame", "assumptions_table", "catalogue_frame",
            "catalogue_table", "checks_frame", "checks_table", "datasets_frame",
@@ -134,6 +135,9 @@ def catalogue_frame(bounds: Sequence[Bound]) -> pd.DataFrame:
             marks.append("constant derived here")
         if not source.locator_checked:
             marks.append("locator not yet checked")
+        inherited = [i for i in unchecked_basis(bound) if i != bound.id]
+        if inherited:
+            marks.append(f"rests on unchecked locators: {', '.join(inherited)}")
         text = f"{source.authors} ({source.year}), {source.locator}"
         if marks:
             text += f" [{'; '.join(marks)}]"

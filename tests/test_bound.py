@@ -486,3 +486,84 @@ def test_assumption_is_frozen() -> None:
     assumption = Assumption("x>0", "x is positive", _X > 0)
     with pytest.raises(AttributeError):
         assumption.name = "other"  # type: ignore[misc]
+
+
+# -- locator provenance (issue 14, "Sources") ---------------------------------------------
+_UNCHECKED_BOUNDS = [b for b in all_bounds() if not b.source.locator_checked]
+
+
+def test_some_locators_are_still_unchecked() -> None:
+    # the parametrised test below must not pass vacuously
+    assert _UNCHECKED_BOUNDS
+
+
+@pytest.mark.parametrize("bound", _UNCHECKED_BOUNDS, ids=lambda b: b.id)
+def test_unchecked_locator_note_says_what_was_tried(bound: Bound) -> None:
+    note = bound.source.note
+    assert note.strip(), f"{bound.id}: an unchecked locator needs a note"
+    assert "tried" in note.lower(), f"{bound.id}: the note must say what was tried"
+    assert "not read" in note or "not found" in note or "not verified" in note, (
+        f"{bound.id}: the note must say what is missing"
+    )
+
+
+@pytest.mark.parametrize("bound", all_bounds(), ids=lambda b: b.id)
+def test_rests_on_names_other_catalogue_bounds(bound: Bound) -> None:
+    ids = {b.id for b in all_bounds()}
+    assert set(bound.source.rests_on) <= ids
+    assert bound.id not in bound.source.rests_on
+    assert bound.to_dict()["source"]["rests_on"] == list(bound.source.rests_on)
+
+
+def test_unchecked_basis_of_a_derived_bound_follows_what_it_rests_on() -> None:
+    derived = get_bound("hybrid.oneminmax.runtime-explicit")
+    assert derived.source.derived and derived.source.locator_checked
+    basis = registry.unchecked_basis(derived)
+    assert derived.id not in basis
+    assert "nsga2.oneminmax.survival" in basis  # via hybrid.oneminmax.survival
+    assert len(basis) == len(set(basis))
+    for bound_id in basis:
+        assert not get_bound(bound_id).source.locator_checked
+
+
+def test_unchecked_basis_on_constructed_bounds() -> None:
+    checked = _bound()
+    assert registry.unchecked_basis(checked) == []
+    unchecked = _bound(source=Source(authors="A", title="T", venue="V", year=2001,
+                                     locator="L", locator_checked=False, note="tried: x"))
+    assert registry.unchecked_basis(unchecked) == ["test.bound"]
+    derived = _bound(source=Source(authors="A", title="T", venue="V", year=2001, locator="L",
+                                   derived=True,
+                                   rests_on=("gd.convex.nesterov", "nsga2.oneminmax.survival")))
+    assert registry.unchecked_basis(derived) == ["nsga2.oneminmax.survival"]
+    both = _bound(source=Source(authors="A", title="T", venue="V", year=2001, locator="L",
+                                derived=True, locator_checked=False, note="tried: x",
+                                rests_on=("bilevel.darts.first-order-error",)))
+    assert registry.unchecked_basis(both) == ["test.bound", "bilevel.hypergradient.ift-identity"]
+
+
+def test_unchecked_basis_of_a_fully_checked_bound_is_empty() -> None:
+    assert registry.unchecked_basis(get_bound("gd.convex.drori-teboulle")) == []
+    assert registry.unchecked_basis(get_bound("progressive.hyperband.iteration-budget")) == []
+
+
+def test_bounds_show_and_list_print_the_unchecked_mark(capsys: pytest.CaptureFixture[str]) -> None:
+    from paper.cli import main
+
+    assert main(["bounds", "show", "hybrid.oneminmax.survival"]) == 0
+    out = capsys.readouterr().out
+    assert "locator unchecked: nsga2.oneminmax.survival" in out
+    assert main(["bounds", "show", "progressive.sh.round-pulls"]) == 0
+    out = capsys.readouterr().out
+    assert "locator unchecked: progressive.sh.round-pulls" in out
+    source_line = next(line for line in out.splitlines() if line.lstrip().startswith("source"))
+    assert "Karnin" in source_line and "Jamieson" not in source_line
+    assert main(["bounds", "show", "gd.convex.drori-teboulle"]) == 0
+    assert "locator unchecked" not in capsys.readouterr().out
+    assert main(["bounds", "show", "hybrid.oneminmax.survival", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unchecked_basis"] == [
+        "nsga2.oneminmax.survival"]
+    assert main(["bounds", "list", "--family", "hybrid"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert lines["hybrid.oneminmax.survival"].endswith("[rests on unchecked locator]")
+    assert "unchecked" not in lines["hybrid.evaluations.count"]

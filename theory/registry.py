@@ -21,7 +21,7 @@ from theory.bounds import (
 )
 from theory.errors import InvalidParameterError, UnknownNameError
 
-__all__ = ["all_bounds", "families", "get_bound", "select_bounds"]
+__all__ = ["all_bounds", "families", "get_bound", "select_bounds", "unchecked_basis"]
 
 _FAMILY_MODULES = (gradient, bilevel, evolutionary, emo, hybrid, complexity, bayesopt,
                    progressive)
@@ -35,6 +35,11 @@ def _catalogue() -> dict[str, Bound]:
             if bound.id in table:
                 raise InvalidParameterError("bound ids are unique", f"duplicate id {bound.id!r}")
             table[bound.id] = bound
+    for bound in table.values():
+        unknown = sorted(set(bound.source.rests_on) - set(table))
+        if unknown:
+            raise InvalidParameterError("a bound rests only on catalogue bounds",
+                                        f"unknown {unknown} in rests_on of {bound.id!r}")
     return table
 
 
@@ -66,3 +71,29 @@ def select_bounds(family: str | None = None, mode: str | None = None) -> tuple[B
         b for b in all_bounds()
         if (family is None or b.family == family) and (mode is None or b.mode.value == mode)
     )
+
+
+def unchecked_basis(bound: Bound) -> list[str]:
+    """The ids whose locator is unchecked among ``bound`` and what it rests on.
+
+    Follows ``Source.rests_on`` transitively (each id once, cycles are harmless) and returns,
+    in the order met, ``bound.id`` itself when its own locator is unchecked, then every bound
+    it rests on, directly or not, whose locator is unchecked. Empty when the whole basis was
+    read against the published texts.
+    """
+    table = _catalogue()
+    found: list[str] = []
+    seen: set[str] = set()
+    stack = [bound]
+    while stack:
+        current = stack.pop()
+        if current.id in seen:
+            continue
+        seen.add(current.id)
+        if not current.source.locator_checked:
+            found.append(current.id)
+        try:
+            stack.extend(table[i] for i in reversed(current.source.rests_on))
+        except KeyError as exc:
+            raise UnknownNameError("bound id", str(exc.args[0]), list(table)) from None
+    return found

@@ -116,6 +116,23 @@ JI_YANG_LIANG_2021 = partial(
     venue="International Conference on Machine Learning (ICML), PMLR 139",
     year=2021,
 )
+#: what was tried, 2026-12-02, to read the unchecked locators below
+TRIED_GHADIMI_WANG = (
+    "Tried 2026-12-02 to read the locator: the stored ar5iv page of arXiv:1802.02246 yields "
+    "only its opening (abstract and the start of Sec. 1, where problem (1.1) is posed); "
+    "Sec. 2 with the gradient formula lies past it and was not read, and public GitHub text "
+    "holds no copy. "
+)
+TRIED_GRAZZI = (
+    "Tried 2026-12-02 to read the locator: the stored openings of the ICML 2020 text and of "
+    "ar5iv 2006.16218 (abstract and the start of Sec. 1) were read; Secs. 2-3 with the ITD "
+    "and AID bounds lie past them and were not read. "
+)
+TRIED_JI_YANG_LIANG = (
+    "Tried 2026-12-02 to read the locator: the stored pages hold only third-party summaries "
+    "of the paper (abstract level: a unified analysis of ITD-BiO and AID-BiO), no text of "
+    "its theorems; public GitHub text holds no copy. "
+)
 NESTEROV_2004 = partial(
     Source,
     authors="Yu. Nesterov",
@@ -158,7 +175,8 @@ IFT_IDENTITY = Bound(
     source=GHADIMI_WANG_2018(
         locator="Sec. 2, the gradient formula of f(x) = F(x, y*(x)) (Lemma 2.1 / eq. (2.4))",
         locator_checked=False,
-        note="the implicit-function-theorem formula grad f(x) = grad_x F - grad^2_{xy} g "
+        note=TRIED_GHADIMI_WANG
+        + "the implicit-function-theorem formula grad f(x) = grad_x F - grad^2_{xy} g "
         "[grad^2_yy g]^{-1} grad_y F at y*(x); equation number not read against the text. "
         "Proved symbolically on generic 2x2 bilevel quadratics in "
         "proofs_checks.symbolic_bilevel",
@@ -187,7 +205,8 @@ ITD_ERROR = Bound(
         locator="Sec. 2-3 (ITD error decays like q^t; general-contraction constants)",
         derived=True,
         locator_checked=False,
-        note="the quadratic case with its explicit constant is derived here: h_K - grad F = "
+        note=TRIED_GRAZZI
+        + "the quadratic case with its explicit constant is derived here: h_K - grad F = "
         "B^T A^{-1}[Q P^K (w_0 - w*) - P^K Q (w_K - w_t)] with P = I - A/L, ||P|| <= q, "
         "||A^{-1}|| <= 1/mu; steps in proofs_checks.symbolic_bilevel",
     ),
@@ -217,7 +236,8 @@ AID_NEUMANN_ERROR = Bound(
         locator="Sec. 3 (AID with the fixed-point method: error decays like q^t + q^k)",
         derived=True,
         locator_checked=False,
-        note="quadratic case derived here: error = B^T[(v_M - v^) + A^{-1} Q (w_K - w*)], "
+        note=TRIED_GRAZZI
+        + "quadratic case derived here: error = B^T[(v_M - v^) + A^{-1} Q (w_K - w*)], "
         "v_M - v^ = -P^M v^, v^ = A^{-1} Q (w_K - w_t); at M = K it equals bilevel.itd."
         "quadratic-error (on quadratics ITD and AID-Neumann with M = K coincide)",
     ),
@@ -314,7 +334,8 @@ HGD_ORDER = Bound(
         locator="Theorem 2 (ITD-BiO, deterministic: inner steps D = Theta(kappa log(1/eps)),"
         " outer step 1/L_Phi, (1/K) sum_k ||grad Phi(x_k)||^2 = O(1/K) + O(eps))",
         locator_checked=False,
-        note="stated here as an order in the number N of outer steps with the inner "
+        note=TRIED_JI_YANG_LIANG
+        + "stated here as an order in the number N of outer steps with the inner "
         "accuracy tied to N (q^{2K_N} <= 1/N so the squared hypergradient bias is O(1/N)); "
         "theorem number and constants not read against the text. An explicit constant is "
         "bilevel.hgd.inexact-min-grad-norm",
@@ -381,6 +402,7 @@ DARTS_COST_RATIO = Bound(
         derived=True,
         locator_checked=True,
         note="5/2 from bilevel.darts.gradient-evaluations-per-step",
+        rests_on=("bilevel.darts.gradient-evaluations-per-step",),
     ),
     tight=True,
     tight_note="an exact count",
@@ -448,6 +470,7 @@ DARTS_FIRST_ORDER_ERROR = Bound(
         "the implicit-function formula (bilevel.hypergradient.ift-identity): h_1 - grad F = "
         "grad^2_{aw} g (grad^2_ww g)^{-1} grad_w f, ||(grad^2_ww g)^{-1}|| <= 1/mu; steps in "
         "proofs_checks.symbolic_bilevel",
+        rests_on=("bilevel.hypergradient.ift-identity",),
     ),
     tight=True,
     tight_note="attained when grad_w f is an eigenvector of grad^2_ww g for mu and "
@@ -485,6 +508,7 @@ DARTS_SECOND_ORDER_ERROR = Bound(
         "xi = 0 gives bilevel.darts.first-order-error; the best xi is (1/mu + 1/L)/2 with "
         "value ||B|| ||grad_w f|| (1/mu - 1/L)/2, and the bound beats the first-order one "
         "only for 0 < xi < 1/mu + 1/L. Steps in proofs_checks.symbolic_bilevel",
+        rests_on=("bilevel.hypergradient.ift-identity", "bilevel.darts.fd-hvp-error"),
     ),
     tight=True,
     tight_note="attained for xi <= (1/mu + 1/L)/2 by the aligned bilevel quadratic "

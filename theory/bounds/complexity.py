@@ -234,9 +234,15 @@ NB201_CLASSES = Bound(
                             "is a zero, 'skip_connect' the identity, sums unordered", nb201_key),),
     source=DONG_YANG_2020(locator="Sec. 3.1 / the released API: 6,466 unique architectures",
                           locator_checked=False,
-                          note=f"{_RECALLED} 6,466 non-isomorphic cells among the 15,625;"
-                          " the number was found only in third-party text ('6466 unique "
-                          "structures (out of 15625) after de-isomorphism'), not in Dong & "
+                          note="Tried 2026-12-02 to read the locator: no stored text of the "
+                          "ICLR 2020 paper was found beyond its abstract and the authors' "
+                          "README (which give 15,625 cells but not 6,466); a search of public "
+                          "GitHub text for '6466 unique' found only third-party text (a NAS "
+                          "paper: '6466 unique structures (out of 15625) after "
+                          "de-isomorphism'; a latency-benchmark README: '~6466 unique "
+                          "structures'); Sec. 3.1 was not read. "
+                          f"{_RECALLED} 6,466 non-isomorphic cells among the 15,625;"
+                          " the number was found only in third-party text, not in Dong & "
                           "Yang's paper or README"),
     tight=True,
 )
@@ -264,7 +270,15 @@ DARTS_CELLS = Bound(
     source=LIU_2019(locator="Sec. 2.1 and 2.4 (discrete cell: the top-2 incoming edges per "
                     "intermediate node, non-zero operations); count assembled here",
                     derived=True, locator_checked=False,
-                    note="k = 4, O = 7 gives (7^8 * 180)^2 = 1,037,664,180^2, about 1.08e18"),
+                    note="Tried 2026-12-02 to read the locator: the DARTS text itself was not "
+                    "found in the stored sources (the stored pages give only the openings of "
+                    "its arXiv/DeepAI pages); a third-party README quotes the sentence 'To "
+                    "form each node in the discrete architecture, we retain the top-k "
+                    "strongest operations (from distinct nodes) among all non-zero candidate "
+                    "operations collected from all the previous nodes ... k = 2 for "
+                    "convolutional cells', without section numbers, so Secs. 2.1 and 2.4 "
+                    "were not read. k = 4, O = 7 gives (7^8 * 180)^2 = 1,037,664,180^2, about "
+                    "1.08e18"),
     tight=True,
 )
 

@@ -38,6 +38,43 @@ elitist = sp.Symbol("elitist_archive")  # a non-dominated point is only replaced
 
 UNCHECKED = ("theorem number not verified against the published text in this project; "
              "the statement is")
+#: what was tried, 2026-12-02, to read each source's locator (stored pages return only a
+#: page's opening; public GitHub text was searched for titles and statements)
+_TRIED = "Tried 2026-12-02 to read the locator:"
+TRIED_LTZ = (f"{_TRIED} no stored copy of the TEVC 2004 text was found; the stored pages "
+             "hold only the CiteSeerX abstract of the 2002 precursor ('Running Time Analysis "
+             "of a Multi-Objective Evolutionary Algorithm on a Simple Discrete Optimization "
+             "Problem', FEMO on LOTZ), and GitHub text only citations; Section IV and the "
+             "theorem number were not read.")
+TRIED_GIEL = (f"{_TRIED} no stored copy of the CEC 2003 text was found (stored pages, "
+              "public GitHub text); the theorem number was not read.")
+TRIED_GL = (f"{_TRIED} no stored copy of the Evolutionary Computation 2010 or GECCO 2006 "
+            "text was found (stored-pages search for title and authors gave unrelated pages; "
+            "GitHub text only citations); the theorem number was not read.")
+TRIED_DZ = (f"{_TRIED} only the opening of the journal version (W. Zheng and B. Doerr, "
+            "Evolutionary Computation) was found in the stored pages; its abstract reads: the "
+            "GSEMO covers the front in Theta((n-2k) n^k) expected iterations for all n and "
+            "k in [4, n/2-1], and 'for k = o(n)' the tighter bound (3/2) e n^(k+1) +- "
+            "o(n^(k+1)). The theorem numbers lie past the opening and were not read. Note that "
+            "the abstract gives (3/2) e n^(k+1) only up to +- o(n^(k+1)) and for k = o(n), "
+            "not as an upper bound for every 2 <= k <= n/2 as written here: to be checked "
+            "against the theorem.")
+TRIED_DQ_UPPER = (f"{_TRIED} the stored opening of arXiv:2204.13750v5 (html) was read: its "
+                  "abstract states O(N n^k) for N at least four times the Pareto-front size, "
+                  "four parent selections, bit-wise mutation and 2 <= k <= n/4; the theorem "
+                  "lies past the opening and its number was not read.")
+TRIED_DQ_LOWER = (f"{_TRIED} the stored opening of the arXiv 2209.13974v2 LaTeX (the start "
+                  "of its introduction only) was read; the lower-bound theorem and its N "
+                  "range lie past it and were not read.")
+TRIED_BQ = (f"{_TRIED} nothing beyond the abstracts was found (stored pages, public GitHub "
+            "text); the theorem number and the exact N condition were not read.")
+TRIED_ZD_MANY = (f"{_TRIED} nothing beyond the abstract of arXiv 2211.13084 was found "
+                 "(stored pages, public GitHub text); the theorem was not read.")
+TRIED_RA = (f"{_TRIED} only the repository record of the Dortmund technical report version "
+            "(Reihe Computational Intelligence CI-81/00: 'four abstract evolutionary "
+            "algorithms ... theoretical results that characterize their convergence "
+            "behavior') was found in the stored pages; the CEC 2000 text was not found, so "
+            "Section 3 and the theorem number were not read.")
 
 LTZ_2004 = partial(
     Source,
@@ -140,7 +177,8 @@ SEMO_LOTZ = Bound(
     source=LTZ_2004(
         locator="SEMO on LOTZ, upper and lower bound (Section IV)",
         locator_checked=False,
-        note=f"{UNCHECKED} the expected running time of SEMO on LOTZ is Theta(n^3); the "
+        note=f"{TRIED_LTZ} {UNCHECKED} "
+        "the expected running time of SEMO on LOTZ is Theta(n^3); the "
         "upper bound O(n^3) is checked here",
     ),
     tight=True,
@@ -163,7 +201,7 @@ GSEMO_LOTZ = Bound(
     source=GIEL_2003(
         locator="GSEMO on LOTZ (main theorem)",
         locator_checked=False,
-        note=f"{UNCHECKED} the expected optimisation time of GSEMO on LOTZ is O(n^3)",
+        note=f"{TRIED_GIEL} {UNCHECKED} the expected optimisation time of GSEMO on LOTZ is O(n^3)",
     ),
     order_variable="n",
 )
@@ -183,7 +221,7 @@ SEMO_ONEMINMAX = Bound(
     source=GL_2010(
         locator="SEMO/GSEMO on OneMinMax (upper bound theorem)",
         locator_checked=False,
-        note=f"{UNCHECKED} SEMO and GSEMO cover the front of OneMinMax in expected "
+        note=f"{TRIED_GL} {UNCHECKED} SEMO and GSEMO cover the front of OneMinMax in expected "
         "O(n^2 log n) iterations",
     ),
     order_variable="n",
@@ -204,7 +242,7 @@ GSEMO_ONEMINMAX = Bound(
     source=GL_2010(
         locator="SEMO/GSEMO on OneMinMax (upper bound theorem)",
         locator_checked=False,
-        note=f"{UNCHECKED} SEMO and GSEMO cover the front of OneMinMax in expected "
+        note=f"{TRIED_GL} {UNCHECKED} SEMO and GSEMO cover the front of OneMinMax in expected "
         "O(n^2 log n) iterations",
     ),
     order_variable="n",
@@ -229,7 +267,9 @@ SEMO_ONEMINMAX_EXPLICIT = Bound(
         derived=True,
         note="proof in proofs_checks.symbolic_emo: the population covers an interval of "
         "ones-counts, has at most n+1 members, and each end extends with probability >= "
-        "(n-b)/(n(n+1)) (resp. a/(n(n+1))) per iteration",
+        "(n-b)/(n(n+1)) (resp. a/(n(n+1))) per iteration; it cites Giel & Lehre's "
+        "O(n^2 log n) bound (emo.semo.oneminmax.runtime-order), whose locator is unchecked",
+        rests_on=("emo.semo.oneminmax.runtime-order",),
     ),
 )
 
@@ -248,7 +288,7 @@ GSEMO_OJZJ = Bound(
     source=DZ_2021(
         locator="GSEMO on OneJumpZeroJump, upper bound theorem",
         locator_checked=False,
-        note=f"{UNCHECKED} the expected number of iterations of the GSEMO on "
+        note=f"{TRIED_DZ} {UNCHECKED} the expected number of iterations of the GSEMO on "
         "OneJumpZeroJump_{n,k}, 2 <= k <= n/2, is at most (3/2) e n^(k+1); the leading term "
         "is the wait for the two jumps to 0^n and 1^n from the inner front (first of two "
         "then the other: 1/(2p) + 1/p), the lower-order phases are absorbed",
@@ -270,7 +310,8 @@ NSGA2_OJZJ = Bound(
     source=DQ_2023_MULTIMODAL(
         locator="main upper bound theorem for bit-wise mutation (arXiv 2204.13750)",
         locator_checked=False,
-        note=f"{UNCHECKED} (abstract read, theorem number not): if N is at least four times "
+        note=f"{TRIED_DQ_UPPER} {UNCHECKED} "
+        "(abstract read, theorem number not): if N is at least four times "
         "the size of the Pareto front (N >= 4(n-2k+3)), the NSGA-II with four different ways "
         "to select parents and bit-wise mutation optimises OneJumpZeroJump_{n,k}, "
         "2 <= k <= n/4, in O(N n^k) fitness evaluations (expected)",
@@ -301,7 +342,8 @@ NSGA2_OJZJ_LOWER = Bound(
     source=DQ_2023_LOWER(
         locator="OneJumpZeroJump lower bound theorem (arXiv 2209.13974)",
         locator_checked=False,
-        note=f"{UNCHECKED} (abstract read, theorem number and the exact N range not): the "
+        note=f"{TRIED_DQ_LOWER} {UNCHECKED} "
+        "(abstract read, theorem number and the exact N range not): the "
         "NSGA-II with suitable population size needs Omega(N n^k) evaluations on "
         "OneJumpZeroJump_{n,k}; it does not profit from larger N even in iterations. The "
         "catalogue takes the admissible N of the upper bound, N >= 4(n-2k+3), and the "
@@ -337,7 +379,7 @@ NSGA2_STOCHASTIC_LOTZ = Bound(
     source=BQ_2022(
         locator="LOTZ theorem for stochastic tournament selection (arXiv 2203.11550)",
         locator_checked=False,
-        note=f"{UNCHECKED} (abstract read, theorem number and exact N condition not): "
+        note=f"{TRIED_BQ} {UNCHECKED} (abstract read, theorem number and exact N condition not): "
         "replacing binary tournament by stochastic tournament selection (k-tournament with "
         "k uniform in {1..N}) the NSGA-II solves LOTZ in expected O(n^2) fitness "
         "evaluations; the population is linear in n (here N = 4(n+1)). Both abstracts (PPSN "
@@ -383,7 +425,8 @@ NSGA2_MOMM = Bound(
         year=2024,
         locator="main negative result on mOneMinMax",
         locator_checked=False,
-        note=f"{UNCHECKED} (abstract read): on the m-objective OneMinMax, where every "
+        note=f"{TRIED_ZD_MANY} {UNCHECKED} "
+        "(abstract read): on the m-objective OneMinMax, where every "
         "solution is Pareto-optimal, the NSGA-II also with large population sizes cannot "
         "compute the full Pareto front in sub-exponential time when the number of "
         "objectives is at least three; the cause is the crowding distance, which treats the "
@@ -421,7 +464,7 @@ CONVERGENCE = Bound(
     source=RA_2000(
         locator="convergence theorem for elitist archives (Section 3)",
         locator_checked=False,
-        note=f"{UNCHECKED} on a finite search space, an elitist MOEA whose variation "
+        note=f"{TRIED_RA} {UNCHECKED} on a finite search space, an elitist MOEA whose variation "
         "produces every point with positive probability reaches a population of Pareto "
         "optima covering the front with probability 1 (for archives large enough to hold it)",
     ),

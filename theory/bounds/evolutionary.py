@@ -37,6 +37,10 @@ ZLD_2022 = partial(
     year=2022,
 )
 UNCHECKED = (
+    "Tried 2026-12-02 to read the locator: the stored-pages search returns only the opening "
+    "of the arXiv:2112.08581 pages (title note and abstract), the AAAI 2022 text was not found "
+    "there, and public GitHub text holds only citations of both versions, so the lemma and "
+    "theorem numbers were not read. "
     "theorem numbering not verified against the published text in this project (only the "
     "title note and abstract of arXiv:2112.08581v7 were read); the statement is"
 )
@@ -130,7 +134,10 @@ ONEMINMAX_FAIR_UNIFORM = Bound(
     source=ZLD_2022(
         locator="constant derived here by the fitness-level argument of their OneMinMax proof",
         derived=True,
-        note="proof in paper/main.tex; each step checked in proofs_checks.symbolic",
+        note="proof in paper/main.tex; each step checked in proofs_checks.symbolic; the "
+        "argument uses the survival lemma (nsga2.oneminmax.survival) and follows the proof "
+        "of nsga2.oneminmax.runtime-order",
+        rests_on=("nsga2.oneminmax.survival", "nsga2.oneminmax.runtime-order"),
     ),
 )
 

@@ -98,7 +98,8 @@ HYBRID_SURVIVAL = Bound(
     expression=sp.Integer(0),
     symbols={},
     assumptions=(A_POP_4, A_ONLY_ADDS),
-    source=THIS_WORK(locator="Lemma (hybrid survival)", note=SURVIVAL_NOTE),
+    source=THIS_WORK(locator="Lemma (hybrid survival)", note=SURVIVAL_NOTE,
+                     rests_on=("nsga2.oneminmax.survival",)),
     notes="holds for every E >= 0, every refinement, parent selection, mutation and crossover:"
     " only the count of positive crowding distances (<= 4 per value) matters",
 )
@@ -118,7 +119,8 @@ HYBRID_RUNTIME = Bound(
     definitions=_RUNTIME_DEFINITIONS,
     assumptions=(A_POP_4, A_MUTATION, A_NO_CROSSOVER, A_FAIR_UNIFORM, A_ONLY_ADDS),
     source=THIS_WORK(locator="Theorem (hybrid runtime)",
-                     note="the bound of nsga2.oneminmax.runtime-explicit; " + SURVIVAL_NOTE),
+                     note="the bound of nsga2.oneminmax.runtime-explicit; " + SURVIVAL_NOTE,
+                     rests_on=("hybrid.oneminmax.survival", "nsga2.oneminmax.runtime-explicit")),
 )
 
 HYBRID_EVALUATIONS = Bound(
@@ -155,7 +157,8 @@ HYBRID_EVALUATIONS_TO_COVER = Bound(
     definitions=_RUNTIME_DEFINITIONS,
     assumptions=(A_POP_4, A_MUTATION, A_NO_CROSSOVER, A_FAIR_UNIFORM, A_ONLY_ADDS, A_COUNTS),
     source=THIS_WORK(locator="Corollary (hybrid evaluations)",
-                     note="linearity of expectation on N + (N+E) T; " + SURVIVAL_NOTE),
+                     note="linearity of expectation on N + (N+E) T; " + SURVIVAL_NOTE,
+                     rests_on=("hybrid.oneminmax.runtime-explicit", "hybrid.evaluations.count")),
 )
 
 _TAIL_DEFINITIONS = {
@@ -185,6 +188,7 @@ HYBRID_COVER_TAIL = Bound(
         note="geometric-trials argument after G. Rudolph and A. Agapie, Convergence properties"
         " of some multi-objective evolutionary algorithms, Proc. CEC 2000 (theorem number not "
         "verified here); elitism on the front from the hybrid survival lemma",
+        rests_on=("emo.convergence.probability-one", "hybrid.oneminmax.survival"),
     ),
 )
 
@@ -204,6 +208,7 @@ HYBRID_CONVERGENCE = Bound(
     source=THIS_WORK(
         locator="Theorem (convergence with probability one)",
         note="after G. Rudolph and A. Agapie, Proc. CEC 2000; also E[T] <= (n+1)/delta",
+        rests_on=("emo.convergence.probability-one", "hybrid.oneminmax.cover-tail"),
     ),
     notes="{T = infinity} is the decreasing limit of {T > t}, whose probability is at most "
     "(n+1)(1-delta)^t -> 0 (hybrid.oneminmax.cover-tail)",
