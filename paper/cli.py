@@ -249,17 +249,26 @@ class CheckCommand(Command):
 
         jobs = [(check, setting.name) for check in checks for setting in check.settings()
                 if not (args.no_sabotage and setting.kind != "none")]
+        checks_by_name = {check.name: check for check in checks}
 
         def show(_: int, result: Any) -> None:
             if args.json:
                 return
             tight = "" if result.tightness is None else f"{result.tightness:.3g}"
             p = "" if result.p_value is None else f"{result.p_value:.3g}"
+            power = "" if result.power is None else f"{result.power.power:.2f}"
+            trivial = "" if result.trivial_ratio is None else f"{result.trivial_ratio:.3g}"
             status = "ok" if result.ok else "NOT OK"
+            also = f"  also breaks {', '.join(result.confounded_by)}" \
+                if result.confounded_by else ""
+            weakness = getattr(checks_by_name.get(result.check), "known_weakness", "")
+            declared = f"  [declared: {weakness}]" if weakness and \
+                result.setting == "as-stated" else ""
             print(f"{result.bound_id:34s} {result.setting:22s} "
                   f"{result.verdict.value:10s} {status:6s} n={result.instances:<4d} "
-                  f"p={p:9s} tight={tight:9s} {result.seconds:6.1f}s  "
-                  f"{result.evidence}", flush=True)
+                  f"p={p:9s} power={power:5s} bound/trivial={trivial:8s} "
+                  f"tight={tight:9s} {result.seconds:6.1f}s  "
+                  f"{result.evidence}{also}{declared}", flush=True)
 
         results = run_settings(jobs, context, args.workers, on_result=show)
         failing = [r for r in results if not r.ok]

@@ -766,6 +766,24 @@ def _nas_json(nas: _NASResults) -> str:
     }, indent=2, default=float) + "\n"
 
 
+def _verdict_counts(results: Sequence[CheckResult]) -> dict[str, str]:
+    """How many as-stated settings got each graded verdict, and how many sabotages were
+    confounded (macros \nbStatedPass, \nbStatedVacuous, ..., \nbSabotagesConfounded)."""
+    from proofs_checks.check import Verdict
+
+    stated = [r for r in results if r.setting_kind == "none"]
+    names = {Verdict.PASS: "Pass", Verdict.FAIL: "Fail", Verdict.VACUOUS: "Vacuous",
+             Verdict.LOW_POWER: "LowPower", Verdict.CONFOUNDED: "Confounded",
+             Verdict.INCONCLUSIVE: "Inconclusive"}
+    counts = {f"nbStated{name}": str(sum(r.verdict is v for r in stated))
+              for v, name in names.items()}
+    counts["nbStated"] = str(len(stated))
+    counts["nbSabotagesConfounded"] = str(sum(
+        r.verdict is Verdict.CONFOUNDED for r in results if r.setting_kind != "none"))
+    counts["nbSabotages"] = str(sum(r.setting_kind != "none" for r in results))
+    return counts
+
+
 def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
                  runtime: figs.RuntimeData | None, nas: _NASResults | None = None,
                  scaling: Sequence[figs.ScalingPanel] = (),
@@ -778,6 +796,7 @@ def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
         "nbBounds": str(len(all_bounds())),
         "nbChecksRun": str(len(results)),
         "nbChecksFailing": str(failing),
+        **_verdict_counts(results),
         "nbFittedConstant": "--" if runtime is None else f"{runtime.constant:.3f}",
         "nbFittedConstantLow": "--" if runtime is None else f"{runtime.constant_ci[0]:.3f}",
         "nbFittedConstantHigh": "--" if runtime is None else f"{runtime.constant_ci[1]:.3f}",

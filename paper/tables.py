@@ -35,7 +35,7 @@ __all__ = ["Cell", "assumptions_frame", "assumptions_table", "catalogue_frame",
            "datasets_table", "method_comparison_frame", "method_comparison_table"]
 
 CHECK_COLUMNS = ("Bound", "Setting", "Method", "Inst./runs", "Viol.", "Statistic", "Value",
-                 "p-value", "Tight.", "Verdict")
+                 "p-value", "Power", "Bound/triv.", "Tight.", "Verdict")
 CATALOGUE_COLUMNS = ("Bound", "Claim kind", "Source")
 
 
@@ -63,12 +63,13 @@ def _p_value(value: Any) -> str:
 
 
 def _verdict(result: CheckResult) -> str:
-    """The verdict, and whether it is the one the setting calls for."""
+    """The graded verdict, and whether the setting got what it calls for: a sabotage is
+    ``caught`` (its violation found) or ``MISSED``; a probe is a finding either way."""
     verdict = result.verdict.value
     if result.probe:
         return f"{verdict} (probe)"
     if result.expected_violation:
-        return f"{verdict} (expected)" if result.ok else f"{verdict} (violation MISSED)"
+        return f"{verdict} (caught)" if result.ok else f"{verdict} (sabotage MISSED)"
     return verdict if result.ok else f"{verdict} (UNEXPECTED)"
 
 
@@ -83,6 +84,8 @@ def checks_frame(results: Sequence[CheckResult]) -> pd.DataFrame:
         "Statistic": ascii_text(result.statistic_name),
         "Value": result.statistic,
         "p-value": result.p_value,
+        "Power": result.power_value,
+        "Bound/triv.": result.trivial_ratio,
         "Tight.": result.tightness,
         "Verdict": _verdict(result),
     } for result in results]
@@ -120,9 +123,10 @@ def checks_table(results: Sequence[CheckResult]) -> str:
     frame = checks_frame(results)
     shown = _blank_repeats(frame, ["Method"])
     shown["Bound"] = shown["Bound"].where(shown["Bound"] != shown["Bound"].shift(), "")
-    return _render(shown, _ragged("2.7cm") + _ragged("1.6cm") + _ragged("2.4cm") + "rr"
-                   + _ragged("2.2cm") + "rrr" + _ragged("1.6cm"),
-                   {"Value": _number, "p-value": _p_value, "Tight.": _number})
+    return _render(shown, _ragged("2.5cm") + _ragged("1.5cm") + _ragged("2.2cm") + "rr"
+                   + _ragged("2.0cm") + "rrrrr" + _ragged("1.7cm"),
+                   {"Value": _number, "p-value": _p_value, "Power": _number,
+                    "Bound/triv.": _number, "Tight.": _number})
 
 
 def catalogue_frame(bounds: Sequence[Bound]) -> pd.DataFrame:

@@ -286,6 +286,15 @@ class CheckResult:
         return self.outcome is not Outcome.VIOLATION
 
     @property
+    def trivial_ratio(self) -> float | None:
+        """bound / trivial bound (the smaller the more the bound says; >= 1 vacuous)."""
+        return None if self.triviality is None else self.triviality.ratio
+
+    @property
+    def power_value(self) -> float | None:
+        return None if self.power is None else self.power.power
+
+    @property
     def evidence(self) -> str:
         """One line of the numbers behind the verdict."""
         interval = self.details.get("slope_ci")

@@ -225,15 +225,31 @@ def test_checks_table_is_booktabs_and_escaped() -> None:
     assert r"scaled\_0.9" in text and r"every\_instance \& more" in text
     assert "max_front" not in text and "scaled_0" not in text
     assert r"$<10^{-16}$" in text
-    assert "violation (expected)" in text
+    assert "fail (caught)" in text
     assert text.count("gd.convex.nesterov") == 1  # repeated bound ids are blanked
 
 
 def test_checks_table_marks_an_unexpected_verdict() -> None:
     text = checks_table([_result(outcome=Outcome.VIOLATION),
                          _result(setting="broken", kind="assumption-dropped")])
-    assert "violation (UNEXPECTED)" in text
-    assert "pass (violation MISSED)" in text
+    assert "fail (UNEXPECTED)" in text
+    assert "pass (sabotage MISSED)" in text
+
+
+def test_checks_table_shows_power_triviality_and_the_graded_verdict() -> None:
+    from proofs_checks.check import Power, Triviality
+
+    vacuous = _result(triviality=Triviality.from_pairs("regret <= 2T", [(183.0, 60.0)]))
+    weak = _result(power=Power(0.4, "slope excess 0.5", "noncentral t"), p_value=0.3,
+                   triviality=Triviality.none("no finite trivial bound of a runtime"))
+    confounded = _result(setting="both", kind="assumption-dropped",
+                         outcome=Outcome.VIOLATION, dropped_assumption="convex",
+                         details={"failed_assumptions": ["convex", "L-smooth"]})
+    frame = checks_frame([vacuous, weak, confounded])
+    assert frame["Bound/triv."].iloc[0] == 183.0 / 60.0 and frame["Power"].iloc[1] == 0.4
+    assert frame["Verdict"].tolist() == ["vacuous", "low-power", "confounded (caught)"]
+    text = checks_table([vacuous, weak, confounded])
+    assert "vacuous" in text and "low-power" in text and "0.4" in text
 
 
 def test_catalogue_table_lists_every_bound() -> None:
