@@ -3,10 +3,22 @@
 * schedule formulas (round pulls, rung sizes, iteration budget): exact equality between
   the closed form, evaluated in exact rational arithmetic (sympy ``subs``/``doit`` with
   integers, so no floating-point floor decides), and what the simulators in
-  ``solvers.algorithms.halving`` ran, on Hypothesis-drawn (n, B) or (R, eta);
-* the budget of Sequential Halving: total pulls <= B on every drawn (n, B);
-* the identification bound of Karnin et al.: per instance (n, gaps, budget) a one-sided
-  exact binomial test of H1: P(failure) > bound on simulated Gaussian arms, Holm-corrected.
+  ``solvers.algorithms.halving`` really did, on Hypothesis-drawn (n, B) or (R, eta). The
+  measured side is the simulators' own instrumentation, never a formula of this module:
+  the pulls every arm served per round (``PullLedger``, counted inside the arms' sample
+  function) and the configurations evaluated and resource spent per bracket and rung
+  (``ResourceLedger``, counted inside Hyperband's one evaluation function);
+* the budget of Sequential Halving: total pulls counted by the arms <= B on every drawn
+  (n, B);
+* the identification bound of Karnin et al. (Theorem 4.1): per instance (n, gaps, budget,
+  the budget chosen so that the bound is ``SH_TARGET_BOUND`` = 0.05, well below the trivial
+  1 of a probability) a one-sided exact binomial test of H1: P(failure) > bound on simulated
+  Gaussian arms, Holm-corrected; its power is computed against the failure probability of
+  the sigma = 10 sabotage on the same instances.
+
+Trivial bounds: the schedule formulas are exact counts (no trivial bound to compare); the
+total pulls of an arbitrary algorithm have no finite trivial upper bound; a failure
+probability is at most 1.
 """
 
 from __future__ import annotations
@@ -29,21 +41,28 @@ from proofs_checks.check import (
     CheckResult,
     Measurement,
     Outcome,
+    Power,
     Sabotage,
+    Triviality,
     search_instances,
     upper_holds,
 )
+from proofs_checks.power import binomial_power
 from solvers.algorithms.halving import (
+    PullLedger,
+    ResourceLedger,
     ceil_log2,
     floor_log,
     hyperband_brackets,
-    sh_schedule,
     simulate_sequential_halving,
 )
 from theory.bound import Bound
 from theory.registry import get_bound
 
-__all__ = ["CHECKS", "SYMBOLIC_ONLY"]
+__all__ = ["CHECKS", "SH_TARGET_BOUND", "SYMBOLIC_ONLY", "sh_instance"]
+
+#: an exact count: nothing to compare with a trivial bound
+EXACT = Triviality.none("exact count: the claim is an equality, no trivial bound applies")
 
 
 @cache
@@ -71,7 +90,8 @@ def exact_value(bound: Bound, constants: dict[str, int | Fraction]) -> Fraction:
 
 
 def _result_from_search(check: Check, setting: Sabotage, outcome: Any, failed: set[str],
-                        statistic_name: str, details: dict[str, Any]) -> CheckResult:
+                        statistic_name: str, details: dict[str, Any],
+                        triviality: Triviality = EXACT) -> CheckResult:
     counter = outcome.counterexample
     return check.result(
         setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
@@ -82,7 +102,25 @@ def _result_from_search(check: Check, setting: Sabotage, outcome: Any, failed: s
         counterexample=None if counter is None else {
             **counter.instance, "measured": counter.measured, "bound": counter.bound},
         details={**details, "failed_assumptions": sorted(failed)},
+        triviality=triviality,
     )
+
+
+#: means of the arms in the schedule checks (any distinct values do: only counts are checked)
+_SCHEDULE_BEST, _SCHEDULE_SPREAD = 0.9, 0.8
+#: replicates of the simulator per drawn (n, B) in the schedule checks: the counts must be
+#: the same in each (which arms survive differs)
+_SCHEDULE_REPLICATES = 3
+
+
+def _counted_pulls(n: int, budget: int, keep: str, share: str, seed: int) -> PullLedger:
+    """Run the Sequential Halving simulator and return the pulls its arms counted."""
+    means = _SCHEDULE_BEST - _SCHEDULE_SPREAD * np.linspace(0.0, 1.0, n)
+    ledger = PullLedger()
+    simulate_sequential_halving(means, 0.5, budget, _SCHEDULE_REPLICATES,
+                                np.random.default_rng(seed), keep=keep, share=share,
+                                ledger=ledger)
+    return ledger
 
 
 @st.composite
@@ -91,16 +129,18 @@ def _arms_and_budget(draw: st.DrawFn, non_power_of_two: bool) -> dict[str, int]:
     if non_power_of_two and n & (n - 1) == 0:
         n += 1
     budget = draw(st.integers(0, 5000))
-    return {"n": n, "B": budget}
+    return {"n": n, "B": budget, "seed": draw(st.integers(0, 2**16))}
 
 
 class SHRoundPullsCheck(Check):
     bound_id = "progressive.sh.round-pulls"
     name = "sh-round-pulls"
-    method = "exact equality of every round's pulls per arm on Hypothesis-drawn (n, B)"
+    method = ("exact equality of every round's pulls, as counted by the simulated arms for "
+              "every arm asked in every replicate, with the closed form, on Hypothesis-drawn "
+              "(n, B)")
     sabotages = (
         Sabotage("keep-floor-half", "assumption-dropped",
-                 "the survivors are floor(|S_k|/2) (Jamieson & Talwalkar's literal rule)",
+                 "the survivors are floor(|S_k|/2) instead of Karnin et al.'s ceil(|S_k|/2)",
                  assumption="keep-ceil-half"),
         Sabotage("scaled-0.5", "bound-scaled", "the formula halved", factor=0.5),
         Sabotage("share-floor-log2", "assumption-dropped",
@@ -119,14 +159,26 @@ class SHRoundPullsCheck(Check):
             constants = {"n": n, "keeps_ceil_half": keep == "ceil",
                          "round_budget_over_ceil_log2_n": share == "ceil"}
             failed.update(a.name for a in self.bound.failed_assumptions(constants))
-            schedule = sh_schedule(n, budget, keep=keep, share=share)
+            ledger = _counted_pulls(n, budget, keep, share, instance["seed"])
+            rounds = ceil_log2(n)
             worst: Measurement | None = None
-            for k, step in enumerate(schedule):
+            for k in range(max(rounds, len(ledger.pulls))):
                 claimed = exact_value(self.bound, {"B": budget, "n": n, "k": k,
-                                                   "L": ceil_log2(n)}) * factor
-                measured = step.pulls_per_arm
-                m = Measurement(float(measured), float(claimed), measured == claimed,
-                                {"n": n, "B": budget, "round": k, "arms_alive": step.arms})
+                                                   "L": rounds}) * factor
+                if k < len(ledger.pulls):
+                    asked, pulls = ledger.asked[k], ledger.pulls[k]
+                    served = np.unique(pulls[asked])  # pulls of every arm asked, every replicate
+                    unasked_pulled = bool(np.any(pulls[~asked]))
+                    arms = sorted({int(a) for a in asked.sum(axis=1)})
+                else:  # a round the closed form has and the simulator did not run
+                    served, unasked_pulled, arms = np.array([0]), False, [0]
+                measured = int(served.max())
+                holds = (len(served) == 1 and measured == claimed and not unasked_pulled
+                         and k < rounds)
+                m = Measurement(float(measured), float(claimed), holds,
+                                {"n": n, "B": budget, "round": k, "arms_alive": arms,
+                                 "pulls_seen": [int(v) for v in served[:4]],
+                                 "rounds_run": len(ledger.pulls)})
                 if worst is None or not m.holds:
                     worst = m
                 if not m.holds:
@@ -145,7 +197,8 @@ class SHRoundPullsCheck(Check):
 class SHTotalBudgetCheck(Check):
     bound_id = "progressive.sh.total-budget"
     name = "sh-total-budget"
-    method = "total pulls <= B on every Hypothesis-drawn (n, B)"
+    method = ("total pulls counted by the simulated arms <= B in every replicate, on every "
+              "Hypothesis-drawn (n, B)")
     sabotages = (
         Sabotage("share-floor-log2", "assumption-dropped",
                  "the round budget divides by floor(log2 n) < ceil(log2 n) rounds "
@@ -161,7 +214,8 @@ class SHTotalBudgetCheck(Check):
             n, budget = instance["n"], instance["B"]
             failed.update(a.name for a in self.bound.failed_assumptions(
                 {"n": n, "round_budget_over_ceil_log2_n": share == "ceil"}))
-            total = sum(step.pulls for step in sh_schedule(n, budget, share=share))
+            ledger = _counted_pulls(n, budget, "ceil", share, instance["seed"])
+            total = int(ledger.total().max())
             value = self.bound.evaluate(B=budget) * setting.factor
             return Measurement(float(total), value, upper_holds(total, value),
                                {"n": n, "B": budget})
@@ -169,34 +223,43 @@ class SHTotalBudgetCheck(Check):
         examples = 60 if context.quick else 300
         outcome = search_instances(_arms_and_budget(share == "floor"), measure, examples,
                                    context.seed, context.database(f"{self.name}-{setting.name}"))
-        return _result_from_search(self, setting, outcome, failed, "total pulls / B (max)",
-                                   {"share": share})
+        return _result_from_search(
+            self, setting, outcome, failed, "total pulls / B (max)", {"share": share},
+            Triviality.none("the total pulls of an arbitrary algorithm have no finite trivial "
+                            "upper bound (it may pull forever); the claim is B itself"))
 
 
-#: (n, gaps spread, budget chosen so that the bound is 1/2): the instances of the SH test
+#: (n, gap spread) of the SH test; the budget is chosen so that the bound is SH_TARGET_BOUND
 _SH_INSTANCES = ((4, 0.3), (8, 0.3), (16, 0.4))
 #: instances of the probes that change the survivor rule or the round budget: n not a power
 #: of two, where floor and ceil differ
 _SH_PROBE_INSTANCES = ((6, 0.3), (12, 0.4))
 _SH_BEST_MEAN = 0.9
-_SH_TARGET_BOUND = 0.5
+#: the bound's value on every instance: 1/20 of the trivial bound 1 of a probability, so a
+#: rule that failed even 1 time in 10 would be caught (binomial power ~1 at 2000 replicates)
+SH_TARGET_BOUND = 0.05
+#: sigma of the sabotage "sigma=10" (the assumption asks sigma <= 1/2)
+_SH_SABOTAGE_SIGMA = 10.0
 
 
-def _sh_instance(n: int, gap: float) -> tuple[np.ndarray, float, int]:
-    """Means (best first, gaps gap..1.5 gap), H_2, and the budget where the bound is 1/2."""
+def sh_instance(n: int, gap: float, target: float = SH_TARGET_BOUND
+                ) -> tuple[np.ndarray, float, int]:
+    """Means (best first, gaps gap..1.5 gap), H_2, and the budget B where the bound
+    3 log2 n exp(-B/(8 H_2 log2 n)) equals ``target``: B = 8 H_2 log2 n ln(3 log2 n/target),
+    rounded down (so the bound is at most a hair above ``target``)."""
     means = np.array([_SH_BEST_MEAN, *(_SH_BEST_MEAN - gap * np.linspace(1.0, 1.5, n - 1))])
     gaps = np.sort(means[0] - means[1:])
     h2 = float(max((i + 2) / gaps[i] ** 2 for i in range(n - 1)))
     rounds = math.log2(n)
-    budget = int(8 * h2 * rounds * math.log(3 * rounds / _SH_TARGET_BOUND))
+    budget = int(8 * h2 * rounds * math.log(3 * rounds / target))
     return means, h2, budget
 
 
 class SHIdentificationCheck(Check):
     bound_id = "progressive.sh.identification"
     name = "sh-identification"
-    method = ("per instance an exact one-sided binomial test of H1: P(wrong arm) > bound, "
-              "Holm-corrected")
+    method = ("per instance an exact one-sided binomial test of H1: P(wrong arm) > bound "
+              "(the budget set so that the bound is 0.05), Holm-corrected")
     sabotages = (
         Sabotage("sigma=10", "assumption-dropped",
                  "Gaussian rewards with sigma = 10 instead of <= 1/2",
@@ -210,36 +273,56 @@ class SHIdentificationCheck(Check):
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        sigma = 10.0 if setting.name == "sigma=10" else 0.5
+        sigma = _SH_SABOTAGE_SIGMA if setting.name == "sigma=10" else 0.5
         keep = "floor" if setting.name == "keep-floor-half" else "ceil"
         share = "floor" if setting.name == "share-floor-log2" else "ceil"
         instances = _SH_PROBE_INSTANCES if setting.probe else _SH_INSTANCES
         replicates = 2000 if context.quick else 20000
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
-        seeds = np.random.SeedSequence(context.seed).spawn(len(instances))
-        for (n, gap), seed in zip(instances, seeds, strict=True):
-            means, h2, budget = _sh_instance(n, gap)
+        # one stream per instance for the setting's runs, one for the sabotage's alternative
+        seeds = np.random.SeedSequence(context.seed).spawn(2 * len(instances))
+        powers: list[Power] = []
+        for index, (n, gap) in enumerate(instances):
+            means, h2, budget = sh_instance(n, gap)
             constants = {"n": n, "B": budget, "H_2": h2, "sigma": sigma,
                          "keeps_ceil_half": keep == "ceil",
                          "round_budget_over_ceil_log2_n": share == "ceil"}
             failed.update(a.name for a in self.bound.failed_assumptions(constants))
             value = self.bound.evaluate(**constants) * setting.factor
-            chosen, _ = simulate_sequential_halving(means, sigma, budget, replicates,
-                                                    np.random.default_rng(seed), keep=keep,
-                                                    share=share)
+            chosen, _ = simulate_sequential_halving(
+                means, sigma, budget, replicates, np.random.default_rng(seeds[index]),
+                keep=keep, share=share)
             failures = int(np.sum(chosen != 0))
-            test = binomial_test(failures, replicates, min(value, 1.0), alternative="greater")
+            null = min(value, 1.0)
+            test = binomial_test(failures, replicates, null, alternative="greater")
+            # the alternative: the failure probability of the sigma = 10 sabotage on this
+            # instance, estimated from its own replicates (the Clopper-Pearson lower end at
+            # 99%, so the power is not overstated); the test's level alpha/m (Bonferroni
+            # for the m instances Holm corrects over, a lower bound on Holm's power)
+            sabotaged, _ = simulate_sequential_halving(
+                means, _SH_SABOTAGE_SIGMA, budget, replicates,
+                np.random.default_rng(seeds[len(instances) + index]), keep=keep, share=share)
+            sab_failures = int(np.sum(sabotaged != 0))
+            sab_low = binomial_test(sab_failures, replicates, 0.5, alternative="greater",
+                                    level=0.99).ci_low
+            powers.append(binomial_power(
+                replicates, null, float(sab_low), ALPHA / len(instances), greater=True,
+                alternative=f"P(failure) = {sab_low:.3g} (sigma = 10 sabotage on n = {n}, "
+                f"lower 99% end of {sab_failures}/{replicates})"))
             rows.append({"n": n, "B": budget, "H_2": h2, "sigma": sigma, "bound": value,
                          "failures": failures, "replicates": replicates,
                          "failure_rate": failures / replicates, "p_value": test.p_value,
                          "ci": [test.ci_low, test.ci_high],
+                         "sabotage_failure_rate": sab_failures / replicates,
+                         "power": powers[-1].power,
                          "tightness": failures / replicates / value})
         adjusted, reject = holm([r["p_value"] for r in rows], ALPHA)
         for row, p_adj in zip(rows, adjusted, strict=True):
             row["p_holm"] = float(p_adj)
         worst = int(np.argmin(adjusted))
         violated = bool(np.any(reject))
+        weakest = min(powers, key=lambda p: p.power)  # the instance least able to reject
         return self.result(
             setting, assumptions_hold=not failed, instances=len(rows),
             runs=replicates * len(rows), violations=int(np.sum(reject)),
@@ -249,6 +332,9 @@ class SHIdentificationCheck(Check):
             tightness=max(r["tightness"] for r in rows),
             counterexample=rows[worst] if violated else None,
             details={"instances": rows, "failed_assumptions": sorted(failed)},
+            triviality=Triviality.from_pairs(
+                "a failure probability is at most 1", [(r["bound"], 1.0) for r in rows]),
+            power=weakest,
         )
 
 
@@ -269,7 +355,7 @@ class _HyperbandCheck(Check):
         Sabotage("scaled-0.5", "bound-scaled", "the formula halved", factor=0.5),
     )
 
-    def compare(self, brackets: list[Any], constants: dict[str, Any],
+    def compare(self, ledger: ResourceLedger, constants: dict[str, Any],
                 factor: Fraction) -> Measurement:
         raise NotImplementedError
 
@@ -282,8 +368,9 @@ class _HyperbandCheck(Check):
             constants = {"R": big_r, "eta": eta, "s_max": floor_log(big_r, eta)}
             failed.update(a.name for a in self.bound.failed_assumptions(
                 {"R": big_r, "eta": float(eta)}))
-            brackets = hyperband_brackets(big_r, eta, np.random.default_rng(instance["seed"]))
-            m = self.compare(brackets, constants, factor)
+            ledger = ResourceLedger()  # filled by the simulator's one evaluation function
+            hyperband_brackets(big_r, eta, np.random.default_rng(instance["seed"]), ledger)
+            m = self.compare(ledger, constants, factor)
             return Measurement(m.measured, m.bound, m.holds,
                                {"R": big_r, "eta": str(eta), **m.instance})
 
@@ -298,26 +385,29 @@ class _HyperbandCheck(Check):
 class HyperbandRungSizesCheck(_HyperbandCheck):
     bound_id = "progressive.hyperband.rung-sizes"
     name = "hyperband-rung-sizes"
-    method = ("exact equality of every rung's size (and r_i = R eta^(i-s)) with what the "
-              "Hyperband simulator ran, Hypothesis-drawn (R, eta)")
+    method = ("exact equality of every rung's size (and r_i = R eta^(i-s)), as counted by "
+              "the Hyperband simulator's evaluation function, with the closed form, "
+              "Hypothesis-drawn (R, eta)")
 
-    def compare(self, brackets: list[Any], constants: dict[str, Any],
+    def compare(self, ledger: ResourceLedger, constants: dict[str, Any],
                 factor: Fraction) -> Measurement:
         worst: Measurement | None = None
-        for bracket in brackets:
-            for i, (size, resource) in enumerate(zip(bracket.rung_sizes,
-                                                     bracket.rung_resources, strict=True)):
-                claimed = exact_value(self.bound, {**constants, "s": bracket.s, "i": i}) * factor
-                resource_ok = resource == Fraction(constants["R"]) * Fraction(
-                    constants["eta"]) ** (i - bracket.s)
-                holds = size == claimed and resource_ok
-                m = Measurement(float(size), float(claimed), holds,
-                                {"s": bracket.s, "rung": i, "n_bracket": bracket.n,
-                                 "resource_matches": resource_ok})
-                if worst is None or not holds:
-                    worst = m
-                if not holds:
-                    return m
+        s_max = int(constants["s_max"])
+        claimed_keys = {(s, i) for s in range(s_max + 1) for i in range(s + 1)}
+        for s, i in sorted(claimed_keys | set(ledger.evaluated), reverse=True):
+            size = ledger.evaluated.get((s, i), 0)
+            resources = ledger.resource.get((s, i), set())
+            claimed = (exact_value(self.bound, {**constants, "s": s, "i": i}) * factor
+                       if (s, i) in claimed_keys else Fraction(0))
+            expected_resource = Fraction(constants["R"]) * Fraction(constants["eta"]) ** (i - s)
+            resource_ok = resources == {expected_resource}
+            holds = size == claimed and resource_ok and (s, i) in claimed_keys
+            m = Measurement(float(size), float(claimed), holds,
+                            {"s": s, "rung": i, "resource_matches": resource_ok})
+            if worst is None or not holds:
+                worst = m
+            if not holds:
+                return m
         assert worst is not None
         return worst
 
@@ -325,16 +415,18 @@ class HyperbandRungSizesCheck(_HyperbandCheck):
 class HyperbandBudgetCheck(_HyperbandCheck):
     bound_id = "progressive.hyperband.iteration-budget"
     name = "hyperband-iteration-budget"
-    method = ("exact rational equality of one iteration's total resource with what the "
-              "Hyperband simulator spent, Hypothesis-drawn (R, eta)")
+    method = ("exact rational equality of one iteration's total resource, as the Hyperband "
+              "simulator's evaluation function counted it, with the closed form, "
+              "Hypothesis-drawn (R, eta)")
 
-    def compare(self, brackets: list[Any], constants: dict[str, Any],
+    def compare(self, ledger: ResourceLedger, constants: dict[str, Any],
                 factor: Fraction) -> Measurement:
-        spent = sum((b.budget for b in brackets), Fraction(0))
+        spent = ledger.spent
         claimed = exact_value(self.bound, constants) * factor
         holds = spent == claimed
         return Measurement(float(spent), float(claimed), holds,
-                           {"brackets": len(brackets), "s_max": constants["s_max"]})
+                           {"brackets": len({s for s, _ in ledger.evaluated}),
+                            "s_max": constants["s_max"]})
 
 
 CHECKS: tuple[Check, ...] = (SHRoundPullsCheck(), SHTotalBudgetCheck(),

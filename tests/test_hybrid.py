@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -21,7 +22,14 @@ from hypothesis import strategies as st
 
 from proofs_checks import symbolic_hybrid as sym
 from proofs_checks.check import CheckContext
-from proofs_checks.hybrid import CHECKS, SYMBOLIC_ONLY, TAIL_EPSILON, bitwise_delta, tail_cap
+from proofs_checks.hybrid import (
+    CHECKS,
+    SYMBOLIC_ONLY,
+    TAIL_EPSILON,
+    bitwise_delta,
+    p0_covers,
+    tail_cap,
+)
 from solvers.algorithms.nsga2 import NSGA2, REFINEMENTS, NSGA2Config
 from solvers.algorithms.sorting import crowding_distance
 from solvers.problems.binary import BitStringConfig, OneMinMax
@@ -168,14 +176,36 @@ def test_bounds_are_derived_here_and_complete() -> None:
 
 
 def test_cover_tail_cap_makes_the_bound_small() -> None:
-    for n_bits in (2, 3, 4):
+    for n_bits in (4, 5, 6):
         pop = 4 * (n_bits + 1)
         cap = tail_cap(n_bits, pop)
         at_cap = HYBRID_COVER_TAIL.evaluate(n=n_bits, t=cap, delta=bitwise_delta(n_bits, pop))
         before = HYBRID_COVER_TAIL.evaluate(n=n_bits, t=cap - 1,
                                             delta=bitwise_delta(n_bits, pop))
         assert at_cap <= TAIL_EPSILON < before
+        assert at_cap < 1  # informative: below the trivial bound of a probability
     assert bitwise_delta(2, 1) == pytest.approx(0.25)
+
+
+def test_p0_covers_matches_brute_force_and_is_not_automatic() -> None:
+    """Inclusion-exclusion against enumeration of all populations (n = 2, N = 3: 64 of them,
+    12 hold the values 0, 1, 2: 3 orders x the 2 strings with one 1 x 2 = 12 -> 12/64)."""
+    hits = sum(len({bin(x).count("1") for x in xs}) == 3
+               for xs in itertools.product(range(4), repeat=3))
+    assert p0_covers(2, 3) == pytest.approx(hits / 64) == pytest.approx(0.1875)
+    # the cover-tail rows: a random P_0 of N = 4(n+1) misses the front often
+    assert [round(p0_covers(k, 4 * (k + 1)), 2) for k in (4, 5, 6)] == [0.51, 0.27, 0.11]
+
+
+def test_clearing_mutation_never_creates_the_all_ones_string() -> None:
+    """The sabotage's alternative (1 - 2^-n)^N rests on this: offspring have no more ones."""
+    from proofs_checks.hybrid import _ClearingMutationNSGA2
+
+    solver = _ClearingMutationNSGA2(NSGA2Config(pop=20, mutation="bitwise"))
+    parents = np.random.default_rng(0).random((200, 4)) < 0.5
+    children = solver._vary_binary(parents, "bitwise", "none", np.random.default_rng(1))
+    assert np.all(children.sum(axis=1) <= parents.sum(axis=1))
+    assert np.all(children <= parents)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ from proofs_checks import progressive
 from proofs_checks.check import CheckContext
 from proofs_checks.progressive import exact_value
 from solvers.algorithms.halving import (
+    PullLedger,
+    ResourceLedger,
     ceil_log2,
     floor_log,
     hyperband_brackets,
@@ -63,6 +65,54 @@ def test_simulator_reproducible_and_finds_a_clear_best() -> None:
     assert np.array_equal(first, second)
     assert np.all(first == 0)
     assert not np.array_equal(first, other)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 40), st.integers(0, 5000), st.sampled_from(["ceil", "floor"]),
+       st.sampled_from(["ceil", "floor"]), st.integers(0, 2**16))
+def test_pull_ledger_counts_what_the_schedule_says(n: int, budget: int, keep: str, share: str,
+                                                   seed: int) -> None:
+    """The arms' own count (PullLedger) against the schedule, independently: every arm
+    asked in round k got pulls_per_arm pulls in every replicate, no other arm got any."""
+    ledger = PullLedger()
+    means = np.linspace(0.9, 0.1, n)
+    _, schedule = simulate_sequential_halving(means, 0.5, budget, 4,
+                                              np.random.default_rng(seed), keep=keep,
+                                              share=share, ledger=ledger)
+    assert len(ledger.pulls) == len(schedule) == ceil_log2(n)
+    for step, pulls, asked in zip(schedule, ledger.pulls, ledger.asked, strict=True):
+        assert np.all(asked.sum(axis=1) == step.arms)
+        assert np.all(pulls[asked] == step.pulls_per_arm) and not np.any(pulls[~asked])
+    assert np.all(ledger.total() == sum(step.pulls for step in schedule))
+
+
+def test_ledger_leaves_the_simulators_unchanged() -> None:
+    """Instrumentation only: with or without a ledger, the same seed picks the same arms and
+    Hyperband runs the same brackets."""
+    means = np.linspace(0.9, 0.1, 13)
+    plain, _ = simulate_sequential_halving(means, 1.0, 3000, 200, np.random.default_rng(7))
+    counted, _ = simulate_sequential_halving(means, 1.0, 3000, 200, np.random.default_rng(7),
+                                             ledger=PullLedger())
+    assert np.array_equal(plain, counted)
+    first = hyperband_brackets(100, Fraction(3, 2), np.random.default_rng(3))
+    second = hyperband_brackets(100, Fraction(3, 2), np.random.default_rng(3), ResourceLedger())
+    assert first == second
+
+
+def test_resource_ledger_on_table_1() -> None:
+    """R = 81, eta = 3 (Li et al. 2018, Table 1): what the evaluation function counted."""
+    ledger = ResourceLedger()
+    hyperband_brackets(81, 3, np.random.default_rng(0), ledger)
+    assert ledger.spent == 1902
+    assert [ledger.evaluated[(4, i)] for i in range(5)] == [81, 27, 9, 3, 1]
+    assert ledger.resource[(0, 0)] == {81} and ledger.resource[(4, 0)] == {1}
+
+
+def test_identification_instances_make_the_bound_small() -> None:
+    for n_arms, gap in ((4, 0.3), (8, 0.3), (16, 0.4), (6, 0.3), (12, 0.4)):
+        _, h2, budget = progressive.sh_instance(n_arms, gap)
+        value = SH_IDENTIFICATION.evaluate(n=n_arms, B=budget, H_2=h2)
+        assert progressive.SH_TARGET_BOUND <= value < 1.01 * progressive.SH_TARGET_BOUND
 
 
 def test_identification_bound_value() -> None:
