@@ -88,3 +88,31 @@ def test_check_verdicts(check, setting: str, tmp_path) -> None:
 def test_probe_reports_a_finding(check, sabotage, tmp_path) -> None:
     result = check.run(CheckContext(profile="quick", store=RunStore(tmp_path)), sabotage.name)
     assert_expected_verdict(check, sabotage.name, result, lists_failed=True)
+
+
+@pytest.mark.parametrize("check", [bayesopt.GPUCBFiniteCheck(), bayesopt.GPUCBRKHSCheck()],
+                         ids=lambda c: c.name)
+def test_regret_bound_is_below_the_trivial_regret_at_the_quick_horizon(check) -> None:
+    """Issue 14: at the quick horizon the bound is below T (max f - min f) on the first
+    domain (SE, 40 points), so a policy could violate it; the crossover lies before T."""
+    horizon = check.horizons[0]
+    domain = bayesopt._DOMAINS[0]
+    kernel = domain.kernel(1.0)
+    gamma = greedy_information_gain(kernel, bayesopt.NOISE_STD**2, horizon) * GREEDY_FACTOR
+    constants = {"D_size": len(kernel), "delta": bayesopt.DELTA, "sigma": bayesopt.NOISE_STD,
+                 "B": check.norm_bound}
+    curve = np.array([check.bound.evaluate(**constants, T=t, gamma_T=gamma[t - 1])
+                      for t in range(1, horizon + 1)])
+    rng = np.random.default_rng(0)
+    if check.rkhs:
+        ranges = [np.ptp(bayesopt._rkhs_function(kernel, 0.999 * check.norm_bound, rng))
+                  for _ in range(50)]
+    else:
+        ranges = [np.ptp(sample_gp(kernel, rng)) for _ in range(50)]
+    value_range = float(np.median(ranges))
+    assert curve[-1] < horizon * value_range
+    crossover, extrapolated = bayesopt.crossover_horizon(curve, gamma, len(kernel),
+                                                         value_range, check.rkhs,
+                                                         check.norm_bound)
+    assert not extrapolated and crossover < horizon
+    assert curve[0] > value_range  # at T = 1 it is vacuous: the crossover is real

@@ -18,7 +18,7 @@ from solvers.problems.base import SmoothProblem
 from theory.errors import InvalidParameterError
 
 __all__ = ["DroriTeboulleHuber", "IndefiniteQuadratic", "Logistic", "Misdescribed", "Quadratic",
-           "RotatedCauchy"]
+           "RippledQuadratic", "RippledQuadraticConfig", "RotatedCauchy"]
 
 
 def _positive(name: str) -> Rule:
@@ -199,6 +199,67 @@ class RotatedCauchy(SmoothProblem[CauchyConfig]):
     def gradient(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
         z = self.Q @ (x - self.x_star)
         return self.Q.T @ (self.weights * 2.0 * z / (1.0 + z * z))
+
+
+@dataclass(frozen=True)
+class RippledQuadraticConfig(Config):
+    dim: int = field(default=1, metadata={"help": "dimension d"})
+    L: float = field(default=1.0, metadata={"help": "Lipschitz constant of the gradient"})
+    ripple: float = field(default=9.0, metadata={
+        "help": "rho: curvature of the ripple over that of the quadratic (> 1: nonconvex)"})
+    instance_seed: int = field(default=0, metadata={"help": "seed of the random instance"})
+    sigma: float = field(default=0.0, metadata={"help": "gradient-noise standard deviation"})
+    x0_radius: float = field(default=6.0, metadata={"help": "||x_0 - x*||"})
+    RULES: ClassVar[tuple[Rule, ...]] = (*_COMMON_RULES, _SEED_RULE, _positive("L"),
+                                         Rule("ripple >= 1", ("ripple",),
+                                              lambda c: c.ripple >= 1))
+
+
+class RippledQuadratic(SmoothProblem[RippledQuadraticConfig]):
+    """f(x) = c sum_i [z_i^2/2 + rho (1 - cos z_i)], z = x - x*, c = L/(1 + rho).
+
+    A nonconvex, L-smooth function with a finite minimum, attained at x* only, and strict
+    local minima elsewhere (for rho = 9: |z_i| ~ 5.62, where f - f* ~ 17.7 c per coordinate):
+    the sabotage of the convex-GD bounds that breaks convexity and nothing else.
+
+    * f >= c ||z||^2/2 >= 0 = f(x*) with equality only at z = 0: f* = 0, x* unique, bounded
+      below.
+    * Hessian diag(c (1 + rho cos z_i)), entries in [c (1 - rho), c (1 + rho)]; for rho >= 1
+      |1 - rho| <= 1 + rho, so grad f is L-Lipschitz with L = c (1 + rho), attained at x*.
+    * rho > 1: the Hessian entry c (1 - rho) < 0 at z_i = pi: not convex (mu = 0).
+    * Local minima: z_i = -rho sin z_i with 1 + rho cos z_i > 0; for rho = 9 the root in
+      (3 pi/2, 2 pi) is z ~ 5.62 (checked in tests/test_gradient_checks.py).
+
+    ``instance_seed`` draws x* ~ N(0, I).
+    """
+
+    x_star: NDArray[np.float64]
+
+    name = "rippled-quadratic"
+    Config = RippledQuadraticConfig
+
+    def __init__(self, config: RippledQuadraticConfig) -> None:
+        super().__init__(config)
+        rng = np.random.default_rng(config.instance_seed)
+        self.dim = config.dim
+        self.ripple = config.ripple
+        self.curvature = config.L / (1.0 + config.ripple)  # c
+        self.x_star = rng.standard_normal(config.dim)
+        self.f_star = 0.0
+        self.L = config.L
+        self.mu = 0.0
+        self.sigma = config.sigma
+        self.convex = config.ripple <= 1.0
+        self.bounded_below = True
+
+    def value(self, x: NDArray[np.float64]) -> float:
+        z = x - self.x_star
+        return float(self.curvature * np.sum(0.5 * z * z + self.ripple * (1.0 - np.cos(z))))
+
+    def gradient(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        z = x - self.x_star
+        result: NDArray[np.float64] = self.curvature * (z + self.ripple * np.sin(z))
+        return result
 
 
 @dataclass(frozen=True)
