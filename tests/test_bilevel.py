@@ -441,3 +441,75 @@ def test_second_order_bound_off_quadratics_misses_the_finite_difference_error(
     assert 0 < excess <= counter["xi_fd_error"] * (1 + 1e-6) + counter["allowance"]
     assert result.details["violations_beyond_xi_fd_error"] == 0
     assert result.details["violations_with_path_constants"] == 0
+
+
+# -- independent measurement: the counting proxy and the DARTS step's own finite difference --
+def test_oracle_counter_counts_passes_not_calls() -> None:
+    """grad_w and grad_alpha of one loss at one point are one pass; a repeated partial at the
+    same point is another pass; ground truth (hypergradient, exact_cross_hvp) is not counted."""
+    from proofs_checks.bilevel import OracleCounter
+
+    problem = make_problem("bilevel-quadratic", {"instance_seed": 1})
+    assert isinstance(problem, BilevelQuadratic)
+    proxy = OracleCounter(problem)
+    assert isinstance(proxy, BilevelQuadratic)
+    w, a = np.ones(problem.dim_w), np.ones(problem.dim_alpha)
+    proxy.inner_grad_w(w, a)
+    proxy.inner_grad_alpha(w, a)  # same pass of L_train
+    proxy.outer_grad_w(w, a)
+    proxy.outer_grad_alpha(w, a)  # same pass of L_val
+    proxy.inner_grad_w(w, a)  # a second pass of L_train at the same point
+    proxy.inner_grad_alpha(w + 1, a)  # another point: another pass
+    proxy.hypergradient(a)
+    proxy.exact_cross_hvp(w, a, w)
+    assert proxy.close_step() == {"train": 3, "val": 1, "second_order_calls": 0, "passes": 4}
+    proxy.inner_hvp(w, a, w)
+    assert proxy.close_step()["second_order_calls"] == 1
+
+
+def test_an_under_reporting_darts_step_is_caught(monkeypatch: pytest.MonkeyPatch,
+                                                 context: CheckContext) -> None:
+    """A DARTS step that spends one more gradient pass than it counts: the solver's own
+    counter still says 5, the proxy sees 6 and the count check fails as stated."""
+    import solvers.algorithms.bilevel as algorithms
+
+    shipped = algorithms.darts_hypergradient
+
+    def extra_pass(problem: Any, a: Any, w: Any, *args: Any, **kwargs: Any) -> Any:
+        problem.inner_grad_alpha(w + 1.0, a)  # uncounted by the solver's counter
+        return shipped(problem, a, w, *args, **kwargs)
+
+    monkeypatch.setattr(algorithms, "darts_hypergradient", extra_pass)
+    check = next(c for c in CHECKS if c.name == "bilevel-darts-gradient-evaluations")
+    result = check.run(context)
+    assert result.outcome is Outcome.VIOLATION
+    assert result.counterexample is not None
+    assert not result.counterexample["self_report_agrees"]
+
+
+def test_a_faulty_finite_difference_in_the_darts_step_is_caught(
+        monkeypatch: pytest.MonkeyPatch, context: CheckContext) -> None:
+    """The FD-HVP check reads the product the DARTS step computed: a step whose central
+    difference is centred at the virtual weights w' instead of w fails the check."""
+    import proofs_checks.bilevel as checks
+
+    shipped = checks.darts_hypergradient
+
+    def off_centre(problem: Any, a: Any, w: Any, xi_value: float, *args: Any) -> Any:
+        return shipped(problem, a, w - 0.5 * problem.inner_grad_w(w, a) / problem.L,
+                       xi_value, *args)
+
+    monkeypatch.setattr(checks, "darts_hypergradient", off_centre)
+    check = next(c for c in CHECKS if c.name == "bilevel-fd-hvp-error")
+    assert check.run(context).outcome is Outcome.VIOLATION
+
+
+def test_ift_identity_holds_at_the_saddle_of_an_indefinite_inner_problem(
+        context: CheckContext) -> None:
+    """The strong-convexity probe's finding: at the exact stationary point of an indefinite
+    inner problem the identity holds (not shown needed); only strong convexity fails."""
+    check = next(c for c in CHECKS if c.name == "bilevel-ift-identity")
+    result = check.run(context, "indefinite-inner")
+    assert result.outcome is Outcome.HOLDS and result.probe
+    assert result.details["failed_assumptions"] == ["inner-mu-strongly-convex"]
+    assert not result.confounded_by

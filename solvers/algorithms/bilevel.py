@@ -136,12 +136,22 @@ def aid_hypergradient(problem: BilevelProblem[Any], a: Vector, w0: Vector, steps
 
 @dataclass(frozen=True)
 class DartsStep:
-    """What one DARTS hypergradient evaluation produced besides h."""
+    """What one DARTS hypergradient evaluation produced besides h (its instrumentation).
+
+    ``fd_hvp`` is the finite-difference Hessian-vector product the step computed and
+    subtracted (xi times it), ``fd_v`` the direction v and ``fd_point`` the weights w it was
+    centred at, so that a check can hold the step's own product against the exact one;
+    ``fd_error`` is ||fd_hvp - grad^2_{aw} g(w) v||, the exact product taken from the
+    problem's ground truth (:meth:`BilevelProblem.exact_cross_hvp`, not an oracle call).
+    """
 
     train_gradient: Vector  # grad_w g(w, alpha) of the virtual step (zeros if first order)
     fd_error: float  # ||finite difference - grad^2_{aw} g(w) v|| (nan if first order)
     fd_eps: float
     fd_v_norm: float
+    fd_hvp: Vector | None = None  # the finite difference itself (None if first order)
+    fd_v: Vector | None = None
+    fd_point: Vector | None = None
 
 
 def darts_hypergradient(problem: BilevelProblem[Any], a: Vector, w: Vector, xi: float,
@@ -165,8 +175,9 @@ def darts_hypergradient(problem: BilevelProblem[Any], a: Vector, w: Vector, xi: 
     counter.gradients += 2
     fd = (g_plus - g_minus) / (2 * eps)
     h -= xi * fd
-    error = float(np.linalg.norm(fd - problem.inner_cross_hvp(w, a, v)))  # instrumentation
-    return h, DartsStep(g_w, error, eps, v_norm)
+    # instrumentation: the exact product from the problem's ground truth (not an oracle)
+    error = float(np.linalg.norm(fd - problem.exact_cross_hvp(w, a, v)))
+    return h, DartsStep(g_w, error, eps, v_norm, fd, v, w)
 
 
 @dataclass(frozen=True)
