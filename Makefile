@@ -50,3 +50,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(OUT) results .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Planted solver bugs against the as-stated checks (proofs_checks/mutants.py): the kill rate.
+test-mutants: $(STAMP)
+	$(BIN)/python -m proofs_checks.mutants --json out/mutants.json
