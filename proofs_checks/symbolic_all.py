@@ -3,7 +3,10 @@
 ``proofs_checks.symbolic`` holds the gradient, NSGA-II and counting proofs of the spine;
 each later family keeps its own module (``symbolic_bilevel``, ``symbolic_emo``,
 ``symbolic_hybrid``, ``symbolic_counting``). ``all_symbolic_checks`` runs them all; the
-conformance test asserts that every bound whose constant is derived here is covered.
+conformance test asserts that every bound whose constant is derived here is covered, that
+every result says its kind (``"proof"``: explicit chains of certified steps, or
+``"consistency check"``: a formula re-evaluated) and that every proof is a chain of at least
+two verified steps.
 """
 
 from __future__ import annotations

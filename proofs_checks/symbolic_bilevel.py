@@ -18,7 +18,7 @@ from typing import Final
 import numpy as np
 import sympy as sp
 
-from proofs_checks.symbolic import SymbolicCheck, _Proof
+from proofs_checks.symbolic import CONSISTENCY, Chain, Link, SymbolicCheck, _Proof
 from theory.bounds.bilevel import (
     AID_NEUMANN_ERROR,
     D0,
@@ -89,6 +89,16 @@ _F = sp.Symbol("F", real=True)
 _min = sp.Symbol("m_min", nonnegative=True)
 _n = sp.Symbol("n", integer=True, positive=True)  # intermediate nodes of a DARTS cell
 _i = sp.Symbol("i", integer=True, nonnegative=True)
+_d = sp.Symbol("d", nonnegative=True)  # slack: L = mu + d
+_s1, _s2, _s3, _s4 = sp.symbols("s1 s2 s3 s4", nonnegative=True)  # slacks of premises
+_err = sp.Symbol("E_err", nonnegative=True)  # the error norm bounded
+_fac = sp.Symbol("Z", nonnegative=True)  # ||B^T A^{-1}||, ||H^{-1}||, ||A^{-1} - xi I||
+_part1, _part2 = sp.symbols("X Y", nonnegative=True)  # norms of the two error terms
+_sup3 = sp.Symbol("M3", nonnegative=True)  # sup_t ||phi'''(t)||
+_sum_g, _sum_e = sp.symbols("S_g S_e", nonnegative=True)  # sums of ||g_k||^2, ||e_k||^2
+_drop = sp.Symbol("D_1", nonnegative=True)  # F(a_0) - F(a_{N+1})
+_partial = sp.Symbol("S_K", real=True)  # the partial sum of the induction hypothesis
+_ordered = {L: mu + _d}  # mu <= L, so q = 1 - mu/L = d/(mu + d) lies in [0, 1)
 
 
 def _nc(*names: str) -> tuple[sp.Symbol, ...]:
@@ -104,11 +114,12 @@ def _nc_zero(expr: sp.Expr) -> bool:
 # =========================================================================================
 def check_ift_identity() -> SymbolicCheck:
     """The IFT formula equals grad F on the generic 2x2 bilevel quadratic."""
-    p = _Proof("bilevel.ift-identity", (IFT_IDENTITY.id,),
+    p = _Proof("bilevel.ift-identity", (IFT_IDENTITY.id,), kind=CONSISTENCY, statement=
                "for g(w, a) = 1/2 w^T A w - w^T (B a + c), f = 1/2 (w - w_t)^T Q (w - w_t) "
                "+ lam/2 ||a||^2 with generic symmetric 2x2 A (invertible), Q and generic 2x2 "
                "B: d/da f(w*(a), a) = grad_a f - grad^2_{aw} g (grad^2_ww g)^{-1} grad_w f "
-               "at w*(a) = A^{-1}(B a + c)")
+               "at w*(a) = A^{-1}(B a + c) (an instance: the formula re-evaluated on the "
+               "generic quadratic, not a proof of the implicit function theorem)")
     a11, a12, a22, q11, q12, q22, lam = sp.symbols("a11 a12 a22 q11 q12 q22 lam", real=True)
     bs = sp.symbols("b11 b12 b21 b22", real=True)
     c1, c2, t1, t2 = sp.symbols("c1 c2 t1 t2", real=True)
@@ -136,7 +147,8 @@ def check_ift_identity() -> SymbolicCheck:
     difference = [sp.cancel(sp.together(e)) for e in grad_F - formula]
     p.fact("d/da F - formula == 0 (both components, rational functions cancelled)",
            all(e == 0 for e in difference), f"{difference}")
-    p.equal("grad^2_{aw} g == -B^T", sp.Matrix(cross - (-B.T)).norm(), sp.Integer(0))
+    p.fact("grad^2_{aw} g == -B^T", sp.Matrix(cross + B.T).is_zero_matrix is True,
+           "entrywise")
     p.note("the general statement is the implicit function theorem applied to "
            "grad_w g(w*(a), a) = 0 with grad^2_ww g invertible (strong convexity)")
     return p.done()
@@ -152,9 +164,13 @@ def check_itd_jacobian() -> SymbolicCheck:
                " (so the unrolled Jacobian sum_{j<K} P^j eta B is (I - P^K) A^{-1} B, and the "
                "Neumann iterate v_K from 0 is (I - P^K) A^{-1} b)")
     closed = (1 - (1 - eta * _a) ** K_inner) / _a
-    p.equal("K = 0: empty sum", closed.subs(K_inner, 0), sp.Integer(0))
-    p.equal("K -> K+1: S_K + eta (1 - eta a)^K", closed + eta * (1 - eta * _a) ** K_inner,
-            closed.subs(K_inner, K_inner + 1))
+    p.equal("K = 0: empty sum", sp.Subs(closed, K_inner, 0), sp.Integer(0))
+    p.chain(Chain.of(
+        "induction step K -> K+1", _partial + eta * (1 - eta * _a) ** K_inner,
+        Link("==", closed + eta * (1 - eta * _a) ** K_inner,
+             "induction hypothesis S_K = (1 - (1 - eta a)^K)/a", domain={_partial: closed}),
+        Link("==", closed.subs(K_inner, K_inner + 1),
+             "(1 - eta a)^K (1 - (1 - eta a)) = eta a (1 - eta a)^K")))
     p.note("A is symmetric, so P and A^{-1} are polynomials in A diagonal in one basis: the "
            "matrix identity holds eigenvalue by eigenvalue")
     return p.done()
@@ -198,9 +214,18 @@ def check_itd_error(claimed: sp.Expr = ITD_ERROR.expression) -> SymbolicCheck:
     p.note("norms: ||Q P^K (w_0 - w*)|| <= ||Q|| q^K D0; ||w_K - w_t|| <= q^K D0 + Dt "
            "(triangle inequality); ||B^T A^{-1}|| <= ||B||/mu (submultiplicativity)")
     q = q_factor
-    assembled = norm_B / mu * (norm_Q * q**K_inner * D0
-                               + q**K_inner * norm_Q * (q**K_inner * D0 + Dt))
-    p.equal("assembled bound == catalogue", assembled, claimed)
+    p.chain(Chain.of(
+        "||h_K - grad F||", _err,
+        Link("<=", _fac * (_part1 + _part2), "the identity above, submultiplicativity and the "
+             "triangle inequality: Z = ||B^T A^{-1}||, X = ||Q P^K (w_0 - w*)||, Y = "
+             "||P^K Q (w_K - w_t)||", domain={_err: _fac * (_part1 + _part2) - _s1}),
+        Link("<=", norm_B / mu * (_part1 + _part2), "Z <= ||B|| ||A^{-1}|| <= ||B||/mu, X + Y "
+             ">= 0", domain={_fac: norm_B / mu - _s2}),
+        Link("<=", claimed, "X <= ||Q|| q^K D0 and Y <= q^K ||Q|| (q^K D0 + Dt) (||P|| <= q, "
+             "||w_K - w_t|| <= q^K D0 + Dt)",
+             domain={_part1: norm_Q * q**K_inner * D0 - _s3,
+                     _part2: q**K_inner * norm_Q * (q**K_inner * D0 + Dt) - _s4, **_ordered}),
+        sharp={_s1: 0, _s2: 0, _s3: 0, _s4: 0}))
     return p.done()
 
 
@@ -220,11 +245,17 @@ def check_aid_neumann_error(claimed: sp.Expr = AID_NEUMANN_ERROR.expression,
     p.note("v_0 = 0 gives ||v_M - v^|| <= q^M ||v^|| <= q^M ||Q|| (q^K D0 + Dt)/mu; "
            "||A^{-1} Q (w_K - w*)|| <= ||Q|| q^K D0/mu; the error is B^T times their sum")
     q = q_factor
-    assembled = norm_B * (q**M_solve * norm_Q * (q**K_inner * D0 + Dt) / mu
-                          + norm_Q * q**K_inner * D0 / mu)
-    p.equal("assembled bound == catalogue", assembled, claimed)
-    p.equal("at M = K the AID-Neumann bound is the ITD bound", claimed.subs(M_solve, K_inner),
-            itd)
+    p.chain(Chain.of(
+        "||h - grad F||", _err,
+        Link("<=", norm_B * (_part1 + _part2), "the identity above, submultiplicativity and "
+             "the triangle inequality: X = ||v_M - v^||, Y = ||A^{-1} Q (w_K - w*)||",
+             domain={_err: norm_B * (_part1 + _part2) - _s1}),
+        Link("<=", claimed, "X <= q^M ||Q|| (q^K D0 + Dt)/mu and Y <= ||Q|| q^K D0/mu",
+             domain={_part1: q**M_solve * norm_Q * (q**K_inner * D0 + Dt) / mu - _s2,
+                     _part2: norm_Q * q**K_inner * D0 / mu - _s3, **_ordered}),
+        sharp={_s1: 0, _s2: 0, _s3: 0}))
+    p.equal("at M = K the AID-Neumann bound is the ITD bound",
+            sp.Subs(claimed, M_solve, K_inner), itd)
     return p.done()
 
 
@@ -239,18 +270,21 @@ def check_sigmoid_third_derivative(claimed_sup: sp.Expr = SIGMOID_THIRD_SUP) -> 
     sig = 1 / (1 + sp.exp(-_z))
     third = sp.diff(sig, _z, 3)
     m_of_z = sig * (1 - sig)
-    p.equal("sigma''' == m (1 - 6 m) at m = sigma (1 - sigma)", third, m_of_z * (1 - 6 * m_of_z))
     s_real = sp.Symbol("sigma", real=True)
     p.equal("1/4 - s (1 - s) == (s - 1/2)^2", sp.Rational(1, 4) - s_real * (1 - s_real),
             (s_real - sp.Rational(1, 2)) ** 2)
-    upper = claimed_sup - _m * (1 - 6 * _m)
-    p.equal("1/8 - m (1 - 6m) == 6 (m - 1/12)^2 + 1/12 (> 0)", upper,
-            6 * (_m - sp.Rational(1, 12)) ** 2 + (claimed_sup - sp.Rational(1, 24)))
-    p.sign("1/8 - 1/24 > 0 (the constant of the completed square)",
-           claimed_sup - sp.Rational(1, 24), "positive")
-    p.sign("1/8 + m (1 - 6 m) >= 0 on m = 1/(4 (1 + u)) in (0, 1/4]",
-           claimed_sup + _m * (1 - 6 * _m), "nonnegative", {_m: 1 / (4 * (1 + _u))})
-    p.equal("attained: sigma'''(0) == -1/8", third.subs(_z, 0), -claimed_sup)
+    p.chain(Chain.of(
+        "sigma''' <= sup", sp.Derivative(sig, (_z, 3)),
+        Link("==", _m * (1 - 6 * _m), "m = sigma (1 - sigma)", domain={_m: m_of_z}),
+        Link("==", sp.Rational(1, 24) - 6 * (_m - sp.Rational(1, 12)) ** 2,
+             "completing the square"),
+        Link("<=", claimed_sup, "a square is >= 0 and 1/24 <= the sup")))
+    p.chain(Chain.of(
+        "-sigma''' <= sup", -sp.Derivative(sig, (_z, 3)),
+        Link("==", -_m * (1 - 6 * _m), "m = sigma (1 - sigma)", domain={_m: m_of_z}),
+        Link("<=", claimed_sup, "m in (0, 1/4] (1/4 - m = (sigma - 1/2)^2), written "
+             "m = 1/(4 (1 + u))", domain={_m: 1 / (4 * (1 + _u))})))
+    p.equal("attained: sigma'''(0) == -1/8", sp.Subs(third, _z, 0), -claimed_sup)
     return p.done()
 
 
@@ -270,18 +304,22 @@ def check_fd_hvp_error(claimed: sp.Expr = FD_HVP_ERROR.expression) -> SymbolicCh
     p.equal("integral-remainder identity on a generic quintic", lhs, remainder)
     p.note("the identity is Taylor's theorem with integral remainder applied at 0 towards "
            "+eps and -eps (valid for every C^3 phi; the quintic is a consistency check)")
-    w1 = sp.integrate((eps - tau) ** 2 / 2, (tau, 0, eps))
-    w2 = sp.integrate((eps + tau) ** 2 / 2, (tau, -eps, 0))
-    p.equal("int_0^eps (eps - t)^2/2 dt", w1, eps**3 / 6)
-    p.equal("int_{-eps}^0 (eps + t)^2/2 dt", w2, eps**3 / 6)
-    p.note("||phi'''(t)|| = ||D^3_w grad_a g [v, v, v]|| <= rho ||v||^3 on the segment; the "
-           "norm of an integral is at most the integral of the norm")
-    assembled = (w1 + w2) * rho * v_norm**3 / (2 * eps)
-    p.equal("(eps^3/6 + eps^3/6) rho ||v||^3 / (2 eps) == catalogue", assembled, claimed)
+    weights = (sp.Integral((eps - tau) ** 2 / 2, (tau, 0, eps))
+               + sp.Integral((eps + tau) ** 2 / 2, (tau, -eps, 0)))
+    p.chain(Chain.of(
+        "||FD - grad^2_{aw} g v||", _err,
+        Link("<=", weights * _sup3 / (2 * eps), "the remainder identity (checked above), the "
+             "norm of an integral is at most the integral of the norm; M3 = sup ||phi'''||",
+             domain={_err: weights * _sup3 / (2 * eps) - _s1}),
+        Link("<=", weights * rho * v_norm**3 / (2 * eps), "||phi'''(t)|| = ||D^3_w grad_a g "
+             "[v, v, v]|| <= rho ||v||^3 and the weights are >= 0",
+             domain={_sup3: rho * v_norm**3 - _s2}),
+        Link("==", claimed, "both weights integrate to eps^3/6"),
+        sharp={_s1: 0, _s2: 0}))
     cubic = rho * v_norm**3 * _tt**3 / 6  # phi''' == rho ||v||^3 exactly
-    central = (cubic.subs(_tt, eps) - cubic.subs(_tt, -eps)) / (2 * eps)
+    central = (sp.Subs(cubic, _tt, eps) - sp.Subs(cubic, _tt, -eps)) / (2 * eps)
     p.equal("attained when phi''' is constant rho ||v||^3 (a cubic)",
-            central - sp.diff(cubic, _tt).subs(_tt, 0), claimed)
+            central - sp.Subs(sp.Derivative(cubic, _tt), _tt, 0), claimed)
     x, y, z = sp.symbols("x y z", real=True)
     p.sign("(x^2 + y^2 + z^2)^3 - x^6 - y^6 - z^6 >= 0 (so ||x||_6^3 <= ||x||_2^3)",
            (x**2 + y**2 + z**2) ** 3 - x**6 - y**6 - z**6, "nonnegative")
@@ -304,12 +342,16 @@ def check_hgd_inexact(claimed: sp.Expr = HGD_INEXACT.expression) -> SymbolicChec
             -(_grad_sq - _err_sq) / (2 * L_F))
     p.note("descent lemma (Nesterov 2004, Lemma 1.2.3); the sum telescopes to F(a_0) - "
            "F(a_{N+1}) <= Delta_F (a_{N+1} the virtual step after the last row)")
-    solved = sp.solve(sp.Eq((N_iter + 1) * _min / (2 * L_F),
-                            Delta_F + (N_iter + 1) * e_max**2 / (2 * L_F)), _min)
-    p.fact("solve (N+1) m/(2 L_F) = Delta_F + (N+1) e^2/(2 L_F)", len(solved) == 1,
-           f"{solved}")
-    if len(solved) == 1:
-        p.equal("solved == catalogue", solved[0], claimed)
+    p.chain(Chain.of(
+        "min_k ||grad F(a_k)||^2", _min,
+        Link("<=", _sum_g / (N_iter + 1), "a minimum is at most the mean of the N+1 values",
+             domain={_min: _sum_g / (N_iter + 1) - _s1}),
+        Link("<=", (2 * L_F * _drop + _sum_e) / (N_iter + 1), "the descent inequality "
+             "||g_k||^2 <= 2 L_F (F(a_k) - F(a_{k+1})) + ||e_k||^2, summed and telescoped",
+             domain={_sum_g: 2 * L_F * _drop + _sum_e - _s2}),
+        Link("<=", claimed, "F(a_0) - F(a_{N+1}) <= Delta_F and ||e_k|| <= e_max",
+             domain={_drop: Delta_F - _s3, _sum_e: (N_iter + 1) * e_max**2 - _s4}),
+        sharp={_s1: 0, _s2: 0, _s3: 0, _s4: 0}))
     p.note("order statement: with e_max^2 <= C^2 q^{2 K_N} <= C^2/N (bilevel.itd-error) the "
            "bound is O(1/N)")
     p.sign("2 L_F Delta_F/(N+1) + C^2/N <= (2 L_F Delta_F + C^2)/N", (
@@ -349,14 +391,19 @@ def check_darts_first_order_error(claimed: sp.Expr = DARTS_FIRST_ORDER_ERROR.exp
     p.note("so ||H^{-1}||_2 = 1/lambda_min(H) <= 1/mu (spectral theorem; H symmetric "
            "positive definite by strong convexity); ||G H^{-1} v|| <= ||G|| ||H^{-1}|| ||v|| "
            "(submultiplicativity)")
-    p.equal("assembled ||G|| (1/mu) ||grad_w f|| == catalogue", norm_B * (1 / mu) * norm_gwf,
-            claimed)
+    p.chain(Chain.of(
+        "||h_1 - grad F||", _err,
+        Link("<=", norm_B * _fac * norm_gwf, "h_1 - grad F = G H^{-1} grad_w f (above) and "
+             "submultiplicativity, Z = ||H^{-1}||",
+             domain={_err: norm_B * _fac * norm_gwf - _s1}),
+        Link("<=", claimed, "||H^{-1}|| <= 1/mu (above)", domain={_fac: 1 / mu - _s2}),
+        sharp={_s1: 0, _s2: 0}))
     grad_f, w_star, b, a, _t_sym, al, w, _, f = _scalar_instance()
     h1 = sp.diff(f, al).subs(w, w_star)  # f does not depend on al: 0
     error = sp.Abs(h1 - grad_f)
     gw = sp.Abs(sp.diff(f, w).subs(w, w_star))
     p.equal("attained on the 1-D quadratic (||G|| = b, mu = a): |h_1 - F'| == bound",
-            error, claimed.subs({norm_B: b, norm_gwf: gw, mu: a}))
+            error, sp.Subs(claimed, (norm_B, norm_gwf, mu), (b, gw, a)))
     return p.done()
 
 
@@ -432,8 +479,15 @@ def check_darts_second_order_error(claimed: sp.Expr = DARTS_SECOND_ORDER_ERROR.e
     p.note("so 1/L - xi <= 1/a - xi <= 1/mu - xi and |1/a - xi| <= max(|1/mu - xi|, "
            "|1/L - xi|); A^{-1} - xi I has the eigenvalues 1/a - xi (spectral theorem); "
            "||G M v|| <= ||G|| ||M|| ||v||")
-    assembled = norm_B * norm_gwf * sp.Max(sp.Abs(1 / mu - xi), sp.Abs(1 / L - xi))
-    p.equal("assembled bound == catalogue", assembled, claimed)
+    spectral = sp.Max(sp.Abs(1 / mu - xi), sp.Abs(1 / L - xi))
+    p.chain(Chain.of(
+        "||h_2 - grad F||", _err,
+        Link("<=", norm_B * _fac * norm_gwf, "h_2 - grad F = G (A^{-1} - xi I) grad_w f "
+             "(above) and submultiplicativity, Z = ||A^{-1} - xi I||",
+             domain={_err: norm_B * _fac * norm_gwf - _s1}),
+        Link("<=", claimed, "Z = max_a |1/a - xi| <= max(|1/mu - xi|, |1/L - xi|) (above)",
+             domain={_fac: spectral - _s2}),
+        sharp={_s1: 0, _s2: 0}))
     # consequences
     at_zero = sp.simplify(claimed.subs(xi, 0) / (norm_B * norm_gwf))
     arguments = at_zero.args if isinstance(at_zero, sp.Max) else (at_zero,)
@@ -443,10 +497,10 @@ def check_darts_second_order_error(claimed: sp.Expr = DARTS_SECOND_ORDER_ERROR.e
     p.fact("xi = 0: the max is attained by 1/mu", any(sp.simplify(argument - 1 / mu) == 0
                                                       for argument in arguments),
            f"{[sp.sstr(a) for a in arguments]}")
-    p.equal("xi = 0 gives bilevel.darts.first-order-error", norm_B * norm_gwf / mu, first)
+    p.note("so at xi = 0 the bound is ||B|| ||grad_w f||/mu, bilevel.darts.first-order-error")
     best = (1 / mu + 1 / L) / 2
-    p.equal("at xi = (1/mu + 1/L)/2: 1/mu - xi == -(1/L - xi) == (1/mu - 1/L)/2",
-            (1 / mu - best) - (-(1 / L - best)), sp.Integer(0))
+    p.equal("at xi = (1/mu + 1/L)/2: 1/mu - xi == -(1/L - xi)", sp.Subs(1 / mu - xi, xi, best),
+            sp.Subs(-(1 / L - xi), xi, best))
     p.sign("the bound beats the first-order one only inside 0 < xi < 1/mu + 1/L: 2/mu - "
            "(1/mu + 1/L) >= 0 (L = mu + t), so |1/mu - xi| < 1/mu there and |1/L - xi| < 1/mu"
            " iff xi < 1/mu + 1/L", 2 / mu - (1 / mu + 1 / L), "nonnegative", {L: mu + _t})
@@ -468,8 +522,9 @@ def check_darts_gradient_evaluations(claimed: sp.Expr = DARTS_GRADIENT_EVALUATIO
                                      ) -> SymbolicCheck:
     """2 + 3 s passes per step, ratio 5/2."""
     p = _Proof("bilevel.darts-gradient-evaluations",
-               (DARTS_GRADIENT_EVALUATIONS.id, DARTS_COST_RATIO.id),
-               "first order: grad L_val(w, a) + grad_w L_train(w, a+) = 2 passes; second order: "
+               (DARTS_GRADIENT_EVALUATIONS.id, DARTS_COST_RATIO.id), kind=CONSISTENCY,
+               statement="first order: grad L_val(w, a) + grad_w L_train(w, a+) = 2 passes; "
+               "second order: "
                "grad_w L_train(w, a) (virtual step) + grad L_val(w', a) + grad_a L_train(w+-, a)"
                " (2) + grad_w L_train(w, a+) = 5 passes; ratio 5/2")
     first = {"grad L_val(w, a)": 1, "weight step grad_w L_train(w, a+)": 1}
@@ -478,10 +533,10 @@ def check_darts_gradient_evaluations(claimed: sp.Expr = DARTS_GRADIENT_EVALUATIO
               "weight step grad_w L_train(w, a+)": 1}
     n_first, n_second = sum(first.values()), sum(second.values())
     p.equal(f"first order: {' + '.join(first)}", sp.Integer(n_first),
-            claimed.subs(second_order, 0))
+            sp.Subs(claimed, second_order, 0))
     p.equal(f"second order: {' + '.join(second)}", sp.Integer(n_second),
-            claimed.subs(second_order, 1))
-    p.equal("ratio", sp.Rational(n_second, n_first), ratio)
+            sp.Subs(claimed, second_order, 1))
+    p.equal("ratio", sp.Rational(n_second, n_first), sp.Subs(ratio, second_order, 1))
     return p.done()
 
 
@@ -492,12 +547,15 @@ def check_supernet_memory(claimed: sp.Expr = SUPERNET_MEMORY.expression,
                "sum over edges and candidate ops of B*C*S*S floats is E O B C S^2; a cell with "
                "n intermediate nodes (node i has i + 2 inputs) has n(n+3)/2 edges, 14 for n = 4")
     e_sym, o_sym = sp.Symbol("e", integer=True), sp.Symbol("o", integer=True)
-    total = sp.Sum(sp.Sum(B_batch * C_ch * S_side**2, (o_sym, 1, O_ops)),
-                   (e_sym, 1, E_edges)).doit()
-    p.equal("Sum_e Sum_o B C S^2", total, claimed)
-    edges = sp.Sum(_i + 2, (_i, 0, _n - 1)).doit()
-    p.equal("Sum_{i=0}^{n-1} (i + 2) == n (n+3)/2", edges, _n * (_n + 3) / 2)
-    p.equal("DARTS cell (n = 4): 14 edges", edges.subs(_n, 4), sp.Integer(14))
+    p.chain(Chain.of(
+        "stored floats", sp.Sum(sp.Sum(B_batch * C_ch * S_side**2, (o_sym, 1, O_ops)),
+                                (e_sym, 1, E_edges)),
+        Link("==", sp.Sum(O_ops * B_batch * C_ch * S_side**2, (e_sym, 1, E_edges)),
+             "O equal tensors of B C S^2 floats per edge"),
+        Link("==", claimed, "E equal terms")))
+    p.equal("Sum_{i=0}^{n-1} (i + 2) == n (n+3)/2", sp.Sum(_i + 2, (_i, 0, _n - 1)),
+            _n * (_n + 3) / 2)
+    p.equal("DARTS cell (n = 4): 14 edges", sp.Sum(_i + 2, (_i, 0, 3)), sp.Integer(14))
     bad: list[str] = []
     values = range(1, max_size + 1)
     for e, o, b, c, s in itertools.product(values, repeat=5):

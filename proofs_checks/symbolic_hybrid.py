@@ -29,8 +29,7 @@ from typing import Final
 
 import sympy as sp
 
-from proofs_checks.symbolic import SymbolicCheck, _Proof
-from theory.bounds.evolutionary import ONEMINMAX_FAIR_UNIFORM
+from proofs_checks.symbolic import Chain, Link, SymbolicCheck, _Proof, runtime_chain
 from theory.bounds.hybrid import (
     HYBRID_CONVERGENCE,
     HYBRID_COVER_TAIL,
@@ -42,7 +41,7 @@ from theory.bounds.hybrid import (
     delta,
     t_gen,
 )
-from theory.symbols import H_n, N_pop, k, n, p_sel, q_mut
+from theory.symbols import N_pop, n, p_sel, q_mut
 
 __all__ = [
     "CHECKS",
@@ -63,6 +62,14 @@ _i = sp.Symbol("i", integer=True, positive=True)  # a summation index >= 1
 _m = sp.Symbol("m", integer=True, nonnegative=True)  # a summation index >= 0
 _v = sp.Symbol("v", positive=True)  # 1 - delta = 1/(1+v) for delta in (0, 1)
 _d = sp.Symbol("d", integer=True, nonnegative=True)  # Hamming distance between x and y
+_w = sp.Symbol("w", nonnegative=True)  # slack of a cited inequality
+_s1, _s2, _s3 = sp.symbols("s1 s2 s3", nonnegative=True)  # slacks of premises
+_positive_count = sp.Symbol("P", integer=True, nonnegative=True)  # members with distance > 0
+_values = sp.Symbol("V", integer=True, nonnegative=True)  # |f(R)|, values present in R
+_e_t, _e_up, _e_down = sp.symbols("E_T E_up E_down", nonnegative=True)  # expected times
+_tail = sp.Symbol("P_tail", nonnegative=True)  # P(T > t)
+_uncovered = sp.Symbol("a_t", nonnegative=True)  # max_v P(v not covered at t)
+_never = sp.Symbol("P_inf", nonnegative=True)  # P(T = infinity)
 
 _SURVIVAL_IDS = (HYBRID_SURVIVAL.id, HYBRID_RUNTIME.id, HYBRID_EVALUATIONS_TO_COVER.id,
                  HYBRID_COVER_TAIL.id, HYBRID_CONVERGENCE.id)
@@ -124,10 +131,16 @@ def check_crowding_positive_count(max_bits: int = 3, max_size: int = 7,
            "(next - previous)/span = 0; only the first and last of a block of equal values "
            "can contribute, and the first does (its predecessor is smaller, or it is a "
            "boundary point with infinite distance). The number of members never enters")
-    p.equal("2 objectives x 2 block ends", sp.Integer(2 * per_objective), sp.Integer(4))
-    values_present = n + 1 - _j  # |f(R)| <= n + 1
-    p.sign("N - 4 |f(R)| with N = 4(n+1) + s, |f(R)| = n + 1 - j",
-           (4 * (n + 1) + _s) - 2 * per_objective * values_present, "nonnegative")
+    ends = 2 * per_objective  # block ends per value: per objective, 2 objectives
+    p.chain(Chain.of(
+        "members of positive crowding distance", _positive_count,
+        Link("<=", ends * _values, f"at most {per_objective} block ends per value and "
+             "objective have positive distance, 2 objectives (the enumeration below)",
+             domain={_positive_count: ends * _values - _s1}),
+        Link("<=", ends * (n + 1), "|f(R)| <= n + 1 OneMinMax values",
+             domain={_values: n + 1 - _j}),
+        Link("<=", N_pop, "N >= 4(n+1), the survival lemma's assumption",
+             domain={N_pop: 4 * (n + 1) + _s})))
     rng = random.Random(20260101)
     failures: list[str] = []
     checked = 0
@@ -182,17 +195,8 @@ def check_hybrid_runtime_constant(claimed: sp.Expr = HYBRID_RUNTIME.expression
            "past (refinement included); the refinement's candidates can only add values, "
            "and the hybrid survival lemma (hybrid.crowding-count) keeps every value of R_t, "
            "so the covered run around the initial value never shrinks")
-    level = p_sel * (n - k) / n * q_mut
-    p.equal("P(level k left) lower bound, its reciprocal", 1 / level,
-            n / ((n - k) * p_sel * q_mut))
-    up = sp.Sum(1 / level.subs(k, _m), (_m, 0, n - 1)).change_index(_m, n - _m, _i).doit()
-    down = sp.Sum(1 / (p_sel * _i / n * q_mut), (_i, 1, n)).doit()
-    p.equal("upward levels", up, n * sp.harmonic(n) / (p_sel * q_mut))
-    p.equal("downward levels", down, n * sp.harmonic(n) / (p_sel * q_mut))
-    p.equal("E[T_up] + E[T_down] equals the claimed bound (H_n = harmonic(n))", up + down,
-            claimed.subs(H_n, sp.harmonic(n)))
-    p.equal("the claimed bound is NSGA-II's (nsga2.oneminmax.runtime-explicit)", claimed,
-            ONEMINMAX_FAIR_UNIFORM.expression)
+    p.chain(runtime_chain("hybrid on OneMinMax", lambda k_: p_sel * (n - k_) / n * q_mut,
+                          lambda i_: p_sel * i_ / n * q_mut, claimed, sp.harmonic(n)))
     return p.done()
 
 
@@ -206,8 +210,11 @@ def check_evaluation_count(claimed: sp.Expr = HYBRID_EVALUATIONS.expression) -> 
                "evaluations up to P_t: N + sum_{s=1}^{t} (N + E) = N + t (N + E); each "
                "generation costs (N + E)/N times NSGA-II's N; E = 0 gives NSGA-II's N (t + 1)")
     generation = sp.Symbol("g", integer=True, positive=True)
-    total = N_pop + sp.Sum(N_pop + E_extra, (generation, 1, t_gen)).doit()
-    p.equal("N + Sum(N + E, (s, 1, t))", total, claimed)
+    p.chain(Chain.of(
+        "evaluations up to P_t", N_pop + sp.Sum(N_pop + E_extra, (generation, 1, t_gen)),
+        Link("==", N_pop + sp.Sum(N_pop, (generation, 1, t_gen))
+             + sp.Sum(E_extra, (generation, 1, t_gen)), "linearity of the sum"),
+        Link("==", claimed, "t equal terms each")))
     p.equal("per-generation increment / N", (claimed.subs(t_gen, t_gen + 1) - claimed) / N_pop,
             (N_pop + E_extra) / N_pop)
     p.equal("E = 0: NSGA-II's count N (t + 1)", claimed.subs(E_extra, 0), N_pop * (t_gen + 1))
@@ -223,10 +230,15 @@ def check_evaluations_to_cover(claimed: sp.Expr = HYBRID_EVALUATIONS_TO_COVER.ex
                "evaluations to cover are N + (N+E) T; by linearity E = N + (N+E) E[T], and "
                "N + E > 0 turns E[T] <= B into E[evals] <= N + (N+E) B")
     p.equal("claimed = count at t = B (B the runtime bound)", claimed,
-            count.subs(t_gen, runtime))
-    expected_t = runtime - _s  # E[T] = B - s, s >= 0
-    p.sign("claimed - (N + (N+E)(B - s)), s >= 0",
-           claimed - count.subs(t_gen, expected_t), "nonnegative")
+            sp.Subs(count, t_gen, runtime))
+    p.chain(Chain.of(
+        "expected evaluations to cover", N_pop + (N_pop + E_extra) * _e_t,
+        Link("<=", N_pop + (N_pop + E_extra) * (_e_up + _e_down),
+             "T <= T_up + T_down (hybrid.runtime-constant) and N + E > 0",
+             domain={_e_t: _e_up + _e_down - _s1}),
+        Link("<=", claimed, "E[T_up], E[T_down] <= B/2 each (hybrid.runtime-constant)",
+             domain={_e_up: runtime / 2 - _s2, _e_down: runtime / 2 - _s3}),
+        sharp={_s1: 0, _s2: 0, _s3: 0}))
     return p.done()
 
 
@@ -241,7 +253,11 @@ def check_bitwise_reach_probability(max_bits: int = 6, max_offspring: int = 4
                "probability (1/n)^d (1-1/n)^(n-d) = n^-n (n-1)^(n-d) >= n^-n for n >= 2; N "
                "independent offspring contain a given y with probability >= 1 - (1-n^-n)^N")
     reach = (1 / n) ** _d * (1 - 1 / n) ** (n - _d)
-    p.equal("n^n (1/n)^d (1-1/n)^(n-d) = (n-1)^(n-d)", reach * n**n, (n - 1) ** (n - _d))
+    p.chain(Chain.of(
+        "P(bit-wise mutation turns x into y), Hamming distance d", reach,
+        Link("==", n**-n * (n - 1) ** (n - _d), "(1 - 1/n)^(n-d) = (n-1)^(n-d) n^(d-n)"),
+        Link(">=", n**-n, "(n-1)^(n-d) >= 1 for n >= 2 and d <= n, and n^-n > 0",
+             domain={(n - 1) ** (n - _d): 1 + _w})))
     mismatches: list[str] = []
     for bits in range(2, max_bits + 1):
         rate = Fraction(1, bits)
@@ -294,18 +310,21 @@ def check_cover_tail(claimed: sp.Expr = HYBRID_COVER_TAIL.expression) -> Symboli
     p.fact("rsolve a_{t+1} = (1-delta) a_t, a_0 = 1", ok, f"a_t = {solved}")
     p.note("by induction, a_{t+1} = E[1{v uncovered at t} P(v not in f(R_t) | past)] <= "
            "(1-delta) a_t: the recursion with equality majorises the true a_t")
-    p.equal("union bound over the n + 1 front values", (n + 1) * (1 - delta) ** t_gen,
-            claimed)
-    ratio = (1 - delta).subs(delta, 1 / (1 + _v))
-    geometric = sp.summation(ratio**t_gen, (t_gen, 0, sp.oo))  # converges: 0 < ratio < 1
-    p.fact("the geometric series converges (no Piecewise left)",
-           not isinstance(geometric, sp.Piecewise), f"sum = {geometric}")
-    p.equal("sum_{t>=0} claimed, 1-delta = v/(1+v) (delta in (0, 1))",
-            (claimed / (1 - delta) ** t_gen).subs(delta, 1 / (1 + _v)) * geometric,
-            (n + 1) * (1 + _v))
-    p.equal("(n+1)(1+v) is (n+1)/delta", (n + 1) * (1 + _v), ((n + 1) / delta).subs(
-        delta, 1 / (1 + _v)))
-    p.note("E[T] = sum_{t>=0} P(T > t) <= (n+1)/delta; at delta = 1 the sum is n+1")
+    p.chain(Chain.of(
+        "P(T > t)", _tail,
+        Link("<=", (n + 1) * _uncovered, "union bound over the n + 1 front values, a_t the "
+             "largest probability that one is uncovered at t", domain={_tail: (n + 1) * _uncovered
+                                                                      - _s1}),
+        Link("<=", claimed, "a_t <= (1-delta)^t (the recursion above)",
+             domain={_uncovered: (1 - delta) ** t_gen - _s2}),
+        sharp={_s1: 0, _s2: 0}))
+    p.chain(Chain.of(
+        "E[T], 0 < delta < 1", _e_t,
+        Link("<=", sp.Sum(claimed, (t_gen, 0, sp.oo)), "E[T] = sum_{t>=0} P(T > t)",
+             domain={_e_t: sp.Sum(claimed, (t_gen, 0, sp.oo)) - _s1, delta: 1 / (1 + _v)}),
+        Link("==", (n + 1) / delta, "geometric series with ratio 1 - delta = v/(1+v) < 1",
+             domain={delta: 1 / (1 + _v)})))
+    p.note("at delta = 1 the tail is 0 for t >= 1 and the sum is n + 1 = (n+1)/delta")
     return p.done()
 
 
@@ -316,9 +335,15 @@ def check_almost_sure_convergence(claimed: sp.Expr = HYBRID_CONVERGENCE.expressi
     p = _Proof("hybrid.almost-sure", (HYBRID_CONVERGENCE.id,),
                "{T = infinity} is the decreasing intersection of {T > t}; by continuity of "
                "probability P(T = infinity) = lim P(T > t) <= lim (n+1)(1-delta)^t = 0")
-    inside = sp.limit(tail.subs(delta, 1 / (1 + _v)), t_gen, sp.oo)
-    p.equal("lim_t (n+1)(1-delta)^t, delta in (0, 1) (1-delta = v/(1+v))", inside, claimed)
-    p.equal("delta = 1: (n+1) 0^(t) at t = 1", tail.subs({delta: 1, t_gen: 1}), claimed)
+    into_unit = {delta: 1 / (1 + _v)}  # delta in (0, 1)
+    p.chain(Chain.of(
+        "P(T = infinity), 0 < delta < 1", _never,
+        Link("<=", sp.Limit(tail, t_gen, sp.oo), "P(T = infinity) = lim P(T > t) <= lim of "
+             "the tail bound (hybrid.cover-tail)",
+             domain={_never: sp.Limit(tail, t_gen, sp.oo) - _s1, **into_unit}),
+        Link("==", claimed, "(n+1)(1-delta)^t -> 0 as 0 < 1 - delta = v/(1+v) < 1",
+             domain=into_unit)))
+    p.equal("delta = 1: the tail at t = 1", sp.Subs(tail, (delta, t_gen), (1, 1)), claimed)
     p.note("at delta = 1 the tail is 0 for every t >= 1; in both cases the limit is 0 and "
            "P(T = infinity) <= 0, i.e. the front is covered after finitely many generations "
            "with probability one, whatever the refinement adds")
