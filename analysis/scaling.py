@@ -29,8 +29,9 @@ from statsmodels.stats.power import TTestIndPower, TTestPower
 from analysis.stats import ScalingFit, loglog_fit
 from theory.errors import InvalidParameterError
 
-__all__ = ["RANK_ARE", "PowerAnalysis", "ScalingComparison", "achieved_power", "cohens_d",
-           "compare_scaling", "seeds_needed", "simulated_rank_power"]
+__all__ = ["RANK_ARE", "PowerAnalysis", "SabotageSlope", "ScalingComparison", "achieved_power",
+           "cohens_d", "compare_scaling", "sabotage_slope", "seeds_needed",
+           "simulated_rank_power"]
 
 #: asymptotic relative efficiency of the Wilcoxon/Mann-Whitney tests to the t-test under
 #: normality (Hodges & Lehmann 1956)
@@ -189,3 +190,58 @@ def simulated_rank_power(n: int, effect_size: float, alpha: float = 0.05,
     else:
         p = stats.wilcoxon(x, axis=1, method="approx").pvalue
     return float(np.mean(p < alpha))
+
+
+@dataclass(frozen=True)
+class SabotageSlope:
+    """What a slope test on a sabotaged order would see if the claimed order were exact.
+
+    The as-stated fit regresses y = log T on [1, log g, extra...] (g the claimed order); its
+    residual standard deviation ``sigma`` estimates the noise. If the truth were exactly
+    y = a + log g + ..., the regression of y on [1, log g', extra...] (g' the sabotage's
+    order) would have expected coefficient ``expected_slope`` on log g' (the coefficient of
+    log g regressed on that design) and standard error ``se`` = sigma sqrt([(X'^T X')^-1]_11),
+    with ``df`` = runs - columns; ``excess`` = expected_slope - 1 (upper orders: the
+    sabotage's order is smaller) or 1 - expected_slope (``lower``: it is larger).
+    ``se_inflation`` is se over the standard error without the extra columns (the cost of
+    the extra regressors).
+    """
+
+    expected_slope: float
+    excess: float
+    se: float
+    df: int
+    sigma: float
+    se_inflation: float
+
+
+def sabotage_slope(y: ArrayLike, claimed: ArrayLike, sabotaged: ArrayLike,
+                   extra: tuple[ArrayLike, ...] = (), lower: bool = False) -> SabotageSlope:
+    """The excess slope and standard error a sabotaged-order slope test would have if the
+    claimed order held exactly (see :class:`SabotageSlope`); ``claimed`` and ``sabotaged``
+    are log g(n) and log g'(n) per run, ``y`` log T per run."""
+    ys = np.asarray(y, dtype=float).ravel()
+    x = np.asarray(claimed, dtype=float).ravel()
+    x_sab = np.asarray(sabotaged, dtype=float).ravel()
+    columns = [np.asarray(c, dtype=float).ravel() for c in extra]
+    if not len(ys) == len(x) == len(x_sab) or any(len(c) != len(ys) for c in columns):
+        raise InvalidParameterError("y, claimed, sabotaged and extra have one entry per run",
+                                    f"lengths {len(ys)}, {len(x)}, {len(x_sab)}")
+    width = 2 + len(columns)
+    if len(ys) <= width:
+        raise InvalidParameterError("more runs than regressors", f"{len(ys)} <= {width}")
+    ones = np.ones_like(ys)
+    design = np.column_stack([ones, x, *columns])
+    coef, *_ = np.linalg.lstsq(design, ys, rcond=None)
+    residual = ys - design @ coef
+    df = len(ys) - width
+    sigma = float(math.sqrt(float(residual @ residual) / df))
+    design_sab = np.column_stack([ones, x_sab, *columns])
+    beta, *_ = np.linalg.lstsq(design_sab, x, rcond=None)
+    se = sigma * float(math.sqrt(np.linalg.inv(design_sab.T @ design_sab)[1, 1]))
+    plain = np.column_stack([ones, x_sab])
+    se_plain = sigma * float(math.sqrt(np.linalg.inv(plain.T @ plain)[1, 1]))
+    slope = float(beta[1])
+    excess = 1.0 - slope if lower else slope - 1.0
+    inflation = se / se_plain if se_plain > 0 else 1.0  # no noise: nothing to inflate
+    return SabotageSlope(slope, excess, se, df, sigma, inflation)

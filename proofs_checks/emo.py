@@ -20,12 +20,63 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from analysis.scaling import sabotage_slope
 from analysis.stats import binomial_test, constant_fit, loglog_fit, mean_test
-from proofs_checks.check import ALPHA, Check, CheckContext, CheckResult, Outcome, Sabotage
+from proofs_checks.check import (
+    ALPHA,
+    Check,
+    CheckContext,
+    CheckResult,
+    Outcome,
+    Power,
+    Sabotage,
+    Triviality,
+)
+from proofs_checks.power import binomial_power, one_sided_t_power, slope_test_power
 from solvers.execute import make_spec, run_many
 from solvers.store import StoredRun
 
-__all__ = ["CHECKS", "SYMBOLIC_ONLY"]
+__all__ = ["CHECKS", "NO_TRIVIAL_RUNTIME", "SYMBOLIC_ONLY", "order_power", "scaled_t_power"]
+
+#: the triviality note of an upper bound on a randomised runtime
+NO_TRIVIAL_RUNTIME = ("no finite trivial upper bound: a randomised search may take any number "
+                      "of steps (T is unbounded for some algorithm on every instance), so an "
+                      "upper order or expectation on T cannot be vacuous")
+
+
+def order_power(t: np.ndarray, claimed: np.ndarray, sabotaged: np.ndarray, sabotage: str,
+                extra: tuple[np.ndarray, ...] = (), lower: bool = False) -> Power:
+    """The power of the slope test against the scaled-order sabotage.
+
+    If the claimed order g were exact (log T = a + log g + noise, noise of the as-stated
+    fit's residual sd), the test of the sabotage's order g' (the same one-sided slope test
+    on log g', at ALPHA, with the same sizes, runs and ``extra`` regressors) sees the
+    expected excess slope and standard error of ``analysis.scaling.sabotage_slope``; its
+    power is ``slope_test_power`` of that excess, standard error and df."""
+    y = np.log(np.maximum(t, 1.0))
+    alt = sabotage_slope(y, np.log(claimed), np.log(sabotaged), extra, lower=lower)
+    power = slope_test_power(
+        alt.excess, alt.se, alt.df, ALPHA,
+        alternative=f"the claimed order exact, tested as {sabotage}: expected slope "
+        f"{alt.expected_slope:.3f} on log g' (excess {alt.excess:.3f}), residual sd "
+        f"{alt.sigma:.3f}" + (f", slope se x{alt.se_inflation:.2f} from the extra "
+                              "regressors" if extra else ""))
+    return power
+
+
+def scaled_t_power(rows: list[dict[str, Any]], factor: float, bounds: list[float],
+                   sds: list[float]) -> Power:
+    """Power of the Holm-corrected t-tests against the scaled-bound sabotage: the truth at
+    the bound B (the bound attained), tested against factor * B, i.e. a mean excess (1 -
+    factor) B with the observed sd, Bonferroni level ALPHA / rows (Holm rejects at least
+    that); the least powerful row is reported. Equivalently: the as-stated test against a
+    truth at B / factor whose sd scales with the mean."""
+    powers = [one_sided_t_power((1 - factor) * bound, sd, row["runs"], ALPHA,
+                                tests=len(rows),
+                                alternative=f"mean at the bound, tested against {factor} x "
+                                f"bound (n={row['n']})")
+              for row, bound, sd in zip(rows, bounds, sds, strict=True)]
+    return min(powers, key=lambda p: p.power)
 
 FROZEN = Sabotage("frozen-bit-0", "assumption-dropped",
                   "mutation never flips bit 0: not every point is reachable")
@@ -105,7 +156,7 @@ def _semo_times(runs: list[StoredRun]) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 def _order_result(check: Check, setting: Sabotage, n: np.ndarray, t: np.ndarray,
                   censored: np.ndarray, g: np.ndarray, failed: set[str],
-                  extra: dict[str, Any]) -> CheckResult:
+                  extra: dict[str, Any], power: Power) -> CheckResult:
     censored_share = {int(v): float(censored[n == v].mean()) for v in np.unique(n)}
     fit = loglog_fit(g, np.maximum(t, 1.0), hypothesised_slope=1.0)
     constant = constant_fit(g, t)
@@ -127,23 +178,33 @@ def _order_result(check: Check, setting: Sabotage, n: np.ndarray, t: np.ndarray,
                  "fitted_constant": constant.constant,
                  "fitted_constant_ci": [constant.ci_low, constant.ci_high],
                  "failed_assumptions": sorted(failed), **extra},
+        power=power, triviality=Triviality.none(NO_TRIVIAL_RUNTIME),
     )
+
+
+#: sizes of the SEMO/GSEMO order checks: a geometric grid (ratio sqrt 2) over 4x (quick)
+#: resp. 5.6x (full); 5 seeds per size (full: 20) -- few seeds at many sizes: the slope's
+#: standard error falls with the spread of log n, and T is concentrated (log T sd ~0.2-0.4,
+#: a sum of n waiting times), so 25 runs give power ~1 against the sabotaged order
+SEMO_NS: tuple[tuple[int, ...], tuple[int, ...]] = ((8, 11, 16, 23, 32),
+                                                    (8, 11, 16, 23, 32, 45))
+SEMO_SEEDS = (5, 20)
 
 
 class _SemoOrderCheck(Check):
     method = "OLS of log T on log g(n), one-sided slope test (H1: slope > 1)"
     solver: ClassVar[str]
     problem: ClassVar[str]
-    ns: ClassVar[tuple[int, ...]]
     cap: ClassVar[int]
-    lowered: ClassVar[str]  # the sabotage's order, a factor below the claim
+    #: the quick sizes (paper/profiles/quick.toml [figures.scaling] mirrors them)
+    ns: ClassVar[tuple[int, ...]] = SEMO_NS[0]
 
     def growth(self, n: np.ndarray, lowered: bool) -> np.ndarray:
         raise NotImplementedError
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        seeds = 12 if context.quick else 50
-        ns, cap = self.ns, self.cap
+        seeds = SEMO_SEEDS[0] if context.quick else SEMO_SEEDS[1]
+        ns, cap = SEMO_NS[0] if context.quick else SEMO_NS[1], self.cap
         frozen = 1 if setting.name == FROZEN.name else 0
         if frozen:  # never covers: a few short runs already show it
             ns, seeds, cap = ns[:3], 3, min(cap, 3_000)
@@ -157,14 +218,18 @@ class _SemoOrderCheck(Check):
         failed = {a.name for a in self.bound.failed_assumptions(
             _constants(ns[0], mutation=mutation, frozen=frozen, **probe))}
         g = self.growth(n, setting.kind == "bound-scaled")
+        scaled = next(s for s in self.sabotages if s.kind == "bound-scaled")
+        power = order_power(t, self.growth(n, False), self.growth(n, True), scaled.name)
         return _order_result(self, setting, n, t, censored, g, failed,
-                             {"ns": list(ns), "seeds": seeds, "cap": cap})
+                             {"ns": list(ns), "seeds": seeds, "cap": cap}, power)
 
 
 class SemoLotzOrder(_SemoOrderCheck):
     bound_id = "emo.semo.lotz.runtime-order"
     name = "emo-semo-lotz-order"
-    solver, problem, ns, cap = "semo", "lotz", (6, 8, 11, 16), 100_000
+    #: the cap: 12x GSEMO's mean at n = 32 (16,600 iterations measured), about 4x at n = 45
+    #: (full; 16,600 (45/32)^3 = 46,000)
+    solver, problem, cap = "semo", "lotz", 200_000
     sabotages = (Sabotage("order-n^2", "bound-scaled", "the order n^2 instead of n^3"),
                  Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
                           assumption="one-bit-mutation"), BIASED)
@@ -185,7 +250,8 @@ class GsemoLotzOrder(SemoLotzOrder):
 class SemoOneMinMaxOrder(_SemoOrderCheck):
     bound_id = "emo.semo.oneminmax.runtime-order"
     name = "emo-semo-oneminmax-order"
-    solver, problem, ns, cap = "semo", "oneminmax", (8, 11, 16, 22), 100_000
+    #: the cap: 20x GSEMO's mean at n = 32 (9,100 iterations measured)
+    solver, problem, cap = "semo", "oneminmax", 200_000
     sabotages = (Sabotage("order-n-log-n", "bound-scaled",
                           "the order n log n instead of n^2 log n"),
                  Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
@@ -242,10 +308,15 @@ class _ExplicitCheck(Check):
             rows.append({"n": n, "mean": test.mean, "ci": [test.ci_low, test.ci_high],
                          "bound": value, "p_value": test.p_value,
                          "censored": int(censored[n_values == n].sum()),
-                         "tightness": test.mean / value, "runs": len(sample)})
+                         "tightness": test.mean / value, "runs": len(sample),
+                         "sd": float(np.std(sample, ddof=1))})
+        scaled = next(s for s in self.sabotages if s.kind == "bound-scaled")
+        power = scaled_t_power(rows, scaled.factor, [r["bound"] / setting.factor for r in rows],
+                               [r["sd"] for r in rows])
         return self.holm_result(
             setting, rows, failed, "smallest Holm-adjusted p (H1: mean T > bound)",
-            {"instances": rows, "cap": cap})
+            {"instances": rows, "cap": cap}, power=power,
+            triviality=Triviality.none(NO_TRIVIAL_RUNTIME))
 
 
 class SemoOneMinMaxExplicit(_ExplicitCheck):
@@ -273,15 +344,28 @@ class GsemoOjzjExplicit(_ExplicitCheck):
 class ConvergenceCheck(Check):
     bound_id = "emo.convergence.probability-one"
     name = "emo-convergence"
-    method = "exact binomial test of H1: P(front covered within the cap) < 0.9"
-    p0 = 0.9
+    method = "exact binomial test of H1: P(front covered within the cap) < 0.99"
+    #: H0: P(cover within the cap) >= 0.99. The cap makes it a consequence of the claim:
+    #: by Markov, P(T > cap) <= E[T] / cap, and E[T] <= 2,088 on the three instances (OJZJ
+    #: n = 8, k = 2: Doerr & Zheng's (3/2) e n^3 = 2,088; OneMinMax n = 8: e times SEMO's
+    #: 2 n (n+1) H_n = 391, as GSEMO makes each one-bit move with probability >= 1/e of
+    #: SEMO's; LOTZ n = 6: measured mean below 300), so P(T > 250,000) <= 0.0084 < 0.01.
+    #: 30 runs (quick) reject when at most 27 cover: power 0.956 against P = 0.8 (the old
+    #: H0 p >= 0.9 had power 0.24 there), and 1 against the frozen-bit sabotage (P = 0)
+    p0 = 0.99
+    #: the shortfall the test must see: one run in five not covering
+    shortfall = 0.8
     sabotages = (Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
                           assumption="mutation-reaches-every-point"), NON_ELITIST)
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         seeds = 10 if context.quick else 30
         frozen = 1 if setting.name == FROZEN.name else 0
-        cap = 20_000 if not frozen else 2_000  # GSEMO covers these in < 1000 on average
+        cap = 250_000 if not frozen else 2_000  # the frozen runs never cover: short runs
+        if setting.name == NON_ELITIST.name:
+            # the probe's non-covering runs (about 1 in 4) run to the cap: 250,000 took 120 s
+            # of the quick profile, the former 20,000 (10x the largest E[T]) a tenth of it
+            cap = 20_000
         cases = [("lotz", {"n": 6}), ("oneminmax", {"n": 8}), ("ojzj", {"n": 8, "k": 2})]
         covered = total = 0
         per_problem: dict[str, int] = {}
@@ -305,7 +389,15 @@ class ConvergenceCheck(Check):
             counterexample={"covered": per_problem, "runs_each": seeds} if violated else None,
             details={"cap_iterations": cap, "covered": per_problem,
                      "cover_rate_ci": [test.ci_low, test.ci_high],
+                     "power_against_sabotage_P0": binomial_power(
+                         total, self.p0, 0.0, ALPHA).power,
                      "failed_assumptions": sorted(failed)},
+            power=binomial_power(total, self.p0, self.shortfall, ALPHA,
+                                 alternative=f"P(cover within the cap) = {self.shortfall} (a "
+                                 "real shortfall; the frozen-bit sabotage has P = 0)"),
+            triviality=Triviality.from_pairs(
+                "a probability is trivially >= 0; the claim P -> 1 is tested as P(cover "
+                "within the cap) >= 0.99", [(self.p0, 0.0)], lower=True),
         )
 
 
@@ -374,6 +466,8 @@ class _NsgaOrderCheck(Check):
     lower: ClassVar[bool] = False
     correction: ClassVar[bool] = False
     selection: ClassVar[str] = "deb-tournament"
+    #: seeds per size (quick, full)
+    seeds: ClassVar[tuple[int, int]] = (10, 30)
 
     def population(self, n: int, k: int) -> int:
         raise NotImplementedError
@@ -387,7 +481,7 @@ class _NsgaOrderCheck(Check):
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         ns = self.quick_ns if context.quick else self.full_ns
-        seeds = 10 if context.quick else 30
+        seeds = self.seeds[0] if context.quick else self.seeds[1]
         k = self.gap(setting)
         if setting.name == NSGA_GAP_ONE.name:  # probe: k = 1 over a wider range of n
             ns = GAP_ONE_NS[0] if context.quick else GAP_ONE_NS[1]
@@ -419,6 +513,11 @@ class _NsgaOrderCheck(Check):
         correction = (self.correction and len(ns) >= 4
                       and setting.name != "binary-tournament")
         fit = slope_test(self.growth(n, pop, setting), t, n, correction)
+        scaled = next(s for s in self.sabotages if s.kind == "bound-scaled")
+        power = order_power(t, self.growth(n, pop, AS_STATED_ORDER),
+                            self.growth(n, pop, scaled), scaled.name,
+                            (1.0 / n,) if correction else (), lower=self.lower)
+        extra_power = self.extra_power(n, pop, t, correction)
         censored_share = {int(v): float(censored[n == v].mean()) for v in np.unique(n)}
         mostly_censored = any(share > 0.5 for share in censored_share.values())
         p = fit["p_less"] if self.lower else fit["p_greater"]
@@ -443,8 +542,19 @@ class _NsgaOrderCheck(Check):
                      "censored_share": censored_share,
                      "slope_ci": [fit["ci_low"], fit["ci_high"]],
                      "alternative": "slope < 1" if self.lower else "slope > 1",
+                     "slope_se": fit["se"], **extra_power,
                      "failed_assumptions": sorted(failed)},
+            power=power, triviality=self.triviality(n, pop, k or 2),
         )
+
+    def triviality(self, n: np.ndarray, pop: np.ndarray, k: int) -> Triviality:
+        """Upper orders: none (a runtime has no finite trivial upper bound)."""
+        return Triviality.none(NO_TRIVIAL_RUNTIME)
+
+    def extra_power(self, n: np.ndarray, pop: np.ndarray, t: np.ndarray,
+                    correction: bool) -> dict[str, Any]:
+        """Further power figures for the details (none by default)."""
+        return {}
 
 
 AS_STATED_ORDER = Sabotage("as-stated", "none", "the claimed order")
@@ -460,8 +570,24 @@ class NsgaOjzjOrder(_NsgaOrderCheck):
     run_group = "emo-nsga2-ojzj-runs"
     method = "OLS of log T_eval on log(N n^k), one-sided slope test (H1: slope > 1)"
     problem, k = "ojzj", 2
-    quick_ns, full_ns, cap = (16, 20, 24), (16, 20, 24, 32), 20_000
+    #: a geometric grid over 2x (full: 2.8x): T_eval ~ 0.9 N n^2 evaluations, i.e. about
+    #: 0.9 n^2 generations of N = 4(n-1) (measured 230 at n = 16, 920 at n = 32), 3-12 ms a
+    #: generation on the shared cores, so one run at n = 64 (3,700 generations) costs 10-40
+    #: s; below n = 16 the start effect (see the bound's notes) bends the slope
+    quick_ns, full_ns, cap = (16, 23, 32), (16, 23, 32, 45), 20_000
+    #: 10 seeds a size (full: 20 at four sizes, about 1.5x the former 30 at n <= 32)
+    seeds = (10, 20)
+    known_weakness = (
+        "sizes n in {16, 23, 32} span 2x, not 4x (a 4x range needs n = 64: ~3,700 "
+        "generations of N = 252, 10-40 s a run on the shared cores, beyond the quick budget; "
+        "below n = 16 the initial population's start effect bends the slope). log T_eval has "
+        "sd ~0.8-1 per run (the waits for the two jumps are geometric), so the slope se is "
+        "~0.3 on log(N n^k): the test detects an order below the truth by the factor n^k "
+        "(the order-N sabotage, its power is reported) but not one a factor n off (power vs "
+        "N n^(k-1) in details)")
     sabotages: ClassVar[tuple[Sabotage, ...]] = (
+        Sabotage("order-N", "bound-scaled", "the order N in place of N n^k (the factor n^k "
+                 "dropped: the claimed order times n^-2)"),
         Sabotage("one-bit", "assumption-dropped", "one-bit mutation: the gap strings are "
                  "dominated and never survive, so 0^n and 1^n are never reached",
                  assumption="bitwise-mutation"),
@@ -481,21 +607,43 @@ class NsgaOjzjOrder(_NsgaOrderCheck):
         return 4 * (n - 2 * k + 3)
 
     def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:
+        if setting.name == "order-N":
+            return np.asarray(pop, dtype=float)
         grown: np.ndarray = pop * n ** float(self.gap(setting))
         return grown
+
+    def extra_power(self, n: np.ndarray, pop: np.ndarray, t: np.ndarray,
+                    correction: bool) -> dict[str, Any]:
+        """The power against an order one factor n off (N n^(k-1)): what it cannot tell."""
+        grown = self.growth(n, pop, AS_STATED_ORDER)
+        off = order_power(t, grown, grown / n, "order N n^(k-1)", lower=self.lower) \
+            if not self.lower else order_power(t, grown, grown * n, "order N n^(k+1)",
+                                               lower=True)
+        return {"power_one_factor_n_off": off.power,
+                "power_one_factor_n_off_alternative": off.alternative}
 
 
 class NsgaOjzjLower(NsgaOjzjOrder):
     """Doerr & Qu's Omega(N n^k) on the same runs: the slope must not be significantly
-    below 1. At these sizes the waiting times are geometric (log T has sd ~1.3), so the
-    slope test only catches orders far above the truth: the sabotage claims Omega(N 2^n)."""
+    below 1. At these sizes the waiting times are geometric (log T has sd ~0.8-1), so the
+    slope test catches an order n^2 above the truth (the sabotage claims Omega(N n^(k+2)));
+    one factor n above it (N n^(k+1)) it misses too often (its power is in the details)."""
 
     bound_id = "emo.nsga2.ojzj.lower-order"
     name = "emo-nsga2-ojzj-lower"
     method = "OLS of log T_eval on log(N n^k), one-sided slope test (H1: slope < 1)"
     lower = True
+    known_weakness = (
+        "sizes n in {16, 23, 32} span 2x, not 4x (a 4x range needs n = 64: ~3,700 "
+        "generations of N = 252, 10-40 s a run on the shared cores, beyond the quick budget; "
+        "below n = 16 the initial population's start effect bends the slope). log T_eval has "
+        "sd ~0.8-1 per run (the waits for the two jumps are geometric), so the slope se is "
+        "~0.3 on log(N n^k): the test detects an order above the truth by the factor n^2 "
+        "(the order-Nn^(k+2) sabotage, its power is reported) but not one a factor n off "
+        "(power vs N n^(k+1) in details)")
     sabotages = (
-        Sabotage("order-N2^n", "bound-scaled", "the order N 2^n in place of N n^k"),
+        Sabotage("order-Nn^(k+2)", "bound-scaled",
+                 "the order N n^(k+2) in place of N n^k (the claimed order times n^2)"),
         Sabotage("stochastic-tournament", "assumption-dropped",
                  "stochastic tournament selection in place of the four analysed ones (it "
                  "picks the extreme points for a constant share of the parents)",
@@ -513,24 +661,45 @@ class NsgaOjzjLower(NsgaOjzjOrder):
     )
 
     def growth(self, n: np.ndarray, pop: np.ndarray, setting: Sabotage) -> np.ndarray:
-        if setting.name == "order-N2^n":
-            scaled: np.ndarray = pop * 2.0**n
+        if setting.name == "order-Nn^(k+2)":
+            scaled: np.ndarray = pop * n ** float(self.k + 2)
             return scaled
         return super().growth(n, pop, setting)
+
+    def triviality(self, n: np.ndarray, pop: np.ndarray, k: int) -> Triviality:
+        """T_eval >= N (the initial population is evaluated): the trivial order N against
+        the claimed N n^k, per size (trivial / bound = n^-k: far from vacuous)."""
+        return Triviality.from_pairs(
+            "T_eval >= N for any algorithm (the N initial evaluations): trivial order N "
+            "against the claimed N n^k (constants 1)",
+            [(float(p * v**k), float(p)) for v, p in
+             sorted({(float(a), float(b)) for a, b in zip(n, pop, strict=True)})],
+            lower=True)
 
 
 class NsgaStochasticLotzOrder(_NsgaOrderCheck):
     """Bian & Qian's O(n^2) evaluations with stochastic tournament selection, N = 4(n+1).
 
-    The generations grow like c n - d at these sizes (T_gen/n = 1.6, 2.2, 2.5, 2.6 at n =
-    16, 32, 64, 96), so the slope test carries a 1/n term (``slope_test``)."""
+    The plain slope of log T_eval on log n^2 over n in {16, 23, 32, 45, 64} (4x). The
+    generations grow like c n - d at small n (T_gen/n = 1.6, 2.2, 2.5, 2.6 at n = 16, 32,
+    64, 96), a transient that the former fit over n <= 48 absorbed with a 1/n regressor.
+    Over 16..64 that regressor is correlated -0.98 with log n: it inflated the slope's
+    standard error x4.98 and cut the power against the order-n sabotage to 0.30 (quick,
+    measured), while the transient it models is small there: T_eval/n^2 = 7.97, 8.67,
+    9.09, 10.03, 9.36 at n = 16..64 (8 seeds each); the plain fit's slope is 1.082 (se
+    0.055, p = 0.068 as stated) and has power 1.00 against order-n. So the 1/n term is
+    dropped; the details still report what it would cost (``extra_power``). More seeds
+    would resolve the transient's excess (at 30 seeds the se is ~0.028, t ~2.9), so the
+    full profile keeps the quick design."""
 
     bound_id = "emo.nsga2-stochastic.lotz.runtime-order"
     name = "emo-nsga2-stochastic-lotz-order"
-    method = "OLS of log T_eval on log n^2 and 1/n, one-sided slope test (H1: slope > 1)"
+    method = "OLS of log T_eval on log n^2, one-sided slope test (H1: slope > 1)"
     problem = "lotz"
-    quick_ns, full_ns, cap = (16, 24, 32, 48), (16, 24, 32, 48, 64, 96), 5_000
-    correction = True
+    #: a geometric grid over 4x, 8 seeds a size in both profiles (see the docstring)
+    quick_ns, full_ns, cap = (16, 23, 32, 45, 64), (16, 23, 32, 45, 64), 5_000
+    seeds = (8, 8)
+    correction = False
     selection = "stochastic-tournament"
     sabotages = (
         Sabotage("order-n", "bound-scaled", "the order n in place of n^2"),
@@ -552,6 +721,21 @@ class NsgaStochasticLotzOrder(_NsgaOrderCheck):
         grown: np.ndarray = np.asarray(n, dtype=float) ** (1 if setting.name == "order-n"
                                                            else 2)
         return grown
+
+    def extra_power(self, n: np.ndarray, pop: np.ndarray, t: np.ndarray,
+                    correction: bool) -> dict[str, Any]:
+        """What the dropped 1/n regressor would cost: its correlation with log n over the
+        sizes, the slope se inflation and the power against order-n with it."""
+        if len(np.unique(n)) < 4:  # the 1/n column needs four sizes
+            return {}
+        grown = self.growth(n, pop, AS_STATED_ORDER)
+        with_term = order_power(t, grown, grown / np.asarray(n, dtype=float), "order-n",
+                                (1.0 / n,))
+        inflation = sabotage_slope(np.log(np.maximum(t, 1.0)), np.log(grown),
+                                   np.log(grown) / 2, (1.0 / n,)).se_inflation
+        return {"corr_log_n_inv_n": float(np.corrcoef(np.log(n), 1.0 / n)[0, 1]),
+                "se_inflation_if_inv_n": inflation,
+                "power_with_inv_n": with_term.power}
 
 
 class MommNoCoverCheck(Check):
@@ -600,7 +784,15 @@ class MommNoCoverCheck(Check):
                      "mean_max_covered_fraction": float(fractions.mean()),
                      "max_covered_fraction": float(fractions.max()),
                      "cover_rate_ci": [test.ci_low, test.ci_high],
+                     "power_against_p_0.5": binomial_power(len(runs), self.p0, 0.5, ALPHA,
+                                                           greater=True).power,
                      "failed_assumptions": sorted(failed)},
+            power=binomial_power(len(runs), self.p0, 1.0, ALPHA, greater=True,
+                                 alternative="P(cover) = 1, the m = 2 sabotage's (N = 4M "
+                                 "covers OneMinMax in every run)"),
+            triviality=Triviality.from_pairs(
+                "the tested probability of covering the whole front, P(cover) <= 0.1, "
+                "against the trivial P <= 1", [(self.p0, 1.0)]),
         )
 
 

@@ -7,7 +7,9 @@
 * stochastic tournament selection picks the j-th best with the exact probability
   E_k[(1 - j/N)^k - (1 - (j+1)/N)^k], k uniform in {1..N};
 * the emo bounds are complete, the derived constant is proved and a wrong one is not;
-* every emo check in the quick profile: pass as stated, violation in every sabotage.
+* every emo check in the quick profile: pass as stated, violation in every sabotage;
+* every order check of the emo and nsga2 families has a scaled-order sabotage and a quick
+  size range of at least 4x, or declares why not (``known_weakness``).
 """
 
 from __future__ import annotations
@@ -274,3 +276,26 @@ def test_gap_one_breaks_the_upper_order_not_the_lower(context: CheckContext) -> 
     assert lower.outcome is Outcome.HOLDS and lower.statistic == upper.statistic
     ratio = upper.details["mean_T_over_order"]  # T / (N n) grows with n
     assert ratio[48] > ratio[16]
+
+
+# -- the power of the order checks (issue 14) -----------------------------------------------
+
+def _quick_ns(check: object) -> tuple[int, ...]:
+    from proofs_checks.emo import SEMO_NS
+
+    for name in ("quick_ns", "ns"):
+        if hasattr(check, name):
+            return tuple(getattr(check, name))
+    return SEMO_NS[0]
+
+
+def test_order_checks_have_a_scaled_sabotage_and_a_4x_range() -> None:
+    from proofs_checks.nsga2 import NSGA2_CHECKS
+    from theory.bound import Mode
+
+    orders = [c for c in (*CHECKS, *NSGA2_CHECKS) if c.bound.mode is Mode.ORDER]
+    assert len(orders) == 9
+    for check in orders:
+        assert any(s.kind == "bound-scaled" for s in check.sabotages), check.name
+        ns = _quick_ns(check)
+        assert max(ns) / min(ns) >= 4 or check.known_weakness, (check.name, ns)
