@@ -51,8 +51,8 @@ from theory.bound import Bound
 from theory.errors import InvalidParameterError, UnknownNameError
 from theory.registry import get_bound
 
-__all__ = ["ALPHA", "ATOL", "POWER_TARGET", "RTOL", "Check", "CheckContext", "CheckResult",
-           "Measurement", "Outcome", "Power", "Sabotage", "Triviality", "Verdict",
+__all__ = ["ALPHA", "ATOL", "POWER_TARGET", "RTOL", "TIGHT_RTOL", "Check", "CheckContext",
+           "CheckResult", "Measurement", "Outcome", "Power", "Sabotage", "Triviality", "Verdict",
            "search_instances"]
 
 #: relative tolerance of deterministic inequalities (floating-point round-off of O(N) steps)
@@ -62,6 +62,9 @@ ATOL = 1e-12
 #: level of every statistical check (Holm-corrected within a check)
 ALPHA = 0.01
 
+#: a bound declared tight (``Bound.tight``) must be attained on its worst-case instances to
+#: this relative tolerance (round-off of O(N) steps on the worst case's own arithmetic)
+TIGHT_RTOL = 1e-6
 #: a statistical check whose power against its own sabotage is below this is ``low-power``
 POWER_TARGET = 0.8
 
