@@ -1,12 +1,12 @@
 """Bounds of progressive (multi-fidelity) search: successive halving and Hyperband.
 
 Sequential Halving (Karnin, Koren & Somekh, ICML 2013) with n arms and budget B runs
-L = ceil(log2 n) rounds; round k pulls each of the |S_k| surviving arms
-floor(B / (|S_k| L)) times (the round budget of Jamieson & Talwalkar, AISTATS 2016) and
-keeps the ceil(|S_k|/2) best. Hyperband (Li et al., JMLR 2018) with maximum resource R and
-ratio eta runs brackets s = s_max..0, s_max = floor(log_eta R), B = (s_max + 1) R; bracket s
-starts n = ceil(B/R eta^s/(s+1)) configurations at r = R eta^-s, rung i evaluates
-n_i = floor(n eta^-i) configurations with r_i = r eta^i each.
+L = ceil(log2 n) rounds; round k pulls each of the |S_k| surviving arms floor(B / (|S_k| L))
+times (Karnin et al.'s round budget, which Jamieson & Talwalkar, AISTATS 2016, reuse for
+hyperparameter search) and keeps the ceil(|S_k|/2) best. Hyperband (Li et al., JMLR 2018)
+with maximum resource R and ratio eta runs brackets s = s_max..0, s_max = floor(log_eta R),
+B = (s_max + 1) R; bracket s starts n = ceil(B/R eta^s/(s+1)) configurations at
+r = R eta^-s, rung i evaluates n_i = floor(n eta^-i) configurations with r_i = r eta^i each.
 
 Integer quantities that need exact integer logarithms (ceil(log2 n), s_max) are symbols an
 instance supplies (``definitions`` say how), so no floating-point logarithm decides a floor.
