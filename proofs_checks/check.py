@@ -35,7 +35,8 @@ from __future__ import annotations
 import math
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -369,6 +370,36 @@ class SearchOutcome:
     counterexample: Measurement | None
 
 
+@contextmanager
+def _process_independent_generation() -> Iterator[None]:
+    """Hypothesis (since 6.131) mixes constants read from the source of every *local*
+    module imported in the process into its draws, so the same seeded search drew other
+    instances in a pool worker than in a test process that had imported other modules (a
+    vacuous-share and, once, a tightness differed between them). For a check's evidence to
+    depend on its seed alone, the local-constant pool is held empty (and its cache cleared)
+    while a check searches; Hypothesis's own global constants still apply. This touches a
+    private hook of the pinned Hypothesis; where it is absent the search runs unchanged."""
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - a Hypothesis without the module
+        yield
+        return
+    original = getattr(providers, "_get_local_constants", None)
+    cache = getattr(providers, "CONSTANTS_CACHE", None)
+    constants_type = getattr(providers, "Constants", None)
+    if original is None or cache is None or constants_type is None:  # pragma: no cover
+        yield
+        return
+    empty = constants_type()
+    providers._get_local_constants = lambda: empty
+    cache.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        cache.cache.clear()
+
+
 def search_instances(strategy: st.SearchStrategy[Any],
                      measure: Callable[[Any], Measurement], max_examples: int,
                      seed: int, database: ExampleDatabase | None = None) -> SearchOutcome:
@@ -396,7 +427,8 @@ def search_instances(strategy: st.SearchStrategy[Any],
             raise _Violation(result)
 
     try:
-        probe()
+        with _process_independent_generation():
+            probe()
     except _Violation as violation:
         outcome.counterexample = violation.measurement
     return outcome
