@@ -766,6 +766,19 @@ def _nas_json(nas: _NASResults) -> str:
     }, indent=2, default=float) + "\n"
 
 
+def _mutants_tex(out: Path) -> str:
+    """\\nbMutants: the planted-bug kill rate from ``out/mutants.json``, which
+    ``make test-mutants`` writes (35 one-line solver bugs against the as-stated checks, about
+    20 minutes: not part of reproduce); where that file is absent the paper says so."""
+    report = out / "mutants.json"
+    text = "not measured in this build (run \\texttt{make test-mutants})"
+    if report.is_file():
+        data = json.loads(report.read_text())
+        killed, total = int(data["killed"]), int(data["mutants"])
+        text = f"{killed} of {total} ({100 * killed / max(total, 1):.0f}\\%)"
+    return rf"\newcommand{{\nbMutants}}{{{text}}}" + "\n"
+
+
 def _verdict_counts(results: Sequence[CheckResult]) -> dict[str, str]:
     """How many as-stated settings got each graded verdict, and how many sabotages were
     confounded (macros \nbStatedPass, \nbStatedVacuous, ..., \nbSabotagesConfounded)."""
@@ -993,7 +1006,7 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
         _write(out / "nas_supernet.json", _nas_supernet_json(nas_supernet), outputs)
     _write(out / "numbers.tex", _numbers_tex(
         profile, check_results, runtime, nas, scaling, nas_supernet,
-        supernet_runs[0].trace if supernet_runs else None), outputs)
+        supernet_runs[0].trace if supernet_runs else None) + _mutants_tex(out), outputs)
     for source in sorted(MAIN_TEX.parent.glob("*.tex")):  # main.tex and the sections it inputs
         shutil.copyfile(source, out / source.name)
         outputs.append(out / source.name)

@@ -470,3 +470,13 @@ def test_reproduce_writes_every_output_and_reuses_runs(tmp_path: Path) -> None:
     assert again.runs_executed == 0
     assert again.figure_runs_reused == again.figure_runs
     assert (out / "checks.json").read_text().count('"verdict"') == summary.checks_run
+
+
+def test_the_paper_quotes_the_kill_rate_of_the_planted_bugs_only_when_measured(
+        tmp_path: Path) -> None:
+    from paper.reproduce import _mutants_tex
+
+    assert "not measured" in _mutants_tex(tmp_path)
+    (tmp_path / "mutants.json").write_text('{"killed": 28, "mutants": 35}')
+    assert r"\newcommand{\nbMutants}{28 of 35 (80\%)}" in _mutants_tex(tmp_path)
+    assert r"\nbMutants" in Path("paper/main.tex").read_text()
