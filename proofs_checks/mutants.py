@@ -152,7 +152,11 @@ MUTANTS: tuple[Mutant, ...] = (
            "children ^= rng.random((size, n)) < 1.0 / n",
            "children ^= rng.random((size, n)) < 1.0 / size",
            "bit-wise mutation at rate 1/N (population size) instead of 1/n",
-           ("nsga2-oneminmax-explicit", "nsga2-oneminmax-order", "nsga2-lotz-order")),
+           ("nsga2-oneminmax-explicit", "nsga2-oneminmax-order", "nsga2-lotz-order"),
+           survival_note="a constant-factor slowdown (N = 4(n+1): rate ~1/(4n)): the orders "
+           "are unchanged and the explicit bound is loose (tightness ~0.3), so a ~4x slower "
+           "search stays under it; killed only by the 300 s timeout under load in the first "
+           "run"),
     Mutant("nsga2-evaluations-ignore-extra", "solvers/algorithms/nsga2.py",
            "evaluations += len(offspring)",
            "evaluations += size",
