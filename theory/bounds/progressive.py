@@ -27,13 +27,6 @@ KARNIN_2013 = partial(
     venue="ICML 2013, PMLR 28(3):1238-1246",
     year=2013,
 )
-JAMIESON_2016 = partial(
-    Source,
-    authors="K. Jamieson and A. Talwalkar",
-    title="Non-stochastic Best Arm Identification and Hyperparameter Optimization",
-    venue="AISTATS 2016, PMLR 51:240-248",
-    year=2016,
-)
 LI_2018 = partial(
     Source,
     authors="L. Li, K. Jamieson, G. DeSalvo, A. Rostamizadeh and A. Talwalkar",
