@@ -9,10 +9,14 @@
 * ``seeds_needed`` / ``achieved_power``: how many seeds (per method) a claimed
   standardised difference needs for a t-test (statsmodels ``TTestIndPower`` for two
   independent samples, ``TTestPower`` for paired differences). For the rank tests
-  (Mann-Whitney U, Wilcoxon signed-rank) the t-test count is divided by their asymptotic
+  (Mann-Whitney U, Wilcoxon signed-rank) the t-test count divided by their asymptotic
   relative efficiency 3/pi against the t-test under normal data (Hodges & Lehmann 1956,
-  Ann. Math. Stat. 27:324-335) -- the ARE correction, not a simulation;
-  ``simulated_rank_power`` checks it by a seeded simulation of normal data.
+  Ann. Math. Stat. 27:324-335) is only the start: at small n the exact rank test cannot
+  reach every level (five pairs: smallest two-sided signed-rank p 1/16 > 0.05, power 0),
+  so the count is raised to the first n whose smallest attainable p is <= alpha and whose
+  power, simulated (seeded) with the test the package runs at that n (exact at small n,
+  ``analysis.comparison``), reaches the target; ``simulated_rank_power`` is that
+  simulation.
 """
 
 from __future__ import annotations
@@ -119,6 +123,8 @@ class PowerAnalysis:
     n_exact: float
     n: int
     are: float
+    achieved: float = math.nan  # rank tests: the simulated power at n
+    method: str = "statsmodels"
 
 
 def _check_power(effect_size: float, alpha: float, design: str, test: str,
@@ -137,11 +143,31 @@ def _check_power(effect_size: float, alpha: float, design: str, test: str,
                                     repr(alternative))
 
 
+def _smallest_attainable_n(alpha: float, design: str, alternative: str) -> int:
+    """The smallest n (per method, or pairs) at which the exact rank test can reach alpha."""
+    from analysis.comparison import min_attainable_p
+
+    side: Literal["two-sided", "greater"] = ("two-sided" if alternative == "two-sided"
+                                             else "greater")
+    n = 1
+    while True:
+        p = (min_attainable_p("Mann-Whitney U", n, n, side) if design == "two-sample"
+             else min_attainable_p("Wilcoxon signed-rank", n, alternative=side))
+        if p <= alpha:
+            return n
+        n += 1
+
+
 def seeds_needed(effect_size: float, alpha: float = 0.05, power: float = 0.8,
                  design: Design = "two-sample", test: TestKind = "t",
-                 alternative: Alternative = "two-sided") -> PowerAnalysis:
+                 alternative: Alternative = "two-sided", n_sim: int = 2000, seed: int = 0
+                 ) -> PowerAnalysis:
     """Seeds per method (``two-sample``) or pairs (``paired``) to detect ``effect_size``
-    (Cohen's d) with the given power; ``test="rank"`` divides by the ARE 3/pi."""
+    (Cohen's d) with the given power. ``test="t"``: statsmodels' t-test power. ``"rank"``:
+    from the ARE estimate n_t / (3/pi) upward (and never below the smallest n whose exact
+    test can reach alpha), the first n whose simulated power (``n_sim`` normal samples,
+    ``seed``) reaches ``power``; ``n_exact`` keeps the ARE estimate, ``achieved`` the
+    simulated power at ``n``."""
     _check_power(effect_size, alpha, design, test, alternative)
     if not 0 < power < 1:
         raise InvalidParameterError("0 < power < 1", f"power={power}")
@@ -152,10 +178,19 @@ def seeds_needed(effect_size: float, alpha: float = 0.05, power: float = 0.8,
     are = RANK_ARE if test == "rank" else 1.0
     n_exact = n_t / are
     name = {("t", "two-sample"): "two-sample t-test", ("t", "paired"): "paired t-test",
-            ("rank", "two-sample"): "Mann-Whitney U (ARE 3/pi)",
-            ("rank", "paired"): "Wilcoxon signed-rank (ARE 3/pi)"}[(test, design)]
-    return PowerAnalysis(name, design, effect_size, alpha, power, alternative, n_exact,
-                         math.ceil(n_exact - 1e-9), are)
+            ("rank", "two-sample"): "Mann-Whitney U",
+            ("rank", "paired"): "Wilcoxon signed-rank"}[(test, design)]
+    if test == "t":
+        return PowerAnalysis(name, design, effect_size, alpha, power, alternative, n_exact,
+                             math.ceil(n_exact - 1e-9), are)
+    n = max(math.ceil(n_exact - 1e-9), _smallest_attainable_n(alpha, design, alternative), 3)
+    achieved = simulated_rank_power(n, effect_size, alpha, design, n_sim, seed, alternative)
+    while achieved < power:
+        n += 1
+        achieved = simulated_rank_power(n, effect_size, alpha, design, n_sim, seed,
+                                        alternative)
+    return PowerAnalysis(name, design, effect_size, alpha, power, alternative, n_exact, n, are,
+                         achieved, f"simulated ({n_sim} samples, seed {seed})")
 
 
 def achieved_power(n: int, effect_size: float, alpha: float = 0.05,
@@ -175,21 +210,29 @@ def achieved_power(n: int, effect_size: float, alpha: float = 0.05,
 
 
 def simulated_rank_power(n: int, effect_size: float, alpha: float = 0.05,
-                         design: Design = "two-sample", n_sim: int = 2000, seed: int = 0
-                         ) -> float:
-    """Monte-Carlo power of the two-sided rank test on normal data shifted by
-    ``effect_size`` sds (Mann-Whitney U or Wilcoxon signed-rank, normal approximation)."""
-    _check_power(effect_size, alpha, design, "rank", "two-sided")
-    if n < 3 or n_sim < 100:
-        raise InvalidParameterError("n >= 3 and n_sim >= 100", f"n={n}, n_sim={n_sim}")
+                         design: Design = "two-sample", n_sim: int = 2000, seed: int = 0,
+                         alternative: Alternative = "two-sided") -> float:
+    """Monte-Carlo power of the rank test the package runs at n (Mann-Whitney U or Wilcoxon
+    signed-rank: exact while the pooled sample is at most ``EXACT_MAX_N``, else the normal
+    approximation, as ``analysis.comparison``) on normal data shifted by ``effect_size``
+    sds. ``alternative="larger"``/"smaller": one-sided in the direction of the shift."""
+    from analysis.comparison import EXACT_MAX_N
+
+    _check_power(effect_size, alpha, design, "rank", alternative)
+    if n < 2 or n_sim < 100:
+        raise InvalidParameterError("n >= 2 and n_sim >= 100", f"n={n}, n_sim={n_sim}")
+    side = "two-sided" if alternative == "two-sided" else (
+        "greater" if effect_size > 0 else "less")
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n_sim, n)) + effect_size
     if design == "two-sample":
         y = rng.standard_normal((n_sim, n))
-        p = stats.mannwhitneyu(x, y, axis=1, method="asymptotic").pvalue
+        how = "exact" if 2 * n <= EXACT_MAX_N else "asymptotic"
+        p = stats.mannwhitneyu(x, y, axis=1, method=how, alternative=side).pvalue
     else:
-        p = stats.wilcoxon(x, axis=1, method="approx").pvalue
-    return float(np.mean(p < alpha))
+        how = "exact" if n <= EXACT_MAX_N else "approx"
+        p = stats.wilcoxon(x, axis=1, method=how, alternative=side).pvalue
+    return float(np.mean(p <= alpha))
 
 
 @dataclass(frozen=True)
