@@ -49,8 +49,8 @@ def _scores(scores: ArrayLike, name: str = "scores") -> np.ndarray:
     return array
 
 
-def score_matrices(frame: pd.DataFrame, measurement: str | None = None,
-                   higher_is_better: bool = True) -> dict[str, np.ndarray]:
+def score_matrices(frame: pd.DataFrame, measurement: str | None = None, *,
+                   higher_is_better: bool) -> dict[str, np.ndarray]:
     """``method -> (seeds x problems)`` from a runs frame; negated if lower is better.
 
     Every method needs a run for every (problem, seed) pair of the frame.

@@ -7,8 +7,9 @@ A *traces frame* is a long-format :class:`pandas.DataFrame` with the columns
 iteration of a run, ``evaluations`` the cumulative count of function evaluations (non-
 decreasing within a run) and ``value`` the measured quantity (e.g. f(x) - f*, or the number
 of uncovered front points). (method, problem, seed) identifies a run, as in a runs frame
-(``analysis.comparison``). ``minimize`` says which way ``value`` improves; the functions
-use the best-so-far value.
+(``analysis.comparison``). ``minimize`` says which way ``value`` improves (no default:
+read it from the metric's declaration, ``analysis.metrics``); the functions use the
+best-so-far value.
 
 * ``fixed_target_runtimes``: per run and target, the first evaluation count at which the
   best-so-far value reaches the target, NaN where it never does (a censored run), and the
@@ -82,7 +83,7 @@ def _best_so_far(frame: pd.DataFrame, minimize: bool) -> pd.Series:
     return grouped.cummin() if minimize else grouped.cummax()
 
 
-def fixed_target_runtimes(traces: pd.DataFrame, targets: ArrayLike, minimize: bool = True
+def fixed_target_runtimes(traces: pd.DataFrame, targets: ArrayLike, *, minimize: bool
                           ) -> pd.DataFrame:
     """Columns method, problem, seed, target, runtime (NaN if never reached), budget,
     success: one row per run and target."""
@@ -219,8 +220,8 @@ def _at_budgets(evals: np.ndarray, best: np.ndarray, grid: np.ndarray) -> np.nda
 
 
 def anytime_curves(traces: pd.DataFrame, budgets: ArrayLike,
-                   band: Literal["t", "bootstrap"] = "t", level: float = 0.95,
-                   minimize: bool = True, n_resamples: int = 2000, seed: int = 0,
+                   band: Literal["t", "bootstrap"] = "t", level: float = 0.95, *,
+                   minimize: bool, n_resamples: int = 2000, seed: int = 0,
                    methods: Sequence[str] | None = None) -> tuple[AnytimeCurve, ...]:
     """Mean best-so-far value at each budget per (method, problem), with a band.
 
