@@ -222,12 +222,15 @@ def _at_budgets(evals: np.ndarray, best: np.ndarray, grid: np.ndarray) -> np.nda
 def anytime_curves(traces: pd.DataFrame, budgets: ArrayLike,
                    band: Literal["t", "bootstrap"] = "t", level: float = 0.95, *,
                    minimize: bool, n_resamples: int = 2000, seed: int = 0,
-                   methods: Sequence[str] | None = None) -> tuple[AnytimeCurve, ...]:
+                   methods: Sequence[str] | None = None,
+                   bounds: tuple[float, float] | None = None) -> tuple[AnytimeCurve, ...]:
     """Mean best-so-far value at each budget per (method, problem), with a band.
 
     A run counts at budget b once it has a record at <= b evaluations, and keeps its final
     best after it stops. ``band="t"``: mean +- t_{n-1} sem; ``"bootstrap"``: percentile
-    interval of the mean over seeds resampled with replacement (seeded).
+    interval of the mean over seeds resampled with replacement (seeded). ``bounds``: the
+    metric's range (``analysis.metrics.Metric``'s low, high); the band is clipped to it,
+    which keeps its coverage (a t band of a hypervolume ratio near 1 otherwise leaves [0, 1]).
     """
     if band not in ("t", "bootstrap"):
         raise InvalidParameterError("band is 't' or 'bootstrap'", repr(band))
@@ -262,6 +265,8 @@ def anytime_curves(traces: pd.DataFrame, budgets: ArrayLike,
         single = n < 2
         low = np.where(single, center, low)
         high = np.where(single, center, high)
+        if bounds is not None:
+            low, high = np.clip(low, *bounds), np.clip(high, *bounds)
         out.append(AnytimeCurve(str(method), str(problem), grid, center, low, high, n, band,
                                 level))
     return tuple(out)
