@@ -64,11 +64,17 @@ _STATISTICS: dict[str, Callable[..., Any]] = {
 }
 
 
-def _vector(values: ArrayLike, name: str, minimum: int = 2) -> np.ndarray:
+def _vector(values: ArrayLike, name: str, minimum: int = 2, ranked: bool = False
+            ) -> np.ndarray:
+    """A 1-D sample; ``ranked``: +-inf (a diverged run at its metric's worst) is allowed,
+    for the statistics that only compare values."""
     array = np.asarray(values, dtype=float).ravel()
     if len(array) < minimum:
         raise InvalidParameterError(f"len({name}) >= {minimum}", f"len({name})={len(array)}")
-    if not np.all(np.isfinite(array)):
+    if ranked and np.any(np.isnan(array)):
+        raise InvalidParameterError(f"every entry of {name} is a number (+-inf for a "
+                                    "diverged run)", "a NaN entry")
+    if not ranked and not np.all(np.isfinite(array)):
         raise InvalidParameterError(f"every entry of {name} is finite", "a NaN or inf entry")
     return array
 
@@ -240,8 +246,8 @@ def a12_score_interval(a12: float, n_x: int, n_y: int, level: float = 0.95
 def _effect(name: Literal["A12", "cliffs_delta"], func: Callable[..., np.ndarray],
             x: ArrayLike, y: ArrayLike, level: float, n_resamples: int, seed: int,
             method: EffectMethod) -> EffectSize:
-    xs = _vector(x, "x", 1)
-    ys = _vector(y, "y", 1)
+    xs = _vector(x, "x", 1, ranked=method == "score")
+    ys = _vector(y, "y", 1, ranked=method == "score")
     if method == "score":
         if not 0 < level < 1:
             raise InvalidParameterError("0 < level < 1", f"level={level}")
@@ -284,8 +290,8 @@ def a12_better(x: ArrayLike, y: ArrayLike, metric: Metric, level: float = 0.95
                ) -> EffectSize:
     """P(X better than Y) + P(tie)/2 by ``metric``'s direction (A12 of the values signed so
     that larger is better), with the score interval; > 0.5 favours x."""
-    return _effect("A12", _a12, metric.orient(_vector(x, "x", 1)),
-                   metric.orient(_vector(y, "y", 1)), level, 0, 0, "score")
+    return _effect("A12", _a12, metric.orient(_vector(x, "x", 1, ranked=True)),
+                   metric.orient(_vector(y, "y", 1, ranked=True)), level, 0, 0, "score")
 
 
 def cliffs_delta(x: ArrayLike, y: ArrayLike, level: float = 0.95, n_resamples: int = 9999,

@@ -1,9 +1,12 @@
 """``nasbound stats RUNS_DIR``: the significance report of a stored comparison.
 
 Reads every run in a run store folder, groups them (``--group-by solver|problem|FIELD``),
-and prints, per measurement, the per-block summaries, the pairwise rank tests with
-Vargha-Delaney A12 and corrected p-values, and the Friedman/Nemenyi (or signed-rank)
-comparison across blocks (``analysis.report``). ``--json`` prints the report as JSON;
+and prints, per measurement, the per-block summaries, the pairwise exact rank tests with
+A12 = P(A better than B) and p-values corrected across every measurement, and the
+Friedman (then, if it rejects, Nemenyi) or signed-rank comparison across blocks
+(``analysis.report``). Each measurement's direction comes from ``analysis.metrics``;
+``--maximize NAME`` / ``--minimize NAME`` (repeatable) give it for one the registry does
+not know. ``--json`` prints the report as JSON;
 ``--latex OUT`` also writes it as booktabs tables.
 """
 
@@ -29,15 +32,18 @@ class StatsCommand(Command):
                                  "every numeric summary entry that varies between runs")
         parser.add_argument("--group-by", default="solver",
                             help="what is compared: solver, problem or a config field")
-        parser.add_argument("--maximize", action="store_true",
-                            help="higher values are better (default: lower is better)")
+        parser.add_argument("--maximize", action="append", default=[], metavar="NAME",
+                            help="a measurement where higher is better that analysis.metrics "
+                                 "does not declare (repeatable)")
+        parser.add_argument("--minimize", action="append", default=[], metavar="NAME",
+                            help="a measurement where lower is better that analysis.metrics "
+                                 "does not declare (repeatable)")
         parser.add_argument("--paired", action="store_true",
                             help="pair runs by seed (Wilcoxon signed-rank)")
         parser.add_argument("--alpha", type=float, default=0.05)
         parser.add_argument("--correction", choices=("holm", "bh"), default="holm")
-        parser.add_argument("--seed", type=int, default=0, help="bootstrap seed")
-        parser.add_argument("--resamples", type=int, default=2000,
-                            help="bootstrap resamples")
+        parser.add_argument("--seed", type=int, default=0,
+                            help="seed of the Friedman test's Monte-Carlo permutation p")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--latex", type=Path, default=None, metavar="OUT")
 
@@ -45,9 +51,9 @@ class StatsCommand(Command):
         from analysis.report import store_report
 
         report = store_report(args.runs_dir, args.metric, args.group_by,
-                              lower_is_better=not args.maximize, alpha=args.alpha,
-                              correction=args.correction, paired=args.paired,
-                              seed=args.seed, n_resamples=args.resamples)
+                              maximize=args.maximize, minimize=args.minimize,
+                              alpha=args.alpha, correction=args.correction,
+                              paired=args.paired, seed=args.seed)
         if args.latex is not None:
             args.latex.parent.mkdir(parents=True, exist_ok=True)
             args.latex.write_text(report.to_latex())

@@ -40,47 +40,159 @@ def _store(tmp_path: Path, solvers: dict[str, float], seeds: int = 6) -> RunStor
 def test_runs_frame_groups_and_labels(tmp_path: Path) -> None:
     store = _store(tmp_path, {"ea": 0.0, "ga": 0.5})
     runs = store.iter_runs()
-    frame = runs_frame(runs)
+    frame = runs_frame(runs, minimize={"cost"})
     assert set(frame["measurement"]) == {"cost"}  # constant and machine-speed entries left out
     assert set(frame["method"]) == {"ea", "ga"}
     assert set(frame["problem"]) == {"onemax[n=8]", "onemax[n=16]", "onemax[n=32]"}
-    by_n = runs_frame(runs, group_by="n", metrics=["cost", "best"])
+    by_n = runs_frame(runs, group_by="n", metrics=["cost", "best"],
+                      minimize={"cost", "best"})
     assert set(by_n["method"]) == {"n=8", "n=16", "n=32"}
     assert set(by_n["measurement"]) == {"cost", "best"}
     assert (by_n.loc[by_n["measurement"] == "best", "value"] == 0.0).all()  # trace column
     with pytest.raises(InvalidParameterError, match="config field"):
-        runs_frame(runs, group_by="no_such_field")
+        runs_frame(runs, group_by="no_such_field", minimize={"cost"})
     with pytest.raises(InvalidParameterError, match="summary entry or a trace column"):
-        runs_frame(runs, metrics=["missing"])
+        runs_frame(runs, metrics=["missing"], minimize={"missing"})
+    # old code compared every varying entry as if lower were better; now a measurement
+    # without a declared direction is refused when asked for, and left out otherwise
+    with pytest.raises(InvalidParameterError, match="declared direction"):
+        runs_frame(runs, metrics=["cost"])
+    with pytest.raises(InvalidParameterError, match="declared direction"):
+        runs_frame(runs)
 
 
 def test_significance_report_three_methods(tmp_path: Path) -> None:
     _store(tmp_path, {"ea": 0.0, "ga": 0.5, "rs": 2.0})
-    report = store_report(tmp_path / "runs", n_resamples=300)
+    report = store_report(tmp_path / "runs", minimize={"cost"})
     (cost,) = report.reports
+    assert cost.direction == "minimize" and "lower is better" in cost.label
     assert len(cost.pairwise) == 3 * 3  # three problems, three pairs each
-    assert cost.friedman is not None and cost.critical_difference is not None
+    assert cost.friedman is not None and cost.friedman.rejects(0.05)
+    assert cost.critical_difference is not None
     assert cost.friedman.average_ranks == pytest.approx((1.0, 2.0, 3.0))
-    assert all(c.better == c.method_a for c in cost.pairwise)  # lower cost is better
     assert all(c.p_adjusted >= c.test.p_value for c in cost.pairwise)
     ea_rs = [c for c in cost.pairwise if (c.method_a, c.method_b) == ("ea", "rs")]
-    assert all(c.test.p_value < 0.01 and c.a12 == 0.0 for c in ea_rs)
+    # ea has the lower cost: P(ea better) = 1, and 6 vs 6 seeds can reject (min p 2/924)
+    assert all(c.test.p_value < 0.01 and c.a12 == 1.0 and c.better == "ea" for c in ea_rs)
+    assert all(c.a12_ci_low < 1.0 for c in ea_rs)  # the score interval never collapses
+    assert all(c.better in ("", c.method_a) for c in cost.pairwise)
     text = report.to_text()
     assert "Friedman over 3 blocks" in text and "Nemenyi critical difference" in text
+    assert "lower is better" in text
     latex = report.to_latex()
     assert r"\toprule" in latex and r"\bottomrule" in latex and "onemax[n=8]" in latex
+    assert "lower is better" in latex
     json.dumps(report.to_dict(), default=str)
 
 
+def _nas_store(tmp_path: Path, seeds: dict[str, list[int]] | None = None,
+               diverged: tuple[str, int] | None = None) -> Path:
+    """Runs that hold an accuracy (higher is better) and a search error (lower is better):
+    "good" has the higher accuracy and the lower error on every seed."""
+    store = RunStore(tmp_path / "nas")
+    rng = np.random.default_rng(1)
+    seeds = seeds or {"good": list(range(8)), "poor": list(range(8))}
+    for solver, chosen in seeds.items():
+        for seed in chosen:
+            spec = RunSpec(solver, {}, "nb201", {"dataset": "cifar10"}, seed)
+            recorder = TraceRecorder()
+            recorder.record(0, 1, best=0.0)
+            shift = 2.0 if solver == "good" else 0.0
+            accuracy = 90.0 + shift + float(rng.normal(0, 0.3))
+            error = 100.0 - accuracy - 1.0
+            if diverged == (solver, seed):
+                accuracy = error = float("nan")
+            recorder.set_summary(best_test_accuracy=accuracy, best_search_error=error,
+                                 generations_run=float(seed))
+            store.save(spec, recorder, 0.0)
+    return tmp_path / "nas"
+
+
+def test_each_metric_gets_its_own_direction_without_flags(tmp_path: Path) -> None:
+    """Old code: one global direction (lower is better) for every metric, so the method with
+    the lower accuracy was named "better"; now the registry gives each its own."""
+    root = _nas_store(tmp_path)
+    report = store_report(root)
+    by_name = {r.measurement: r for r in report.reports}
+    assert set(by_name) == {"best_test_accuracy", "best_search_error"}
+    for r in by_name.values():
+        (c,) = r.pairwise
+        assert c.better == "good" and c.significant
+    assert by_name["best_test_accuracy"].direction == "maximize"
+    assert by_name["best_search_error"].direction == "minimize"
+    assert any("generations_run" in n and "direction unknown" in n for n in report.notes)
+    assert all(r.family_size == 2 for r in report.reports)  # one Holm family, both metrics
+    assert "higher is better" in report.to_text()
+    with_flag = store_report(root, maximize={"generations_run"})
+    assert {r.measurement for r in with_flag.reports} == {
+        "best_test_accuracy", "best_search_error", "generations_run"}
+    assert all(r.family_size == 3 for r in with_flag.reports)
+
+
+def test_two_seeds_per_method_cannot_reject(tmp_path: Path) -> None:
+    """Old code printed the test of 2 vs 2 seeds (smallest two-sided p 1/3) as a result, with
+    a winner; now it is flagged and names none."""
+    root = _nas_store(tmp_path, {"good": [0, 1], "poor": [0, 1]})
+    report = store_report(root, metrics=["best_test_accuracy"])
+    (c,) = report.reports[0].pairwise
+    assert not c.can_reject and c.test.min_p == pytest.approx(1 / 3)
+    assert c.better == "" and c.magnitude == "n.s."
+    assert "cannot reject" in report.to_text()
+    other = _nas_store(tmp_path / "b", {"good": [0, 1], "poor": [0]})
+    (c,) = store_report(other, metrics=["best_test_accuracy"]).reports[0].pairwise
+    assert not c.can_reject and c.test.min_p == pytest.approx(2 / 3)  # n = 2 vs 1
+
+
+def test_paired_runs_are_matched_by_seed(tmp_path: Path) -> None:
+    """Seeds {0,1,2,3} against {1,2,3,7}: only the shared seeds 1, 2, 3 are paired, and a
+    note names the others. Three pairs cannot reach 0.05 (smallest p 1/4): flagged."""
+    root = _nas_store(tmp_path, {"good": [0, 1, 2, 3], "poor": [1, 2, 3, 7]})
+    report = store_report(root, metrics=["best_test_accuracy"], paired=True)
+    (c,) = report.reports[0].pairwise
+    assert c.test.test == "Wilcoxon signed-rank" and c.test.n_x == 3
+    assert not c.can_reject and c.test.min_p == pytest.approx(0.25)
+    assert any("paired on seeds [1, 2, 3]" in n and "[0, 7]" in n
+               for n in report.reports[0].notes)
+
+
+def test_a_diverged_run_is_ranked_worst_and_reported(tmp_path: Path) -> None:
+    """Old code dropped a run whose value was not finite without a word (survivorship)."""
+    root = _nas_store(tmp_path, diverged=("good", 3))
+    report = store_report(root, metrics=["best_test_accuracy"])
+    r = report.reports[0]
+    good = next(s for s in r.summaries if s.method == "good")
+    assert good.n == 8 and good.diverged == 1
+    assert any("diverged" in n and "[3]" in n for n in r.notes)
+    (c,) = r.pairwise
+    assert c.a12 == pytest.approx(7 / 8)  # the diverged run loses to every poor run
+
+
+def test_nothing_significant_names_no_winner_and_no_post_hoc() -> None:
+    """Old code printed "better" and an effect label at p_adj = 1, and the Nemenyi CD when
+    Friedman did not reject."""
+    rng = np.random.default_rng(3)
+    rows = [(m, f"p{p}", s, "best_test_accuracy", float(rng.normal(90, 1)))
+            for m in "abc" for p in range(3) for s in range(5)]
+    frame = pd.DataFrame(rows, columns=["method", "problem", "seed", "measurement", "value"])
+    report = significance_report(frame)
+    assert report.friedman is not None and not report.friedman.rejects(0.05)
+    assert report.critical_difference is None and report.nemenyi is None
+    assert not any(c.significant for c in report.pairwise)
+    assert all(c.better == "" and c.magnitude == "n.s." for c in report.pairwise)
+    assert any("no post-hoc" in n for n in report.notes)
+
+
 def test_significance_report_two_methods_paired() -> None:
-    rows = [(m, f"p{p}", s, "f", float(p + s + (0.5 if m == "b" else 0.0)))
+    rows = [(m, f"p{p}", s, "final_f", float(p + s + (0.5 if m == "b" else 0.0)))
             for m in "ab" for p in range(7) for s in range(5)]
     frame = pd.DataFrame(rows, columns=["method", "problem", "seed", "measurement", "value"])
-    report = significance_report(frame, paired=True, n_resamples=200)
+    report = significance_report(frame, paired=True)
     assert report.across_blocks is not None and report.friedman is None
     assert report.across_blocks.p_value == pytest.approx(2 / 2**7)  # all 7 signs agree
     assert all(c.test.test == "Wilcoxon signed-rank" for c in report.pairwise)
-    assert all(c.test.p_value == pytest.approx(0.0625) for c in report.pairwise)  # 2/2^5
+    # five pairs: smallest two-sided p 2/2^5 = 0.0625 > 0.05: flagged, no winner
+    assert all(c.test.p_value == pytest.approx(0.0625) and not c.can_reject
+               and c.better == "" for c in report.pairwise)
 
 
 def test_stats_command_prints_json_and_writes_latex(tmp_path: Path,
@@ -91,12 +203,17 @@ def test_stats_command_prints_json_and_writes_latex(tmp_path: Path,
     command.add_arguments(parser)
     out = tmp_path / "stats.tex"
     args = parser.parse_args([str(tmp_path / "runs"), "--json", "--latex", str(out),
-                              "--resamples", "200"])
+                              "--minimize", "cost"])
     assert command.run(args, []) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["runs"] == 36 and payload["reports"][0]["measurement"] == "cost"
+    assert payload["reports"][0]["direction"] == "minimize"
     assert payload["reports"][0]["across_blocks"]["test"] == "Wilcoxon signed-rank"
     assert r"\toprule" in out.read_text()
+    args = parser.parse_args([str(tmp_path / "runs"), "--maximize", "cost",
+                              "--minimize", "cost"])
+    with pytest.raises(InvalidParameterError, match="either maximized or minimized"):
+        command.run(args, [])
     args = parser.parse_args([str(tmp_path / "empty")])
     with pytest.raises(InvalidParameterError, match="RUNS_DIR"):
         command.run(args, [])
