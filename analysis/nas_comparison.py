@@ -4,27 +4,38 @@ Input: a sequence of runs, each with ``spec.solver`` (the method), ``spec.seed``
 ``spec.problem_config``, ``summary`` (dict) and ``trace`` (one row per distinct query, the
 columns of ``solvers.algorithms.nas_baselines.QueryLedger``: ``evaluations``,
 ``hypervolume_ratio``, ``best_test_accuracy``, ...). :func:`as_run_data` turns stored
-runs into :class:`RunData`; every other function takes ``RunData``.
+runs into :class:`RunData`; every other function takes ``RunData``. Directions and ranges
+come from ``analysis.metrics`` (accuracy: higher is better, in [0, 100]; hypervolume ratio:
+higher, in [0, 1]; queries to target: lower).
 
 What is computed, per method, over its independent runs (seeds):
 
-* the mean and the two-sided ``level`` Student-t interval of the 200-epoch test accuracy
-  of the best-found cell (the queried cell with the lowest search error, NAS-Bench-201
-  protocol), and of the final hypervolume ratio;
-* the anytime curves: mean and t-interval of the hypervolume ratio and of the best-found
-  cell's test accuracy at each query count of a grid (a run's value at q is its value
-  after its q-th distinct query);
-* the queries a run needs to reach the *target*, the mean final best-found accuracy of the
-  reference method (regularised evolution by default): the first query count whose
-  best-found accuracy is >= the target; a run that never reaches it is censored (its
-  value is +inf; medians may then be inf and the fraction that reached is reported);
+* the mean and the two-sided ``level`` Student-t interval, kept in the metric's range
+  (``analysis.effect_sizes.mean_interval``), of the 200-epoch test accuracy of the
+  best-found cell (the queried cell with the lowest search error, NAS-Bench-201 protocol)
+  and of the final hypervolume ratio; runs whose final value is not finite are counted
+  (``diverged``), ranked worst in the tests and left out of the means;
+* the anytime curves: mean of the hypervolume ratio and of the best-found cell's test
+  accuracy at each query count of a grid (a run's value at q is its value after its q-th
+  distinct query);
+* the queries a run needs to reach the *target*, an accuracy fixed before the runs (the
+  caller passes it: ``paper`` uses a quantile of the benchmark's accuracies over every
+  cell, never a method's own result, which would make that method's comparison with
+  itself circular). A run reaches the target at the first query *from which on* its
+  reported cell's accuracy stays >= the target ("reached and held", :func:`queries_to_reach`:
+  the reported cell is chosen by search error, so its test accuracy can fall again; a
+  running maximum of test accuracy would select on the test set). A run that never does is
+  censored at its budget; the median over runs is the Kaplan-Meier median
+  (:func:`kaplan_meier_median`), finite as soon as half the runs reach;
 * hybrid vs each other method, for each metric (final accuracy, final hypervolume ratio,
-  queries to target): a two-sided Mann-Whitney U test (scipy; runs of different methods
-  are independent) or, with ``paired=True``, a Wilcoxon signed-rank test on runs matched
-  by seed; Holm's correction across the baselines of each metric (statsmodels, via
-  ``analysis.stats.holm``); and the Vargha-Delaney effect size A12 = P(X > Y) + P(X = Y)/2
-  with X the hybrid's value (Vargha & Delaney, J. Educ. Behav. Stat. 25(2), 2000; for
-  queries to target lower is better, so A12 < 0.5 favours the hybrid there).
+  queries to target): the exact two-sided Mann-Whitney U test given ties
+  (``analysis.comparison``; censored runs tie at +inf, ranked worst) or, with
+  ``paired=True``, the exact Wilcoxon signed-rank test on runs matched **by seed** (seeds
+  one method lacks are left out and named); Holm's correction over all baselines and all
+  metrics (one family); A12 = P(hybrid better) + P(tie)/2 by the metric's direction with its
+  score interval (``analysis.effect_sizes.a12_better``): > 0.5 favours the hybrid for
+  every metric. A test whose smallest attainable p exceeds alpha is flagged
+  (``can_reject``) and never rejects.
 
 Shapes for the rest of analysis/ and for the paper's tables:
 
@@ -52,14 +63,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from statsmodels.duration.survfunc import SurvfuncRight
 
+from analysis.comparison import TwoSampleTest, mann_whitney_u, wilcoxon_signed_rank
+from analysis.effect_sizes import a12_better, mean_interval
+from analysis.metrics import METRICS as DECLARED
 from analysis.stats import holm
 from theory.errors import InvalidParameterError
 
 __all__ = ["MethodSummary", "NASComparison", "PairwiseTest", "RunData", "a12", "as_run_data",
-           "block_values", "compare_methods", "curve_at", "dataset_statistics", "mean_ci",
-           "method_statistics", "queries_to_reach", "traces_frame"]
+           "balanced_blocks", "block_values", "compare_methods", "curve_at", "dataset_statistics",
+           "kaplan_meier_median", "method_statistics", "queries_to_reach", "traces_frame"]
 
 METRICS = ("best_test_accuracy", "hypervolume_ratio", "queries_to_target")
 
@@ -79,18 +93,6 @@ def as_run_data(runs: Sequence[Any]) -> list[RunData]:
                     dict(r.summary)) for r in runs]
 
 
-def mean_ci(values: ArrayLike, level: float = 0.95) -> tuple[float, float, float]:
-    """(mean, low, high): the two-sided Student-t interval; NaN bounds with one value."""
-    x = np.asarray(values, dtype=float).ravel()
-    if len(x) == 0:
-        raise InvalidParameterError("at least one value", "an empty sample")
-    mean = float(x.mean())
-    if len(x) == 1:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * stats.sem(x))
-    return mean, mean - half, mean + half
-
-
 def curve_at(trace: pd.DataFrame, column: str, grid: ArrayLike) -> NDArray[np.float64]:
     """A run's ``column`` after its q-th query for each q of ``grid`` (NaN before any)."""
     queries = trace["evaluations"].to_numpy(float)
@@ -102,9 +104,33 @@ def curve_at(trace: pd.DataFrame, column: str, grid: ArrayLike) -> NDArray[np.fl
 
 def queries_to_reach(trace: pd.DataFrame, target: float,
                      column: str = "best_test_accuracy") -> float:
-    """The first query count whose ``column`` is >= ``target``; +inf if none is."""
-    reached = np.flatnonzero(trace[column].to_numpy(float) >= target)
+    """The first query count from which on ``column`` stays >= ``target`` (reached and
+    held); +inf if the run ends below it."""
+    values = trace[column].to_numpy(float)
+    if len(values) == 0:
+        return math.inf
+    held = np.minimum.accumulate(np.where(np.isnan(values), -np.inf, values)[::-1])[::-1]
+    reached = np.flatnonzero(held >= target)
     return float(trace["evaluations"].iloc[reached[0]]) if len(reached) else math.inf
+
+
+def kaplan_meier_median(times: ArrayLike, budgets: ArrayLike) -> float:
+    """The Kaplan-Meier median of times to target: ``times`` +inf for a censored run (it
+    never reached), censored at its ``budget``. The survival curve is statsmodels'
+    ``SurvfuncRight``; the median is the smallest time t with S(t) <= 1/2 (Brookmeyer &
+    Crowley 1982, Biometrics 38:29-41), +inf when S stays above 1/2 -- so exactly half the
+    runs reaching gives a finite median (the plain median of values with +inf does not)."""
+    t = np.asarray(times, dtype=float).ravel()
+    budget = np.asarray(budgets, dtype=float).ravel()
+    if len(t) == 0 or t.shape != budget.shape:
+        raise InvalidParameterError("one budget per time, at least one run",
+                                    f"{len(t)} times, {len(budget)} budgets")
+    event = np.isfinite(t)
+    if not event.any():
+        return math.inf
+    surv = SurvfuncRight(np.where(event, t, budget), event.astype(int))
+    below = np.flatnonzero(surv.surv_prob <= 0.5 + 1e-12)
+    return float(surv.surv_times[below[0]]) if len(below) else math.inf
 
 
 def a12(x: ArrayLike, y: ArrayLike) -> float:
@@ -127,9 +153,10 @@ class MethodSummary:
     hypervolume_mean: float
     hypervolume_low: float
     hypervolume_high: float
-    queries_to_target_median: float
+    queries_to_target_median: float  # Kaplan-Meier median (+inf: fewer than half reached)
     reached_fraction: float
     simulated_hours_mean: float
+    diverged: int = 0
 
 
 @dataclass(frozen=True)
@@ -142,14 +169,20 @@ class PairwiseTest:
     p_value: float
     p_holm: float
     reject: bool
-    a12: float
+    a12: float  # P(method better than versus) + P(tie)/2, by the metric's direction
+    a12_low: float = math.nan
+    a12_high: float = math.nan
+    exact: bool = True
+    can_reject: bool = True
+    min_p: float = 0.0
+    pairs: int = 0  # paired tests: the seeds both methods have
 
 
 @dataclass(frozen=True)
 class NASComparison:
     problem_config: dict[str, Any]
     budget: int
-    target_method: str
+    target_source: str
     target_accuracy: float
     level: float
     alpha: float
@@ -157,6 +190,8 @@ class NASComparison:
     tests: list[PairwiseTest]
     grid: list[int]
     curves: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    paired: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -164,10 +199,12 @@ class NASComparison:
     def table(self) -> str:
         """The results as a plain-text table (one line per method, then the tests)."""
         pct = round(100 * self.level)
-        lines = [f"target: {self.target_method} mean final accuracy "
-                 f"{self.target_accuracy:.2f}% ; budget {self.budget} queries",
-                 f"{'method':15s} {'runs':>4s}  {'test acc % (mean [' + str(pct) + '% CI])':30s}"
-                 f"  {'HV ratio (mean [CI])':28s}  {'queries to target':>18s}  sim. h"]
+        lines = [f"target: {self.target_accuracy:.2f}% test accuracy ({self.target_source}),"
+                 f" reached and held; budget {self.budget} queries",
+                 f"{'method':15s} {'runs':>4s}  "
+                 f"{'test acc % ^ (mean [' + str(pct) + '% CI])':30s}"
+                 f"  {'HV ratio ^ (mean [CI])':28s}  {'queries to target v (KM median)':>30s}"
+                 f"  sim. h"]
         for m in self.methods:
             q = ("never" if math.isinf(m.queries_to_target_median)
                  else f"{m.queries_to_target_median:.0f}")
@@ -175,51 +212,69 @@ class NASComparison:
                 f"{m.method:15s} {m.runs:4d}  {m.accuracy_mean:6.2f} "
                 f"[{m.accuracy_low:6.2f}, {m.accuracy_high:6.2f}]{'':9s}"
                 f"  {m.hypervolume_mean:.4f} [{m.hypervolume_low:.4f}, "
-                f"{m.hypervolume_high:.4f}]  {q:>9s} ({m.reached_fraction:4.0%} reach)"
-                f"  {m.simulated_hours_mean:6.1f}")
-        lines.append("hybrid vs each baseline (Holm across baselines per metric):")
+                f"{m.hypervolume_high:.4f}]  {q:>21s} ({m.reached_fraction:4.0%} reach)"
+                f"  {m.simulated_hours_mean:6.1f}"
+                + (f"  ({m.diverged} diverged)" if m.diverged else ""))
+        lines.append(f"hybrid vs each baseline ({'paired by seed, ' if self.paired else ''}"
+                     f"Holm over {len(self.tests)} tests; ^ higher / v lower is better; "
+                     "A12 = P(hybrid better)):")
         for t in self.tests:
-            lines.append(f"  {t.metric:19s} vs {t.versus:15s} {t.test:13s} p={t.p_value:.3g} "
-                         f"p_holm={t.p_holm:.3g} {'reject' if t.reject else 'keep':6s} "
-                         f"A12={t.a12:.2f}")
+            if t.can_reject:
+                verdict = ("hybrid better" if t.reject and t.a12 > 0.5 else
+                           "hybrid worse" if t.reject else "n.s.")
+                p = f"p={t.p_value:.3g} p_holm={t.p_holm:.3g}"
+            else:
+                verdict, p = "cannot reject", f"smallest p {t.min_p:.3g} > {self.alpha}"
+            lines.append(f"  {t.metric:19s} vs {t.versus:15s} {t.test:13s} {p:28s} "
+                         f"{verdict:14s} A12={t.a12:.2f} [{t.a12_low:.2f}, {t.a12_high:.2f}]")
+        lines.extend(self.notes)
         return "\n".join(lines)
 
 
 def _per_run_metrics(run: RunData, target: float) -> dict[str, float]:
-    return {"best_test_accuracy": float(run.summary["best_test_accuracy"]),
-            "hypervolume_ratio": float(run.summary["hypervolume_ratio"]),
+    def final(name: str) -> float:
+        value = float(run.summary.get(name, math.nan))
+        return value if math.isfinite(value) else math.nan
+
+    return {"best_test_accuracy": final("best_test_accuracy"),
+            "hypervolume_ratio": final("hypervolume_ratio"),
             "queries_to_target": queries_to_reach(run.trace, target),
-            "simulated_seconds": float(run.summary["simulated_seconds"])}
+            "simulated_seconds": float(run.summary.get("simulated_seconds", math.nan)),
+            "budget": float(run.trace["evaluations"].max()) if len(run.trace) else 0.0}
 
 
-def _test(x: NDArray[np.float64], y: NDArray[np.float64], paired: bool) -> tuple[str, float,
-                                                                                  float]:
-    """(name, statistic, two-sided p); +inf entries are ranked last (censored)."""
-    big = max(np.max(np.where(np.isfinite(x), x, -np.inf)),
-              np.max(np.where(np.isfinite(y), y, -np.inf)), 0.0) + 1.0
-    xs = np.where(np.isfinite(x), x, big)
-    ys = np.where(np.isfinite(y), y, big)
+def _test(x: dict[int, float], y: dict[int, float], paired: bool
+          ) -> tuple[TwoSampleTest, NDArray[np.float64], NDArray[np.float64], list[int]]:
+    """The exact test of the hybrid's per-seed values ``x`` against ``y`` (NaN: diverged,
+    already replaced by the metric's worst), and the samples it used; paired: on the seeds
+    both have (the others are returned)."""
     if paired:
-        if len(xs) != len(ys):
-            raise InvalidParameterError("paired samples have equal sizes",
-                                        f"{len(xs)} and {len(ys)}")
-        if np.all(xs == ys):
-            return "Wilcoxon", 0.0, 1.0
-        result = stats.wilcoxon(xs, ys, alternative="two-sided")
-        return "Wilcoxon", float(result.statistic), float(result.pvalue)
-    if np.all(xs == xs[0]) and np.all(ys == xs[0]):
-        return "Mann-Whitney", float(len(xs) * len(ys)) / 2, 1.0
-    result = stats.mannwhitneyu(xs, ys, alternative="two-sided")
-    return "Mann-Whitney", float(result.statistic), float(result.pvalue)
+        shared = sorted(set(x) & set(y))
+        left_out = sorted(set(x) ^ set(y))
+        xs = np.array([x[s] for s in shared])
+        ys = np.array([y[s] for s in shared])
+        if len(shared) >= 1 and np.any(xs != ys):
+            return wilcoxon_signed_rank(xs, ys), xs, ys, left_out
+        n = len(shared)
+        return (TwoSampleTest("Wilcoxon signed-rank", n, n, 0.0, 1.0, "two-sided", 0.0,
+                              "exact", 1.0 if n < 1 else min(1.0, 2 * 0.5 ** n)),
+                xs, ys, left_out)
+    xs = np.array(list(x.values()))
+    ys = np.array(list(y.values()))
+    return mann_whitney_u(xs, ys), xs, ys, []
 
 
-def compare_methods(runs: Sequence[RunData], hybrid: str = "hybrid",
-                    target_method: str = "reg-evolution", grid: Sequence[int] | None = None,
-                    level: float = 0.95, alpha: float = 0.05,
-                    paired: bool = False) -> NASComparison:
-    """Every statistic of the module docstring, for runs of one problem setting."""
+def compare_methods(runs: Sequence[RunData], *, target_accuracy: float,
+                    target_source: str = "given", hybrid: str = "hybrid",
+                    grid: Sequence[int] | None = None, level: float = 0.95,
+                    alpha: float = 0.05, paired: bool = False) -> NASComparison:
+    """Every statistic of the module docstring, for runs of one problem setting;
+    ``target_accuracy`` is fixed before the runs (``target_source`` says how)."""
     if not runs:
         raise InvalidParameterError("at least one run", "no runs")
+    if not 0 <= target_accuracy <= 100:
+        raise InvalidParameterError("0 <= target_accuracy <= 100 (a test accuracy in %)",
+                                    f"target_accuracy={target_accuracy}")
     configs = {tuple(sorted(r.problem_config.items())) for r in runs}
     if len(configs) > 1:
         raise InvalidParameterError("all runs share one problem setting",
@@ -227,47 +282,85 @@ def compare_methods(runs: Sequence[RunData], hybrid: str = "hybrid",
     by_method: dict[str, list[RunData]] = {}
     for run in sorted(runs, key=lambda r: (r.method, r.seed)):
         by_method.setdefault(run.method, []).append(run)
-    for name in (hybrid, target_method):
-        if name not in by_method:
-            raise InvalidParameterError(f"the runs include method {name!r}",
-                                        f"methods {sorted(by_method)}")
+    if hybrid not in by_method:
+        raise InvalidParameterError(f"the runs include method {hybrid!r}",
+                                    f"methods {sorted(by_method)}")
     budget = int(max(r.trace["evaluations"].max() for r in runs))
-    target = float(np.mean([r.summary["best_test_accuracy"] for r in by_method[target_method]]))
-    metrics = {m: [_per_run_metrics(r, target) for r in rs] for m, rs in by_method.items()}
+    metrics = {m: [_per_run_metrics(r, target_accuracy) for r in rs]
+               for m, rs in by_method.items()}
     grid_list = sorted({int(q) for q in (grid if grid is not None else
                                           np.unique(np.linspace(1, budget, 16).round()))})
     summaries = []
+    notes: list[str] = []
     curves: dict[str, dict[str, list[float]]] = {}
     for method, rows in metrics.items():
-        acc = mean_ci([r["best_test_accuracy"] for r in rows], level)
-        hv = mean_ci([r["hypervolume_ratio"] for r in rows], level)
+        accuracy = np.array([r["best_test_accuracy"] for r in rows])
+        volume = np.array([r["hypervolume_ratio"] for r in rows])
+        diverged = int(np.sum(np.isnan(accuracy) | np.isnan(volume)))
+        if diverged:
+            seeds = [r.seed for r, a, v in zip(by_method[method], accuracy, volume, strict=True)
+                     if math.isnan(a) or math.isnan(v)]
+            notes.append(f"{method}: {diverged} of {len(rows)} runs without a finite final "
+                         f"value (seeds {seeds}): ranked worst in the tests, left out of the "
+                         "means")
+        acc = _mean(accuracy, level, "best_test_accuracy")
+        hv = _mean(volume, level, "hypervolume_ratio")
         queries = np.array([r["queries_to_target"] for r in rows])
         summaries.append(MethodSummary(
-            method, len(rows), *acc, *hv, float(np.median(queries)),
+            method, len(rows), *acc, *hv,
+            kaplan_meier_median(queries, [r["budget"] for r in rows]),
             float(np.mean(np.isfinite(queries))),
-            float(np.mean([r["simulated_seconds"] for r in rows]) / 3600.0)))
+            float(np.nanmean([r["simulated_seconds"] for r in rows]) / 3600.0), diverged))
         hv_curves = np.array([curve_at(r.trace, "hypervolume_ratio", grid_list)
                               for r in by_method[method]])
         acc_curves = np.array([curve_at(r.trace, "best_test_accuracy", grid_list)
                                for r in by_method[method]])
         curves[method] = {"hypervolume_mean": np.nanmean(hv_curves, axis=0).tolist(),
                           "accuracy_mean": np.nanmean(acc_curves, axis=0).tolist()}
-    tests: list[PairwiseTest] = []
+    found = []
     others = [m for m in by_method if m != hybrid]
     for metric in METRICS:
-        found = []
+        declared = DECLARED[metric]
+
+        def values(method: str, name: str = metric, worst: float = declared.worst
+                   ) -> dict[int, float]:
+            return {r.seed: (worst if math.isnan(v[name]) else v[name])
+                    for r, v in zip(by_method[method], metrics[method], strict=True)}
+
         for other in others:
-            x = np.array([r[metric] for r in metrics[hybrid]])
-            y = np.array([r[metric] for r in metrics[other]])
-            name, statistic, p = _test(x, y, paired)
-            found.append((other, name, statistic, p, a12(x, y)))
-        adjusted, reject = holm([f[3] for f in found], alpha)
-        for (other, name, statistic, p, effect), p_adj, rej in zip(found, adjusted, reject,
-                                                                   strict=True):
-            tests.append(PairwiseTest(metric, hybrid, other, name, statistic, p,
-                                      float(p_adj), bool(rej), effect))
-    return NASComparison(dict(runs[0].problem_config), budget, target_method, target, level,
-                         alpha, summaries, tests, grid_list, curves)
+            test, xs, ys, left_out = _test(values(hybrid), values(other), paired)
+            if left_out:
+                notes.append(f"{metric}, {hybrid} vs {other}: paired on {len(xs)} shared "
+                             f"seeds; seeds {left_out} left out (one method lacks them)")
+            effect = a12_better(xs, ys, declared, level) if len(xs) and len(ys) else None
+            found.append((metric, other, test, effect, len(xs) if paired else 0))
+    adjusted, _ = holm([f[2].p_value for f in found], alpha)
+    tests: list[PairwiseTest] = []
+    for (metric, other, test, effect, pairs), p_adj in zip(found, adjusted, strict=True):
+        possible = test.can_reject(alpha)
+        a = effect.estimate if effect is not None else math.nan
+        tests.append(PairwiseTest(
+            metric, hybrid, other, "Wilcoxon" if paired else "Mann-Whitney", test.statistic,
+            test.p_value, float(p_adj), bool(possible and p_adj <= alpha), a,
+            effect.ci_low if effect is not None else math.nan,
+            effect.ci_high if effect is not None else math.nan,
+            test.method == "exact", possible, test.min_p, pairs))
+    unable = [t for t in tests if not t.can_reject]
+    if unable:
+        notes.append(f"{len(unable)} of {len(tests)} tests cannot reject at alpha = {alpha} "
+                     f"whatever the data (smallest attainable p {unable[0].min_p:.3g}): "
+                     "more seeds are needed")
+    return NASComparison(dict(runs[0].problem_config), budget, target_source,
+                         float(target_accuracy), level, alpha, summaries, tests, grid_list,
+                         curves, notes, paired)
+
+
+def _mean(values: NDArray[np.float64], level: float, name: str) -> tuple[float, float, float]:
+    finite = values[np.isfinite(values)]
+    if len(finite) == 0:
+        return math.nan, math.nan, math.nan
+    est = mean_interval(finite, level, DECLARED[name])
+    return est.point, est.ci_low, est.ci_high
 
 
 def traces_frame(runs: Sequence[RunData], column: str = "hypervolume_ratio") -> pd.DataFrame:
@@ -301,8 +394,12 @@ def block_values(runs: Sequence[RunData], metric: str = "hypervolume_ratio") -> 
         raise InvalidParameterError(f"metric in {{{', '.join(_FINAL)}}}", f"metric={metric!r}")
     if not runs:
         raise InvalidParameterError("at least one run", "no runs")
+    worst = DECLARED[metric].worst  # a diverged run ranks last
     rows = [{"dataset": str(r.problem_config.get("dataset", "")), "seed": r.seed,
-             "method": r.method, "value": float(r.summary[_FINAL[metric]])} for r in runs]
+             "method": r.method,
+             "value": (float(r.summary[_FINAL[metric]])
+                       if math.isfinite(float(r.summary[_FINAL[metric]])) else worst)}
+            for r in runs]
     frame = pd.DataFrame(rows)
     counts = frame.groupby(["dataset", "seed", "method"]).size()
     if (counts > 1).any():
@@ -316,6 +413,21 @@ def block_values(runs: Sequence[RunData], metric: str = "hypervolume_ratio") -> 
         raise InvalidParameterError("every method has a run in every (data set, seed) block",
                                     f"no run for {block}")
     return matrix
+
+
+def balanced_blocks(runs: Sequence[RunData]) -> tuple[list[RunData], list[str]]:
+    """The runs of the seeds every data set has (so that each data set brings the same
+    number of (data set, seed) blocks to a rank test), and a note per data set whose extra
+    seeds were dropped. Pooling unequal blocks would weight a data set by its seed count."""
+    seeds: dict[str, set[int]] = {}
+    for r in runs:
+        seeds.setdefault(str(r.problem_config.get("dataset", "")), set()).add(r.seed)
+    if not seeds:
+        raise InvalidParameterError("at least one run", "no runs")
+    common = set.intersection(*seeds.values())
+    notes = [f"{d}: seeds {sorted(s - common)} dropped to balance the blocks"
+             for d, s in sorted(seeds.items()) if s - common]
+    return [r for r in runs if r.seed in common], notes
 
 
 def method_statistics(runs: Sequence[RunData], comparison: NASComparison) -> pd.DataFrame:

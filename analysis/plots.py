@@ -6,7 +6,8 @@ draws, and returns the Axes. None computes statistics, sets global style or save
 * ``plot_critical_difference``: Demsar's (2006, Fig. 1) CD diagram of a
   :class:`analysis.comparison.CriticalDifference`: the rank axis (best on the left), each
   method at its average rank, the CD bar, and a thick bar under each clique of methods
-  that are not significantly different;
+  that are not significantly different (when the Friedman test did not reject, one bar
+  under every method and the omnibus p-value written on the diagram);
 * ``plot_aggregate_intervals``: point estimates and intervals of
   :class:`analysis.profiles.AggregateEstimate` (one panel per metric is the caller's);
 * ``plot_performance_profile`` / ``plot_dolan_more``: profiles with bands;
@@ -57,6 +58,9 @@ def plot_critical_difference(data: CriticalDifference, ax: Axes,
         ax.plot([end, end], [-1.75, -1.45], color="black", lw=1.2)
     ax.text(low + data.cd / 2, -1.8, f"CD = {data.cd:.2f}", ha="center", va="bottom",
             fontsize=fontsize)
+    if not data.omnibus_rejects:  # Demsar (2006): no post-hoc test without the omnibus one
+        ax.text(high, -1.8, f"Friedman p = {data.omnibus_p:.2g} > {data.alpha:g}: no pair "
+                "differs", ha="right", va="bottom", fontsize=fontsize)
     bar_rows = len(data.cliques)
     for i, (name, rank) in enumerate(zip(data.methods, data.average_ranks, strict=True)):
         left = i < n_side

@@ -74,8 +74,14 @@ _VOLATILE = ("seconds_per_generation", "wall_seconds")
 
 
 def _is_number(value: Any) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(float(value)))
+    """A numeric summary entry: NaN and +-inf count (a diverged run still has the entry)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _value_key(value: Any) -> float | str:
+    """A hashable key of a value that treats every NaN alike (NaN != NaN)."""
+    number = float(value)
+    return "nan" if math.isnan(number) else number
 
 
 def _varying(descs: Sequence[dict[str, Any]], name_key: str) -> dict[str, set[str]]:
@@ -105,15 +111,15 @@ def _select_metrics(runs: Sequence[Any], metrics: Sequence[str] | None,
     common = set.intersection(*({k for k, v in r.summary.items() if _is_number(v)}
                                 for r in runs))
     varying = sorted(k for k in common - set(_VOLATILE)
-                     if len({float(r.summary[k]) for r in runs}) > 1)
+                     if len({_value_key(r.summary[k]) for r in runs}) > 1)
     if not varying:
         raise InvalidParameterError("the runs share a numeric summary entry that varies",
                                     f"summary keys {sorted(runs[0].summary)}")
     known, unknown = directions(varying, maximize, minimize)
     notes = []
     if unknown:
-        notes.append(f"not compared, direction unknown: {', '.join(unknown)} (name them "
-                     "with --maximize NAME or --minimize NAME)")
+        notes.append(f"not compared, direction unknown: {', '.join(unknown)} (include "
+                     "them with --maximize NAME or --minimize NAME)")
     if not known:
         raise InvalidParameterError(
             "some varying summary entry has a declared direction (analysis.metrics), or is "

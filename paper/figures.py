@@ -28,7 +28,7 @@
   ``supernet-hypervolume``): the NAS methods on the MNIST supernet (one-shot error,
   stored latency, memory), per method the hypervolume of the queried cells as a share of
   the problem's reference box and the best one-shot validation error against queries,
-  mean with a seeded bootstrap percentile band across seeds (``analysis.runtime``);
+  mean with its Student-t band across seeds, kept in range (``analysis.runtime``);
 * ``supernet_trace_data`` -> :class:`SupernetTraceData` (figure ``supernet``): a stored
   DARTS supernet trace's alpha trajectory as recorded (the argmax operation per edge per
   iteration, ``dominant_ops``) and its collapse diagnostics (mean softmax entropy of
@@ -64,7 +64,15 @@ from analysis.comparison import (
     critical_difference,
     friedman_test,
 )
-from analysis.nas_comparison import RunData, block_values, curve_at, mean_ci, traces_frame
+from analysis.effect_sizes import mean_interval
+from analysis.metrics import METRICS
+from analysis.nas_comparison import (
+    RunData,
+    balanced_blocks,
+    block_values,
+    curve_at,
+    traces_frame,
+)
 from analysis.plots import plot_anytime, plot_critical_difference, plot_scaling
 from analysis.runtime import AnytimeCurve, anytime_curves
 from analysis.scaling import ScalingComparison, compare_scaling
@@ -547,7 +555,11 @@ def _accuracy_curve(runs: Sequence[RunData], grid: np.ndarray, level: float) -> 
     for j in range(len(grid)):
         column = values[:, j][np.isfinite(values[:, j])]
         count[j] = len(column)
-        center[j], low[j], high[j] = mean_ci(column, level) if len(column) else (np.nan,) * 3
+        if len(column):
+            est = mean_interval(column, level, METRICS["best_test_accuracy"])
+            center[j], low[j], high[j] = est.point, est.ci_low, est.ci_high
+        else:
+            center[j] = low[j] = high[j] = np.nan
     low = np.where(np.isnan(low), center, low)  # one run: no band
     high = np.where(np.isnan(high), center, high)
     return AnytimeCurve(runs[0].method, str(runs[0].problem_config.get("dataset", "")), grid,
@@ -569,7 +581,7 @@ def nas_anytime_data(runs: Sequence[RunData], grid: Sequence[int] | None = None,
     points = np.arange(1, budget + 1, dtype=float) if grid is None else np.asarray(grid, float)
     methods = list(dict.fromkeys(r.method for r in runs))
     volume = anytime_curves(traces_frame(runs, "hypervolume_ratio"), points, band="t",
-                            level=level, minimize=False, methods=methods)
+                            level=level, minimize=False, methods=methods, bounds=(0.0, 1.0))
     order = {m: i for i, m in enumerate(methods)}
     volume = tuple(sorted(volume, key=lambda c: order[c.method]))
     accuracy = tuple(_accuracy_curve([r for r in runs if r.method == m], points, level)
@@ -695,24 +707,31 @@ def nas_fronts_figure(data: NASFrontsData) -> Figure:
 
 @dataclass(frozen=True)
 class NASCDData:
-    """Friedman test and Nemenyi critical difference of one final metric."""
+    """Friedman test and, gated on it, Nemenyi's critical difference of one final metric
+    over balanced (data set, seed) blocks."""
 
     metric: str
     friedman: FriedmanTest
     cd: CriticalDifference
     blocks: int
     datasets: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 def nas_cd_data(runs: Sequence[RunData], metric: str = "hypervolume_ratio",
-                alpha: float = 0.05) -> NASCDData:
-    """Ranks of the methods (rank 1 = the highest ``metric``) over (data set, seed) blocks."""
-    matrix = block_values(runs, metric)
+                alpha: float = 0.05, seed: int = 0) -> NASCDData:
+    """Ranks of the methods (rank 1 = best by ``metric``'s direction) over (data set, seed)
+    blocks, the same seeds on every data set (``balanced_blocks``); the cliques are gated on
+    the Friedman test's permutation p (no rejection: one clique of every method)."""
+    kept, notes = balanced_blocks(runs)
+    matrix = block_values(kept, metric)
     methods = [str(m) for m in matrix.columns]
-    friedman = friedman_test(matrix, methods, lower_is_better=False)
-    cd = critical_difference(matrix, methods, alpha=alpha, lower_is_better=False)
+    lower = METRICS[metric].lower_is_better
+    friedman = friedman_test(matrix, methods, lower_is_better=lower, seed=seed)
+    cd = critical_difference(matrix, methods, alpha=alpha, lower_is_better=lower,
+                             omnibus=friedman)
     datasets = tuple(sorted({str(d) for d, _ in matrix.index}))
-    return NASCDData(metric, friedman, cd, len(matrix), datasets)
+    return NASCDData(metric, friedman, cd, len(matrix), datasets, tuple(notes))
 
 
 def nas_cd_figure(data: NASCDData) -> Figure:
@@ -742,7 +761,8 @@ def supernet_anytime_data(runs: Sequence[RunData], box_volume: float, label: str
     hypervolume of the queried cells divided by ``box_volume`` (the volume between the
     origin and the problem's reference point: objectives are >= 0, so the share is in
     [0, 1]) and the lowest one-shot validation error so far; mean over seeds with the
-    percentile bootstrap band of the mean at ``level`` (seed 0, ``n_resamples``)."""
+    Student-t band of the mean at ``level``, kept in range (``n_resamples`` is unused by
+    the t band; a percentile bootstrap over three seeds would under-cover)."""
     if not runs:
         raise InvalidParameterError("at least one run", "no runs")
     if not (math.isfinite(box_volume) and box_volume > 0):
@@ -754,11 +774,12 @@ def supernet_anytime_data(runs: Sequence[RunData], box_volume: float, label: str
     order = {m: i for i, m in enumerate(methods)}
     frame = traces_frame(runs, "hypervolume")
     frame["value"] = frame["value"] / box_volume
-    volume = anytime_curves(frame, points, band="bootstrap", level=level, minimize=False,
-                            methods=methods, n_resamples=n_resamples)
-    error = anytime_curves(traces_frame(runs, "best_search_error"), points, band="bootstrap",
+    # t bands (a bootstrap band over a handful of seeds under-covers), kept in range
+    volume = anytime_curves(frame, points, band="t", level=level, minimize=False,
+                            methods=methods, n_resamples=n_resamples, bounds=(0.0, 1.0))
+    error = anytime_curves(traces_frame(runs, "best_search_error"), points, band="t",
                            level=level, minimize=True, methods=methods,
-                           n_resamples=n_resamples)
+                           n_resamples=n_resamples, bounds=(0.0, 100.0))
     return SupernetAnytimeData(label, tuple(sorted(volume, key=lambda c: order[c.method])),
                                tuple(sorted(error, key=lambda c: order[c.method])), level,
                                float(box_volume))
@@ -769,9 +790,9 @@ def supernet_anytime_figure(data: SupernetAnytimeData) -> Figure:
     pct = round(100 * data.level)
     return _anytime_pair(
         [(data.hypervolume, "hypervolume / reference box",
-          f"(a) hypervolume, mean and {pct}% bootstrap band"),
+          f"(a) hypervolume, mean and {pct}% t band"),
          (data.error, "best one-shot validation error",
-          f"(b) best one-shot error, mean and {pct}% bootstrap band")],
+          f"(b) best one-shot error, mean and {pct}% t band")],
         f"distinct queries (MNIST supernet{', ' + data.label if data.label else ''})")
 
 

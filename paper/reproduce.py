@@ -61,6 +61,7 @@ from analysis.nas_comparison import (
 )
 from paper import figures as figs
 from paper.latex import bounds_tex, compile_pdf, latex_text, references_tex
+from paper.search_command import TARGET_QUANTILE, benchmark_target
 from paper.tables import (
     DATASET_NAMES,
     assumptions_table,
@@ -622,7 +623,9 @@ def _run_nas(profile: Profile, store: RunStore, workers: int | None, progress: b
                       description="nb201 runs", scheduler=scheduler)
     main = as_run_data(report.runs[:len(main_specs)])
     by_dataset = as_run_data(report.runs[len(main_specs):])
-    comparison = compare_methods(main, alpha=spec.alpha)
+    target, source = benchmark_target(spec.dataset)
+    comparison = compare_methods(main, target_accuracy=target, target_source=source,
+                                 alpha=spec.alpha)
     unique = {r.spec.key: r for r in report.runs}
     cd = None
     if "nas-cd" in profile.figures:
@@ -839,12 +842,23 @@ def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
             "nbNasBestHvMethod": latex_text(best_hv.method),
             "nbNasBestHv": f"{best_hv.hypervolume_mean:.4f}",
             "nbNasHybridHv": f"{hybrid.hypervolume_mean:.4f}",
+            "nbNasTargetQuantile": f"{TARGET_QUANTILE:.0%}".replace("%", r"\%"),
+            "nbNasTests": str(len(nas.comparison.tests)),
+            "nbNasHybridBetter": str(sum(t.reject and t.a12 > 0.5
+                                         for t in nas.comparison.tests)),
+            "nbNasHybridWorse": str(sum(t.reject and t.a12 < 0.5
+                                        for t in nas.comparison.tests)),
+            "nbNasCannotReject": str(sum(not t.can_reject for t in nas.comparison.tests)),
         })
         if nas.cd is not None:
             macros.update({
                 "nbNasCdMetric": latex_text(nas.cd.metric.replace("_", " ")),
                 "nbNasCdBlocks": str(nas.cd.blocks),
-                "nbNasFriedmanP": f"{nas.cd.friedman.p_value:.2g}",
+                "nbNasFriedmanP": f"{nas.cd.friedman.p_exact:.2g}",
+                "nbNasFriedmanVerdict": ("rejects equal ranks"
+                                         if nas.cd.cd.omnibus_rejects else
+                                         "does not reject equal ranks, so no pair is "
+                                         "tested"),
                 "nbNasCd": f"{nas.cd.cd.cd:.2f}",
             })
     if nas_supernet is not None:

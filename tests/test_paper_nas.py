@@ -104,7 +104,7 @@ def test_block_values_is_the_complete_dataset_seed_by_method_matrix() -> None:
 
 def test_method_statistics_means_sds_and_tests() -> None:
     runs = _grid(seeds=3)
-    comparison = compare_methods(runs)
+    comparison = compare_methods(runs, target_accuracy=92.0)
     stats = method_statistics(runs, comparison).set_index("method")
     assert stats.loc["hybrid", "accuracy_mean"] == pytest.approx(92.1)
     assert stats.loc["hybrid", "accuracy_sd"] == pytest.approx(np.std([92.0, 92.1, 92.2],
@@ -167,6 +167,26 @@ def test_nas_cd_data_ranks_the_highest_value_first() -> None:
     expected = friedman_test(block_values(runs), lower_is_better=False)
     assert data.friedman.p_value == pytest.approx(expected.p_value)
     assert data.friedman.p_value < 0.01
+    # perfect agreement over 6 blocks: exact permutation p = (3!)^(1-6), CD not gated off
+    assert data.friedman.p_exact == pytest.approx(6.0 ** -5)
+    assert data.cd.omnibus_rejects and data.notes == ()
+
+
+def test_nas_cd_blocks_are_balanced_and_the_cliques_gated() -> None:
+    """Old code pooled five CIFAR-10 seeds with three on CIFAR-100 (uneven blocks) and drew
+    cliques whatever the Friedman test said."""
+    runs = [r for r in _grid(("cifar10", "cifar100"), seeds=5)
+            if r.problem_config["dataset"] == "cifar10" or r.seed < 3]
+    data = figs.nas_cd_data(runs, "hypervolume_ratio")
+    assert data.blocks == 6  # seeds 0..2 on both data sets
+    assert any("cifar10: seeds [3, 4] dropped" in n for n in data.notes)
+    # methods tied in every block: Friedman cannot reject, one clique, nothing significant
+    flat = [RunData(r.method, r.seed, r.problem_config, r.trace,
+                    {**r.summary, "hypervolume_ratio": 0.5 + 0.01 * (r.seed % 2)})
+            for r in _grid(("cifar10",), seeds=4)]
+    gated = figs.nas_cd_data(flat, "hypervolume_ratio")
+    assert not gated.cd.omnibus_rejects and gated.cd.cliques == (gated.cd.methods,)
+    assert not gated.cd.significant("hybrid", "random-search")
 
 
 def test_scaling_data_recovers_a_known_order(store: RunStore) -> None:
@@ -198,7 +218,7 @@ def test_gsemo_runs_are_the_emo_checks_runs(store: RunStore) -> None:
 
 def _stats() -> pd.DataFrame:
     runs = _grid(seeds=3)
-    return method_statistics(runs, compare_methods(runs))
+    return method_statistics(runs, compare_methods(runs, target_accuracy=92.0))
 
 
 def test_method_comparison_table_is_booktabs_with_bold_best_and_marks() -> None:
