@@ -28,8 +28,10 @@ class StatsCommand(Command):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("runs_dir", type=Path, metavar="RUNS_DIR")
         parser.add_argument("--metric", action="append", default=None, metavar="NAME",
-                            help="summary entry or trace column (repeatable); default: "
-                                 "every numeric summary entry that varies between runs")
+                            help="summary entry or trace column (repeatable; its direction "
+                                 "must be known); default: every numeric summary entry that "
+                                 "varies between runs and has a known direction (the others "
+                                 "are named in a note)")
         parser.add_argument("--group-by", default="solver",
                             help="what is compared: solver, problem or a config field")
         parser.add_argument("--maximize", action="append", default=[], metavar="NAME",
@@ -39,7 +41,8 @@ class StatsCommand(Command):
                             help="a measurement where lower is better that analysis.metrics "
                                  "does not declare (repeatable)")
         parser.add_argument("--paired", action="store_true",
-                            help="pair runs by seed (Wilcoxon signed-rank)")
+                            help="pair runs by seed: the exact Wilcoxon signed-rank test "
+                                 "on the seeds both methods have (a note names the others)")
         parser.add_argument("--alpha", type=float, default=0.05)
         parser.add_argument("--correction", choices=("holm", "bh"), default="holm")
         parser.add_argument("--seed", type=int, default=0,

@@ -137,8 +137,11 @@ def test_validate_runs_names_the_broken_rule() -> None:
         validate_runs(pd.concat([frame, frame.iloc[:1]]))
     bad = frame.copy()
     bad.loc[3, "value"] = np.nan
-    with pytest.raises(InvalidParameterError, match="finite"):
+    with pytest.raises(InvalidParameterError, match="never NaN"):
         validate_runs(bad)
+    diverged = frame.copy()
+    diverged.loc[3, "value"] = np.inf  # a diverged run at its metric's worst: kept
+    assert np.isinf(validate_runs(diverged)["value"]).sum() == 1
     with pytest.raises(InvalidParameterError, match="columns"):
         validate_runs(frame.drop(columns=["seed"]))
 
@@ -220,7 +223,8 @@ def test_friedman_matches_r_rounding_times() -> None:
         5.80, 5.70, 5.25, 5.20, 5.10, 5.65, 5.55, 5.45, 5.60, 5.35, 5.45, 5.05, 5.00, 4.95,
         5.50, 5.50, 5.40, 5.45, 5.55, 5.50, 5.55, 5.55, 5.35, 5.45, 5.50, 5.55, 5.50, 5.45,
         5.25, 5.65, 5.60, 5.40, 5.70, 5.65, 5.55, 6.30, 6.30, 6.25]).reshape(22, 3)
-    result = friedman_test(times, ("Round Out", "Narrow Angle", "Wide Angle"))
+    result = friedman_test(times, ("Round Out", "Narrow Angle", "Wide Angle"),
+                           lower_is_better=True)
     assert result.statistic == pytest.approx(11.143, abs=5e-4)
     assert result.p_value == pytest.approx(0.003805, abs=5e-7)
 
@@ -331,8 +335,12 @@ def test_bootstrap_mean_interval_agrees_with_t_interval() -> None:
     assert boot.ci_high == pytest.approx(t.ci_high, abs=0.08 * width)
     assert bootstrap_ci(values, "median", n_resamples=500, seed=1) == bootstrap_ci(
         values, "median", n_resamples=500, seed=1)
-    constant = bootstrap_ci([2.0, 2.0, 2.0])
+    constant = bootstrap_ci([2.0] * 20)
     assert (constant.ci_low, constant.ci_high) == (2.0, 2.0)
+    # below 20 values the bootstrap is refused (BCa covers 78 % instead of 95 % at n = 4:
+    # tests/test_interval_coverage.py); mean_interval is the small-sample interval
+    with pytest.raises(InvalidParameterError, match="n >= 20"):
+        bootstrap_ci([1.0, 2.0, 3.0])
 
 
 def test_iqm_and_rliable_aggregates_match_rliable_tests() -> None:
@@ -392,7 +400,7 @@ def _traces() -> pd.DataFrame:
 def test_fixed_target_runtimes_and_ert_by_hand() -> None:
     """Runs hit target 3 at 30, 30 evaluations and never (budget 40); ERT = (30 + 30 + 40)
     / 2 = 50. Target 1: only run 0 at 40: ERT = (40 + 40 + 40) / 1 = 120."""
-    rt = fixed_target_runtimes(_traces(), [3.0, 1.0])
+    rt = fixed_target_runtimes(_traces(), [3.0, 1.0], minimize=True)
     three = rt.loc[rt["target"] == 3.0]
     assert three["runtime"].tolist()[:2] == [30.0, 30.0] and math.isnan(three["runtime"].iloc[2])
     assert three["budget"].tolist() == [40.0, 40.0, 40.0]
@@ -416,7 +424,7 @@ def test_ert_equals_auger_hansen_decomposition() -> None:
 
 
 def test_runtime_ecdf_by_hand() -> None:
-    rt = fixed_target_runtimes(_traces(), [3.0, 1.0])
+    rt = fixed_target_runtimes(_traces(), [3.0, 1.0], minimize=True)
     (ecdf,) = runtime_ecdf(rt, [10, 30, 40, 100])
     # six (seed, target) pairs; solved at 30, 30 (target 3) and 40 (target 1)
     assert ecdf.proportion.tolist() == [0.0, 2 / 6, 3 / 6, 3 / 6]
@@ -425,12 +433,12 @@ def test_runtime_ecdf_by_hand() -> None:
 def test_anytime_t_band_matches_t_interval() -> None:
     """The t band at a budget is the t-interval of the best-so-far values there
     (analysis.stats.mean_test, itself checked against R's t.test)."""
-    (curve,) = anytime_curves(_traces(), [10, 25, 40])
+    (curve,) = anytime_curves(_traces(), [10, 25, 40], minimize=True)
     # best-so-far at 25 evaluations: run0 5, run1 8, run2 7
     t = mean_test([5.0, 8.0, 7.0], 0.0, alternative="two-sided")
     assert curve.center[1] == pytest.approx(20 / 3)
     assert (curve.low[1], curve.high[1]) == pytest.approx((t.ci_low, t.ci_high))
-    (boot,) = anytime_curves(_traces(), [10, 25, 40], band="bootstrap", seed=1,
+    (boot,) = anytime_curves(_traces(), [10, 25, 40], band="bootstrap", seed=1, minimize=True,
                              n_resamples=500)
     assert np.all(boot.low <= boot.center + 1e-12) and np.all(boot.center <= boot.high + 1e-12)
 
@@ -462,16 +470,20 @@ def test_seeds_needed_matches_cohen_and_gpower() -> None:
 
 
 def test_rank_test_seed_count_uses_are_and_simulation_agrees() -> None:
-    """The ARE correction n_rank = n_t pi / 3 (Hodges & Lehmann 1956); a seeded simulation
-    of the Mann-Whitney test on normal data at that n has power 0.80 within Monte-Carlo
-    error (2000 runs: sd 0.009)."""
+    """The ARE correction n_rank = n_t pi / 3 = 66.8 (Hodges & Lehmann 1956) is the start;
+    the returned n is the first whose seeded simulation of the test reaches 0.80 (here 69,
+    within Monte-Carlo error of the ARE count: 2000 runs, sd 0.009). An independent
+    simulation (other seed, scipy's asymptotic Mann-Whitney) agrees within 0.03."""
     t = seeds_needed(0.5)
     rank = seeds_needed(0.5, test="rank")
     assert rank.n_exact == pytest.approx(t.n_exact / RANK_ARE)
-    assert rank.n == 67
-    power = simulated_rank_power(rank.n, 0.5, n_sim=2000, seed=0)
-    assert power == pytest.approx(0.80, abs=0.03)
-    assert simulated_rank_power(rank.n, 0.5, n_sim=2000, seed=0) == power
+    assert 67 <= rank.n <= 70 and rank.achieved >= 0.80
+    assert simulated_rank_power(rank.n, 0.5, n_sim=2000, seed=0) == rank.achieved
+    rng = np.random.default_rng(99)
+    x = rng.standard_normal((2000, rank.n)) + 0.5
+    y = rng.standard_normal((2000, rank.n))
+    independent = np.mean(stats.mannwhitneyu(x, y, axis=1).pvalue <= 0.05)
+    assert independent == pytest.approx(0.80, abs=0.03)
 
 
 def test_cohens_d_by_hand() -> None:
@@ -510,11 +522,11 @@ def test_plots_draw_the_records() -> None:
     assert len(ax.lines) == 3
     _, ax = _axes()
     plot_dolan_more(dolan_more_profile(np.array([[1.0, 2.0], [3.0, 1.0]]), [1, 2, 3]), ax)
-    rt = fixed_target_runtimes(_traces(), [3.0])
+    rt = fixed_target_runtimes(_traces(), [3.0], minimize=True)
     _, ax = _axes()
     plot_runtime_ecdf(runtime_ecdf(rt, [10, 20, 40]), ax)
     _, ax = _axes()
-    plot_anytime(anytime_curves(_traces(), [10, 20, 40]), ax)
+    plot_anytime(anytime_curves(_traces(), [10, 20, 40], minimize=True), ax)
     n = np.array([10.0, 20, 40, 80])
     _, ax = _axes()
     plot_scaling(n, n**2, compare_scaling(n, n**2 * (1 + 0.01 * np.arange(4)), 2.0), ax)
@@ -525,20 +537,22 @@ def test_plots_draw_the_records() -> None:
 @pytest.mark.parametrize(("call", "rule"), [
     (lambda: wilcoxon_signed_rank([1, 2], [1, 2, 3]), "equal length"),
     (lambda: wilcoxon_signed_rank([1, 2], [1, 2]), "non-zero"),
-    (lambda: mann_whitney_u([1, 2], [3, np.nan]), "finite"),
+    (lambda: mann_whitney_u([1, 2], [3, np.nan]), "NaN"),
     (lambda: mann_whitney_u([1, 2], [3, 4], alternative="bigger"),  # type: ignore[arg-type]
      "alternative"),
     (lambda: adjust_p_values([0.1, 1.2]), r"\[0, 1\]"),
     (lambda: adjust_p_values([0.1], "sidak"), "holm"),  # type: ignore[arg-type]
-    (lambda: friedman_test(np.ones((4, 2))), "k >= 3"),
-    (lambda: friedman_test(np.ones((1, 3))), ">= 2 blocks"),
+    (lambda: friedman_test(np.ones((4, 2)), lower_is_better=True), "k >= 3"),
+    (lambda: friedman_test(np.ones((1, 3)), lower_is_better=True), ">= 2 blocks"),
+    (lambda: critical_difference(np.ones((4, 3))), "direction"),
     (lambda: nemenyi_q(1), "k >= 2"),
     (lambda: vargha_delaney_a12([1, 2], [3, 4], level=1.5), "level"),
-    (lambda: bootstrap_ci([1, 2, 3], "mode"), "statistic"),
+    (lambda: bootstrap_ci(list(range(20)), "mode"), "statistic"),
     (lambda: expected_running_time([5, np.nan], [4, 10]), "runtime <= budget"),
     (lambda: runtime_ecdf(pd.DataFrame({"method": ["a"], "runtime": [1.0]}), [3, 1]),
      "increasing"),
-    (lambda: fixed_target_runtimes(_traces().iloc[::-1].assign(seed=0), [1.0]),
+    (lambda: fixed_target_runtimes(_traces().iloc[::-1].assign(seed=0), [1.0],
+                                         minimize=True),
      "never decrease"),
     (lambda: seeds_needed(0.0), "non-zero"),
     (lambda: seeds_needed(0.5, power=1.0), "power"),

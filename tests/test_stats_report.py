@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats.multitest import multipletests
 
 from analysis.report import runs_frame, significance_report, store_report
 from paper.stats_command import StatsCommand
@@ -122,7 +123,17 @@ def test_each_metric_gets_its_own_direction_without_flags(tmp_path: Path) -> Non
     assert by_name["best_search_error"].direction == "minimize"
     assert any("generations_run" in n and "direction unknown" in n for n in report.notes)
     assert all(r.family_size == 2 for r in report.reports)  # one Holm family, both metrics
-    assert "higher is better" in report.to_text()
+    # the adjusted p-values are statsmodels' Holm over the p-values of both metrics together
+    # (old code corrected each metric alone: a family of 1, p_adj = p)
+    raw = [r.pairwise[0].test.p_value for r in report.reports]
+    holm = multipletests(raw, alpha=0.05, method="holm")[1]
+    assert [r.pairwise[0].p_adjusted for r in report.reports] == pytest.approx(list(holm))
+    text = report.to_text()
+    assert "higher is better" in text and "lower is better" in text
+    assert "the 2 pairwise tests of all 2 metrics" in text
+    assert "include them with --maximize NAME or --minimize NAME" in text
+    with pytest.raises(InvalidParameterError, match="declared direction"):
+        store_report(root, metrics=["generations_run"])
     with_flag = store_report(root, maximize={"generations_run"})
     assert {r.measurement for r in with_flag.reports} == {
         "best_test_accuracy", "best_search_error", "generations_run"}
@@ -137,10 +148,16 @@ def test_two_seeds_per_method_cannot_reject(tmp_path: Path) -> None:
     (c,) = report.reports[0].pairwise
     assert not c.can_reject and c.test.min_p == pytest.approx(1 / 3)
     assert c.better == "" and c.magnitude == "n.s."
-    assert "cannot reject" in report.to_text()
+    text = report.to_text()
+    assert "cannot reject (n = 2 vs 2: smallest p 0.333)" in text
+    assert "better (higher is better)" in text
     other = _nas_store(tmp_path / "b", {"good": [0, 1], "poor": [0]})
-    (c,) = store_report(other, metrics=["best_test_accuracy"]).reports[0].pairwise
+    small = store_report(other, metrics=["best_test_accuracy"])
+    (c,) = small.reports[0].pairwise
     assert not c.can_reject and c.test.min_p == pytest.approx(2 / 3)  # n = 2 vs 1
+    assert c.better == "" and "cannot reject (n = 2 vs 1: smallest p 0.667)" in small.to_text()
+    poor = next(s for s in small.reports[0].summaries if s.method == "poor")
+    assert poor.n == 1 and np.isnan(poor.mean_ci_low) and "none (n = 1)" in small.to_text()
 
 
 def test_paired_runs_are_matched_by_seed(tmp_path: Path) -> None:
@@ -151,8 +168,24 @@ def test_paired_runs_are_matched_by_seed(tmp_path: Path) -> None:
     (c,) = report.reports[0].pairwise
     assert c.test.test == "Wilcoxon signed-rank" and c.test.n_x == 3
     assert not c.can_reject and c.test.min_p == pytest.approx(0.25)
-    assert any("paired on seeds [1, 2, 3]" in n and "[0, 7]" in n
-               for n in report.reports[0].notes)
+    assert c.seeds == (1, 2, 3)
+    assert any("paired on the shared seeds [1, 2, 3]" in n and "seeds [0] of good" in n
+               and "seeds [7] of poor" in n for n in report.reports[0].notes)
+    assert "cannot reject (3 pairs: smallest p 0.25)" in report.to_text()
+
+
+def test_default_selection_keeps_a_metric_with_a_diverged_run(tmp_path: Path) -> None:
+    """A NaN in one run's accuracy must not drop the metric from the default selection
+    (old code silently dropped the run; the first rewrite left both NAS metrics out of the
+    default selection and then refused the store)."""
+    root = _nas_store(tmp_path, diverged=("good", 3))
+    report = store_report(root)
+    by_name = {r.measurement: r for r in report.reports}
+    assert set(by_name) == {"best_test_accuracy", "best_search_error"}
+    for r in by_name.values():
+        good = next(s for s in r.summaries if s.method == "good")
+        assert (good.n, good.diverged) == (8, 1)
+    assert "mean (finite runs)" in report.to_text()
 
 
 def test_a_diverged_run_is_ranked_worst_and_reported(tmp_path: Path) -> None:
@@ -180,6 +213,83 @@ def test_nothing_significant_names_no_winner_and_no_post_hoc() -> None:
     assert not any(c.significant for c in report.pairwise)
     assert all(c.better == "" and c.magnitude == "n.s." for c in report.pairwise)
     assert any("no post-hoc" in n for n in report.notes)
+    text = report.to_text()
+    assert "n.s." in text and "Nemenyi" not in text and "CD =" not in text
+    assert "Friedman does not reject (permutation p = " in text
+
+
+def test_friedman_on_two_blocks_cannot_reject() -> None:
+    """Two blocks of three methods in perfect agreement: the smallest permutation p is
+    (3!)^(1-2) = 1/6 (by hand: 6 of the 36 arrangements agree), so Friedman cannot reject
+    and no CD is drawn; old code printed the Nemenyi CD (and Iman-Davenport p = 0)."""
+    rows = [(m, f"p{p}", s, "best_test_accuracy", 90.0 + 2 * "abc".index(m) + 0.01 * s)
+            for m in "abc" for p in range(2) for s in range(6)]
+    frame = pd.DataFrame(rows, columns=["method", "problem", "seed", "measurement", "value"])
+    report = significance_report(frame)
+    assert report.friedman is not None
+    assert report.friedman.p_exact == pytest.approx(1 / 6)
+    assert report.critical_difference is None
+    text = report.to_text()
+    assert "F undefined at perfect agreement" in text
+    assert "(k!)^(1-N) = 0.167 > 0.05: it cannot reject" in text
+    assert "average ranks (1 = best, higher is better): a 3.00, b 2.00, c 1.00" in text
+
+
+def test_runs_that_diverged_on_the_same_seed_tie() -> None:
+    """Paired by seed, both methods diverged on seed 0 (both at -inf): a zero difference,
+    dropped by the signed-rank test, leaving 7 pairs of one sign, p = 2/2^7 (by hand).
+    Old code took -inf - (-inf) = NaN into the ranks (an overflowed count, garbage p)."""
+    rows = [(m, "p0", s, "best_test_accuracy",
+             float("nan") if s == 0 else 90.0 + s + (1.0 if m == "a" else 0.0))
+            for m in "ab" for s in range(8)]
+    frame = pd.DataFrame(rows, columns=["method", "problem", "seed", "measurement", "value"])
+    with pytest.raises(InvalidParameterError, match="never NaN"):
+        significance_report(frame, paired=True)  # a runs frame holds +-inf, not NaN
+    frame["value"] = frame["value"].fillna(-np.inf)
+    report = significance_report(frame, paired=True)
+    (c,) = report.pairwise
+    assert c.test.p_value == pytest.approx(2 / 2**7)
+    assert c.test.min_p == pytest.approx(2 / 2**7)
+    assert c.significant and c.better == "a"
+    # by hand over the 64 pairs: a's 7 finite runs beat b's -inf (7), beat 28 and tie 6 of
+    # b's finite runs (a = b + 1 per seed), and the two -inf tie: (7 + 28 + 3 + 0.5) / 64
+    assert c.a12 == pytest.approx(38.5 / 64)
+    assert sum(s.diverged for s in report.summaries) == 2
+
+
+def test_across_blocks_names_the_winner_by_direction() -> None:
+    """k = 2 over 8 blocks, one of which both methods diverged on entirely (medians tie at
+    the worst): 7 blocks of one sign, exact p = 2/2^7 (by hand), and the winner named with
+    the direction: "good" for an accuracy and for an error. Old code named no winner across
+    blocks, and the tie gave inf - inf = NaN."""
+    for name, sign in (("best_test_accuracy", 1.0), ("best_search_error", -1.0)):
+        worst = -np.inf if sign > 0 else np.inf
+        rows = [(m, f"p{p}", s, name,
+                 worst if p == 0 else 50.0 + p + s + sign * (1.0 if m == "good" else 0.0))
+                for m in ("good", "poor") for p in range(8) for s in range(3)]
+        frame = pd.DataFrame(rows,
+                             columns=["method", "problem", "seed", "measurement", "value"])
+        report = significance_report(frame)
+        assert report.across_blocks is not None
+        assert report.across_blocks.p_value == pytest.approx(2 / 2**7)
+        assert report.across_better == "good"
+        assert f"better ({report.phrase}): good" in report.to_text()
+
+
+def test_holm_family_too_large_to_reject_is_said() -> None:
+    """Three methods on three blocks, four seeds each: each Mann-Whitney test can reach
+    2/C(8,4) = 0.0286 alone, but Holm over the 9 tests gives at least 9 x 0.0286 = 0.257:
+    no test of the family can reject, and the report says so instead of naming winners
+    (old code printed "better" for every pair)."""
+    rows = [(m, f"p{p}", s, "final_f", float(10 * "abc".index(m) + s))
+            for m in "abc" for p in range(3) for s in range(4)]
+    frame = pd.DataFrame(rows, columns=["method", "problem", "seed", "measurement", "value"])
+    report = significance_report(frame)
+    assert all(c.can_reject and c.test.p_value == pytest.approx(2 / 70)
+               for c in report.pairwise)
+    assert not any(c.significant or c.better for c in report.pairwise)
+    text = report.to_text()
+    assert "9 x 0.0286 = 0.257 > 0.05 whatever the data: no pairwise test" in text
 
 
 def test_significance_report_two_methods_paired() -> None:
@@ -210,6 +320,18 @@ def test_stats_command_prints_json_and_writes_latex(tmp_path: Path,
     assert payload["reports"][0]["direction"] == "minimize"
     assert payload["reports"][0]["across_blocks"]["test"] == "Wilcoxon signed-rank"
     assert r"\toprule" in out.read_text()
+    nas = _nas_store(tmp_path)
+    tex = tmp_path / "nas.tex"
+    args = parser.parse_args([str(nas), "--json", "--latex", str(tex)])
+    assert command.run(args, []) == 0
+    payload = json.loads(capsys.readouterr().out)
+    accuracy = next(r for r in payload["reports"] if r["measurement"] == "best_test_accuracy")
+    assert accuracy["direction"] == "maximize" and accuracy["range"] == [0.0, 100.0]
+    assert accuracy["pairwise"][0]["result"] == "good"
+    latex = tex.read_text()
+    assert "better (higher is better)" in latex and "better (lower is better)" in latex
+    assert "% significance report: best_test_accuracy (higher is better, in [0, 100])" in latex
+    assert "% not compared, direction unknown: generations_run" in latex
     args = parser.parse_args([str(tmp_path / "runs"), "--maximize", "cost",
                               "--minimize", "cost"])
     with pytest.raises(InvalidParameterError, match="either maximized or minimized"):
