@@ -341,11 +341,13 @@ def wilcoxon_signed_rank(x: ArrayLike, y: ArrayLike | None = None,
     """Wilcoxon signed-rank test of the paired differences x - y (or of x) about 0.
 
     ``statistic`` is R's V, the sum of the ranks of |d| over positive d (zeros dropped for
-    "wilcox", split for "zsplit"). ``method="auto"``: with at most 2^n <= ``EXACT_LIMIT``
-    sign vectors the p-value is exact -- scipy's exact distribution without ties, the
-    enumerated permutation distribution (``scipy.stats.PermutationMethod``, every sign
-    vector) with tied |d| -- otherwise the normal approximation with tie correction.
-    (scipy's own default falls back to the normal approximation at the first tie.)
+    "wilcox", split for "zsplit"). ``method="auto"``: with at most ``EXACT_MAX_N`` pairs the
+    p-value is exact -- the permutation distribution of V over all 2^n sign vectors given
+    the tied |d|, counted by dynamic programming over the doubled mid-ranks
+    (:func:`_signed_rank_null`; equal to enumerating every sign vector, as
+    ``scipy.stats.PermutationMethod`` does, and to scipy's exact distribution without
+    ties) -- otherwise the normal approximation with tie correction. (scipy's own default
+    falls back to the normal approximation at the first tie.)
     """
     _alternative(alternative)
     xs = _vector(x, "x", 1)
@@ -394,11 +396,13 @@ def mann_whitney_u(x: ArrayLike, y: ArrayLike, alternative: Alternative = "two-s
     """Mann-Whitney U (Wilcoxon rank-sum) test of two independent samples (scipy).
 
     ``statistic`` is U of x = #{x_i > y_j} + #{x_i = y_j}/2, which is R's W.
-    ``method="auto"``: with C(n + m, n) <= ``EXACT_LIMIT`` splits the p-value is exact --
-    scipy's exact distribution of U without ties, the enumerated permutation distribution
-    of U given the tied values with ties (``scipy.stats.PermutationMethod``) -- otherwise
-    the tie-corrected normal approximation. ``[1, 1, 2, 9]`` vs ``[9, 9, 9, 9]``: exact
-    p = 10/70 = 0.143 (scipy's default, the normal approximation, says 0.067).
+    ``method="auto"``: with a pooled sample of at most ``EXACT_MAX_N`` values the p-value is
+    exact -- the permutation distribution of the rank sum over all C(n + m, n) splits given
+    the tied values, counted by dynamic programming (:func:`_rank_sum_null`; equal to
+    enumerating every split, as ``scipy.stats.PermutationMethod`` does, and to scipy's
+    exact distribution without ties) -- otherwise the tie-corrected normal approximation.
+    ``[1, 1, 2, 9]`` vs ``[9, 9, 9, 9]``: exact p = 10/70 = 0.143 (scipy's default, the
+    normal approximation, says 0.067).
     """
     _alternative(alternative)
     xs = _vector(x, "x")
