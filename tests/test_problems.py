@@ -5,7 +5,9 @@ problem of kind ``smooth``, ``binary`` or ``real`` is picked up by the tests of 
 day it is registered. Smooth problems: gradient against central differences, L and mu
 against finite-difference Hessians, x* and f*, the convexity flags and the stochastic
 oracle's mean and variance (a chi-square test). Binary problems: the front against all 2^n
-strings. ZDT problems: the Pareto set and the hypervolume of the true front.
+strings. Real problems (ZDT, DTLZ2): the Pareto set maps onto the front's curve or surface
+and nothing dominates the front, the hypervolume of the true front, the same objectives and
+front as pymoo's.
 
 The last part checks every parameter rule of every registered problem and solver config.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,6 +30,7 @@ from scipy import stats
 
 from solvers.config import Config, config_from_mapping
 from solvers.problems import PROBLEMS, BinaryProblem, RealProblem, SmoothProblem
+from solvers.problems.dtlz import DTLZ2
 from solvers.registry import SOLVERS, make_problem
 from theory.errors import InvalidParameterError
 from theory.formulation import non_dominated_mask, pareto_front
@@ -396,20 +400,71 @@ def test_lotz_pareto_set_is_ones_then_zeros() -> None:
 
 
 # =========================================================================================
-# real (ZDT) problems
+# real problems (ZDT, DTLZ2)
 # =========================================================================================
-#: Hypervolume of the true front with reference point (1.1, 1.1), by integration:
-#: HV = int_0^1 (1.1 - h(t)) dt + 0.1 * 1.1 with h(t) = 1 - sqrt(t) (ZDT1) or 1 - t^2 (ZDT2),
-#: i.e. 1.1 - 1/3 + 0.11 = 2/3 + 0.21 and 1.1 - 2/3 + 0.11 = 1/3 + 0.21.
-TRUE_FRONT_HV = {"zdt1": 2 / 3 + 0.21, "zdt2": 1 / 3 + 0.21}
-#: a 1000-point front loses at most one step of width 1/999 per unit of f2 drop
-HV_TOL = 1e-3
-
-
-def _pareto_set_points(problem: RealProblem, n_points: int) -> NDArray[np.float64]:
+def _zdt_set(problem: RealProblem, n_points: int) -> NDArray[np.float64]:
+    """ZDT's Pareto set (Zitzler, Deb & Thiele 2000): g = 1, i.e. x_2 = ... = x_n = 0, with
+    x_1 on a grid of [0, 1]."""
     x = np.zeros((n_points, problem.n_var))
     x[:, 0] = np.linspace(0.0, 1.0, n_points)
     return x
+
+
+def _dtlz_set(problem: RealProblem, n_points: int) -> NDArray[np.float64]:
+    """DTLZ2's Pareto set (Deb, Thiele, Laumanns & Zitzler 2005): g = 0, i.e. x_M = ... =
+    x_n = 1/2, with x_1..x_{M-1} the corners of [0, 1]^(M-1) (the front's extreme points)
+    and then uniform."""
+    m = problem.n_objectives
+    x = np.full((n_points, problem.n_var), 0.5)
+    x[:, :m - 1] = np.random.default_rng(5).random((n_points, m - 1))
+    corners = np.array(list(itertools.product([0.0, 1.0], repeat=m - 1)))
+    x[:len(corners), :m - 1] = corners
+    return x
+
+
+#: Decision vectors on the Pareto set, written from the papers, one per real problem.
+PARETO_SETS: dict[str, Callable[[RealProblem, int], NDArray[np.float64]]] = {
+    "zdt1": _zdt_set, "zdt2": _zdt_set, "zdt3": _zdt_set, "dtlz2": _dtlz_set,
+}
+#: The curve or surface holding the true front, as a residual that is 0 exactly on it (ZDT3:
+#: its front is the non-dominated part of the curve; DTLZ2: the unit sphere's positive part).
+FRONT_SURFACES: dict[str, Callable[[NDArray[np.float64]], NDArray[np.float64]]] = {
+    "zdt1": lambda f: f[:, 1] - (1.0 - np.sqrt(f[:, 0])),
+    "zdt2": lambda f: f[:, 1] - (1.0 - f[:, 0] ** 2),
+    "zdt3": lambda f: f[:, 1] - (1.0 - np.sqrt(f[:, 0]) - f[:, 0] * np.sin(10 * np.pi * f[:, 0])),
+    "dtlz2": lambda f: np.where(np.all(f >= 0, axis=1), np.sum(f**2, axis=1) - 1.0, np.inf),
+}
+#: instances checked per real problem (DTLZ2: M objectives, n_var = M + k - 1 >= M)
+REAL_INSTANCES: dict[str, list[dict[str, int]]] = {
+    **{name: [{"n_var": 2}, {"n_var": 10}, {"n_var": 30}] for name in ("zdt1", "zdt2", "zdt3")},
+    "dtlz2": [{"n_objectives": 2, "n_var": 2}, {"n_objectives": 3, "n_var": 12},
+              {"n_objectives": 5, "n_var": 14}],
+}
+#: a point on the front (or on the image of the Pareto set) misses its surface by at most this
+FRONT_ATOL = 1e-12
+
+#: Hypervolume of the true front with reference point 1.1 per objective. ZDT, by integration:
+#: HV = int_0^1 (1.1 - h(t)) dt + 0.1 * 1.1 with h(t) = 1 - sqrt(t) (ZDT1) or 1 - t^2 (ZDT2),
+#: i.e. 1.1 - 1/3 + 0.11 = 2/3 + 0.21 and 1.1 - 2/3 + 0.11 = 1/3 + 0.21. DTLZ2 (M = 3): a point
+#: p >= 0 is dominated by a front point iff ||p|| >= 1, so HV = 1.1^3 - (the unit ball's
+#: positive octant) = 1.331 - pi/6.
+TRUE_FRONT_HV = {"zdt1": 2 / 3 + 0.21, "zdt2": 1 / 3 + 0.21, "dtlz2": 1.1**3 - math.pi / 6}
+#: a 1000-point ZDT front loses at most one step of width 1/999 per unit of f2 drop
+HV_TOL = 1e-3
+#: (front points sampled, hypervolume shortfall allowed) per problem. A sample misses the
+#: staircase between its points; on DTLZ2's sphere that gap shrinks like the spacing,
+#: n^(-1/2): measured 0.029, 0.0078 and 0.0022 at 1e3, 1e4 and 1e5 points (M = 3).
+HV_RESOLUTION = {"zdt1": (1000, HV_TOL), "zdt2": (1000, HV_TOL), "dtlz2": (100_000, 3e-3)}
+
+
+def _real_cases() -> list[Any]:
+    return [pytest.param(name, params, id=f"{name}-" + "-".join(map(str, params.values())))
+            for name in REAL for params in REAL_INSTANCES[name]]
+
+
+def test_every_real_problem_has_a_reference_definition() -> None:
+    assert set(REAL) == set(PARETO_SETS) == set(FRONT_SURFACES) == set(REAL_INSTANCES)
+    assert set(TRUE_FRONT_HV) == set(HV_RESOLUTION) <= set(REAL)
 
 
 @pytest.mark.parametrize("name", REAL)
@@ -423,54 +478,123 @@ def test_real_problem_box_and_reference(name: str) -> None:
                                   np.full(problem.n_objectives, 1.1))
 
 
-@pytest.mark.parametrize("name", REAL)
-@pytest.mark.parametrize("n_var", [2, 10, 30])
-def test_real_pareto_set_maps_onto_the_true_front(name: str, n_var: int) -> None:
-    problem = make_problem(name, {"n_var": n_var})
+@pytest.mark.parametrize(("name", "params"), _real_cases())
+def test_real_pareto_set_maps_onto_the_true_front(name: str, params: dict[str, int]) -> None:
+    problem = make_problem(name, params)
     assert isinstance(problem, RealProblem)
+    surface, pareto_set = FRONT_SURFACES[name], PARETO_SETS[name]
     n_points = 500
-    on_set = problem.evaluate(_pareto_set_points(problem, n_points))
+    on_set = problem.evaluate(pareto_set(problem, n_points))
+    assert on_set.shape == (n_points, problem.n_objectives)
+    np.testing.assert_allclose(surface(on_set), 0.0, rtol=0, atol=FRONT_ATOL)
     front = problem.pareto_front(n_points)
-    assert front.shape[1] == problem.n_objectives
-    # the front is the non-dominated part of the image of the Pareto set (g = 1)
-    expected = on_set[non_dominated_mask(on_set)]
-    np.testing.assert_allclose(front, expected, rtol=0, atol=1e-12)
+    assert front.ndim == 2 and front.shape[1] == problem.n_objectives and len(front) > 0
+    np.testing.assert_allclose(surface(front), 0.0, rtol=0, atol=FRONT_ATOL)
     assert non_dominated_mask(front).all()
-    # no point of the box dominates a front point
+    # no point of the box, near the Pareto set or on its image dominates a front point
     rng = np.random.default_rng(7)
     box = problem.evaluate(rng.random((3000, problem.n_var)))
-    near = problem.evaluate(np.clip(_pareto_set_points(problem, 300)
-                                    + rng.random((300, n_var)) * 1e-3, 0.0, 1.0))
-    others = np.vstack([box, near])
+    # (moved up only: ZDT3's sampled front keeps, past the end of some of its pieces, one
+    # grid point that a point of the curve just before that end dominates)
+    near = problem.evaluate(np.clip(pareto_set(problem, 300)
+                                    + rng.random((300, problem.n_var)) * 1e-3, 0.0, 1.0))
+    others = np.vstack([box, near, on_set])
     for point in front[:: max(1, len(front) // 100)]:
         dominated = np.all(others <= point, axis=1) & np.any(others < point, axis=1)
         assert not dominated.any(), f"front point {point} is dominated"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in REAL if PARETO_SETS[n] is _zdt_set))
+@pytest.mark.parametrize("n_var", [2, 10, 30])
+def test_zdt_front_is_the_non_dominated_image_of_its_pareto_set(name: str, n_var: int) -> None:
+    problem = make_problem(name, {"n_var": n_var})
+    assert isinstance(problem, RealProblem)
+    on_set = problem.evaluate(_zdt_set(problem, 500))
+    np.testing.assert_allclose(problem.pareto_front(500), on_set[non_dominated_mask(on_set)],
+                               rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("m", [2, 3, 5])
+def test_dtlz2_objective_norm_is_one_plus_g(m: int) -> None:
+    """||f(x)|| = 1 + g(x) (the angles only turn a vector of length 1 + g), so g = 0 is the
+    whole front: every image of the Pareto set is non-dominated, the corners of the angle
+    box are the M extreme points e_i, and every other x lies outside the unit sphere."""
+    problem = make_problem("dtlz2", {"n_objectives": m, "n_var": m + 4})
+    assert isinstance(problem, RealProblem)
+    x = np.random.default_rng(11).random((2000, problem.n_var))
+    g = np.sum((x[:, m - 1:] - 0.5) ** 2, axis=1)
+    np.testing.assert_allclose(np.linalg.norm(problem.evaluate(x), axis=1), 1.0 + g,
+                               rtol=1e-12)
+    on_set = problem.evaluate(_dtlz_set(problem, 400))
+    assert non_dominated_mask(on_set).all()
+    corners = on_set[:2 ** (m - 1)]
+    for i in range(m):
+        assert np.min(np.max(np.abs(corners - np.eye(m)[i]), axis=1)) < 1e-15
 
 
 @pytest.mark.parametrize("name", sorted(TRUE_FRONT_HV))
 def test_true_front_hypervolume(name: str) -> None:
     problem = make_problem(name, {})
     assert isinstance(problem, RealProblem)
-    front = problem.pareto_front()
+    n_points, tolerance = HV_RESOLUTION[name]
+    front = problem.pareto_front(n_points)
     hv = float(moocore.hypervolume(front, ref=problem.hypervolume_reference))
-    assert hv == pytest.approx(TRUE_FRONT_HV[name], abs=HV_TOL)
+    assert hv == pytest.approx(TRUE_FRONT_HV[name], abs=tolerance)
     assert hv <= TRUE_FRONT_HV[name]  # a finite subset of the front cannot exceed it
 
 
+#: the unit ball's positive orthant in M dimensions: pi/4, pi/6 and (pi^2/2)/16
+ORTHANT_VOLUME = {2: math.pi / 4, 3: math.pi / 6, 4: math.pi**2 / 32}
+
+
+@pytest.mark.parametrize("m", sorted(ORTHANT_VOLUME))
+def test_dtlz2_declared_front_hypervolume(m: int) -> None:
+    problem = make_problem("dtlz2", {"n_objectives": m, "n_var": m + 4})
+    assert isinstance(problem, DTLZ2)
+    declared = problem.front_hypervolume()
+    assert declared == pytest.approx(1.1**m - ORTHANT_VOLUME[m], rel=1e-12)
+    assert problem.front_hypervolume(2.0) == pytest.approx(2.0**m - ORTHANT_VOLUME[m],
+                                                           rel=1e-12)
+    if m == 2:  # on a curve a dense sample closes the gap: 1e5 points miss 1.0e-5
+        hv = float(moocore.hypervolume(problem.pareto_front(100_000),
+                                       ref=problem.hypervolume_reference))
+        assert 0.0 <= declared - hv <= 5e-5
+    with pytest.raises(InvalidParameterError) as info:
+        problem.front_hypervolume(0.9)
+    assert info.value.rule == "reference >= 1" and "reference=0.9" in str(info.value)
+
+
+#: the same benchmarks written by pymoo: module, class, constructor arguments (n_var = 12),
+#: and whether both fronts sample f1 evenly (so that their hypervolumes agree at equal size)
+PYMOO_PEERS: dict[str, tuple[str, str, dict[str, int], bool]] = {
+    **{name: ("pymoo.problems.multi.zdt", name.upper(), {"n_var": 12}, True)
+       for name in ("zdt1", "zdt2", "zdt3")},
+    "dtlz2": ("pymoo.problems.many.dtlz", "DTLZ2", {"n_var": 12, "n_obj": 3}, False),
+}
+#: our parameters for the same instance
+OURS_FOR_PYMOO: dict[str, dict[str, int]] = {
+    **{name: {"n_var": 12} for name in ("zdt1", "zdt2", "zdt3")},
+    "dtlz2": {"n_var": 12, "n_objectives": 3},
+}
+
+
 @pytest.mark.parametrize("name", REAL)
-def test_zdt_matches_pymoo(name: str) -> None:
-    """Metamorphic: the same benchmark written by pymoo gives the same objectives and front."""
-    pymoo_zdt = pytest.importorskip("pymoo.problems.multi.zdt")
-    theirs = getattr(pymoo_zdt, name.upper())(n_var=12)
-    ours = make_problem(name, {"n_var": 12})
+def test_real_problem_matches_pymoo(name: str) -> None:
+    """Metamorphic: the same benchmark written by pymoo gives the same objectives, and its
+    true front lies on the same surface."""
+    module, cls_name, kwargs, even = PYMOO_PEERS[name]
+    theirs = getattr(pytest.importorskip(module), cls_name)(**kwargs)
+    ours = make_problem(name, OURS_FOR_PYMOO[name])
     assert isinstance(ours, RealProblem)
     x = np.random.default_rng(3).random((200, 12))
     np.testing.assert_allclose(ours.evaluate(x), theirs.evaluate(x), rtol=1e-12, atol=1e-12)
-    # both fronts at the same resolution (pymoo's first argument is the number of points)
-    ref = ours.hypervolume_reference
-    hv_ours = moocore.hypervolume(ours.pareto_front(2000), ref=ref)
-    hv_theirs = moocore.hypervolume(theirs._calc_pareto_front(2000), ref=ref)
-    assert hv_ours == pytest.approx(hv_theirs, abs=HV_TOL / 2)
+    their_front = theirs._calc_pareto_front(2000) if even else theirs._calc_pareto_front()
+    np.testing.assert_allclose(FRONT_SURFACES[name](their_front), 0.0, rtol=0, atol=1e-12)
+    if even:  # both fronts at the same resolution (pymoo's argument is the number of points)
+        ref = ours.hypervolume_reference
+        hv_ours = moocore.hypervolume(ours.pareto_front(2000), ref=ref)
+        hv_theirs = moocore.hypervolume(their_front, ref=ref)
+        assert hv_ours == pytest.approx(hv_theirs, abs=HV_TOL / 2)
 
 
 # =========================================================================================

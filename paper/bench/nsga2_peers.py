@@ -4,14 +4,14 @@ hypervolume of all evaluated points, on ZDT1/2/3 (30 variables) and DTLZ2 (3 obj
 
 Both run the real-coded NSGA-II of Deb et al. (2002) as Deb's C code and pymoo implement
 it: binary tournament by Pareto dominance, then crowding distance; SBX (eta 15, probability
-0.9, per variable 1/2), polynomial mutation (eta 20, rate 1/n); and, as pymoo's NSGA2 does
-by default, offspring equal to a parent or to an earlier offspring bred again
+0.9, per variable 1/2), polynomial mutation (eta 20, rate 1/n); and, as both NSGA2s do by
+default, offspring equal to a parent or to an earlier offspring bred again
 (``eliminate_duplicates``; ``BenchSettings(eliminate_duplicates=False)`` times ours
-without). Ours records a hypervolume per generation as part of its trace (the cost is
-included in its time). The hypervolume of all points evaluated is computed by moocore for
-both, reference point 1.1 per objective, and a one-sided Mann-Whitney test (H1: ours is
-smaller) says whether ours is worse, with the Vargha-Delaney A12 of ours against pymoo
-(0.5: no effect).
+without, as Deb's code). Ours records a hypervolume per generation as part of its trace
+(the cost is included in its time). The hypervolume of all points evaluated is computed
+by moocore for both, reference point 1.1 per objective, and a one-sided Mann-Whitney test
+(H1: ours is smaller) says whether ours is worse, with the Vargha-Delaney A12 of ours
+against pymoo (0.5: no effect).
 
 Runs alternate (ours seed s, pymoo seed s, ours seed s+1, ...) so that a change in machine
 load during the benchmark affects both sides alike; times are medians over seeds.
@@ -30,7 +30,6 @@ from analysis.comparison import mann_whitney_u
 from analysis.effect_sizes import vargha_delaney_a12
 from solvers.algorithms.nsga2 import NSGA2, NSGA2Config
 from solvers.problems.base import RealProblem
-from solvers.problems.dtlz import DTLZ2, DTLZConfig
 from solvers.registry import make_problem
 from solvers.trace import TraceRecorder
 
@@ -38,6 +37,8 @@ __all__ = ["BenchSettings", "nsga2_vs_pymoo"]
 
 PROBLEMS = {"zdt1": {"n_var": 30}, "zdt2": {"n_var": 30}, "zdt3": {"n_var": 30},
             "dtlz2": {"n_objectives": 3, "n_var": 12}}
+#: our problem parameters by the names pymoo's ``get_problem`` gives them
+PYMOO_NAMES = {"n_var": "n_var", "n_objectives": "n_obj"}
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ class BenchSettings:
     pop: int = 100
     generations: int = 250
     problems: tuple[str, ...] = ("zdt1", "zdt2", "zdt3", "dtlz2")
-    #: ours with pymoo's duplicate elimination (pymoo's NSGA2 default) or without (Deb's code)
-    eliminate_duplicates: bool = True
+    #: ours with duplicate elimination (its default and pymoo's) or without (Deb's code)
+    eliminate_duplicates: bool = NSGA2Config().eliminate_duplicates
 
 
 def _ours(problem: RealProblem, settings: BenchSettings, seed: int) -> tuple[float, float]:
@@ -66,11 +67,7 @@ def _pymoo(name: str, settings: BenchSettings, seed: int) -> tuple[float, float]
     from pymoo.optimize import minimize
     from pymoo.problems import get_problem
 
-    params = PROBLEMS[name]
-    if name == "dtlz2":
-        problem = get_problem(name, n_var=params["n_var"], n_obj=params["n_objectives"])
-    else:
-        problem = get_problem(name, n_var=params["n_var"])
+    problem = get_problem(name, **{PYMOO_NAMES[k]: v for k, v in PROBLEMS[name].items()})
 
     class Collect(Callback):  # every evaluated objective vector, for the final hypervolume
         def __init__(self) -> None:
@@ -96,8 +93,7 @@ def nsga2_vs_pymoo(settings: BenchSettings = BenchSettings()) -> pd.DataFrame:
     """One row per problem: medians over seeds, the speed ratio, the hypervolume test."""
     rows = []
     for name in settings.problems:
-        problem = (DTLZ2(DTLZConfig(**PROBLEMS[name])) if name == "dtlz2"
-                   else make_problem(name, PROBLEMS[name]))
+        problem = make_problem(name, PROBLEMS[name])
         assert isinstance(problem, RealProblem)
         pairs = [(_ours(problem, settings, seed), _pymoo(name, settings, seed))
                  for seed in range(settings.seeds)]  # alternating: load hits both alike

@@ -11,9 +11,13 @@ Two variation schemes share one survival step:
 * **real-coded, as in Deb's reference code (nsga2r)**: ``deb-tournament`` selection,
   simulated binary crossover (SBX, Deb & Agrawal 1995; per-variable probability 1/2, bounded
   form) with index ``eta_c`` and polynomial mutation (bounded form of Deb's code) with index
-  ``eta_m`` and rate 1/n_var. Optionally (``eliminate_duplicates``, pymoo's default) an
+  ``eta_m`` and rate 1/n_var. By default (``eliminate_duplicates``, as pymoo's NSGA2) an
   offspring equal to a member of P_t or to an earlier offspring is bred again, up to 100
-  rounds, as pymoo's mating does.
+  rounds, as pymoo's mating does; with ``eliminate_duplicates=False`` every offspring is
+  kept, as in Deb's code. Without it the defaults lose to pymoo's on ZDT1 (N = 100, 250
+  generations, 10 seeds: median hypervolume 0.8692 against 0.8697, one-sided Mann-Whitney
+  p < 0.01; with it 0.8697 against 0.8697, p = 0.40). The option acts on real problems
+  only: the binary loop never reads it, so the binary variants' traces do not depend on it.
 
 Survival: the 2N parents and offspring are ranked (moocore), fronts are taken whole while
 they fit, and the last front is cut by crowding distance (descending, ties at random).
@@ -84,8 +88,9 @@ class NSGA2Config(Config):
     tournament: str = field(default="auto", metadata={
         "help": "crowded-comparison (rank, crowding) | dominance (Pareto dominance, crowding; "
         "Deb's code and pymoo) | auto (the first on binary, the second on real problems)"})
-    eliminate_duplicates: bool = field(default=False, metadata={
-        "help": "real problems: breed again offspring equal to a parent or earlier offspring"})
+    eliminate_duplicates: bool = field(default=True, metadata={
+        "help": "real problems only (binary runs ignore it): breed again offspring equal to "
+        "a parent or an earlier offspring, as pymoo's NSGA2; false: keep them, as Deb's code"})
     refinement: str = field(default="none", metadata={
         "help": "none | random (uniform strings) | adversarial-duplicates (copies of <= 3 "
         "values of P_t) | local-search (one-bit moves of random parents); binary only"})
@@ -181,9 +186,6 @@ class NSGA2(Solver[NSGA2Config]):
             raise InvalidParameterError(
                 "pop % 2 == 0 when crossover is on", f"pop={cfg.pop}, crossover={crossover!r}",
                 "parents are paired")
-        if cfg.eliminate_duplicates and problem.kind != "real":
-            raise InvalidParameterError("eliminate_duplicates only on real problems",
-                                        f"eliminate_duplicates=True on a {problem.kind} problem")
         if cfg.refinement != "none" and problem.kind != "binary":
             raise InvalidParameterError("refinement == 'none' on real problems",
                                         f"refinement={cfg.refinement!r}")
@@ -363,9 +365,9 @@ class NSGA2(Solver[NSGA2Config]):
                lower: NDArray[np.float64], upper: NDArray[np.float64],
                rng: np.random.Generator) -> NDArray[np.float64]:
         """N real offspring: selection, SBX, polynomial mutation; with
-        ``eliminate_duplicates`` repeated (up to 100 rounds, as pymoo's mating) until N
-        offspring differ from P_t and from each other (the last round may fill up with
-        duplicates)."""
+        ``eliminate_duplicates`` (the default) repeated (up to 100 rounds, as pymoo's
+        mating) until N offspring differ from P_t and from each other (the last round may
+        fill up with duplicates). Only the real loop calls this."""
         cfg = self.config
         assert isinstance(cfg, NSGA2Config)
         size = cfg.pop

@@ -1,11 +1,12 @@
 """DTLZ2 (Deb, Thiele, Laumanns & Zitzler, "Scalable test problems for evolutionary
 multiobjective optimization", 2005), M objectives, n_var = M + k - 1 variables in [0, 1].
 
-g = sum_{i >= M} (x_i - 1/2)^2; f_1 = (1+g) prod_{j<M-1} cos(x_j pi/2), ...,
-f_M = (1+g) sin(x_0 pi/2). The Pareto set is x_i = 1/2 for i >= M - 1 and the true front
-is the positive part of the unit sphere; the hypervolume of the whole front with
-reference point r (all r_i >= 1) is prod(r) - (volume of the unit ball's positive orthant)
-= prod(r) - pi^(M/2) / (2^M Gamma(M/2 + 1)).
+Indices from 0: g = sum_{i >= M-1} (x_i - 1/2)^2; f_1 = (1+g) prod_{j<M-1} cos(x_j pi/2), ...,
+f_M = (1+g) sin(x_0 pi/2). The Pareto set is x_i = 1/2 for i >= M - 1 (g = 0) and the true
+front is the positive part of the unit sphere, sum_i f_i^2 = 1. A point p >= 0 is dominated
+by (or equal to) a front point iff ||p|| >= 1 (p/||p|| <= p; any f <= p has ||f|| <= ||p||),
+so the hypervolume of the whole front with reference point r (all r_i >= 1) is prod(r) -
+(volume of the unit ball's positive orthant) = prod(r) - pi^(M/2) / (2^M Gamma(M/2 + 1)).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from numpy.typing import NDArray
 
 from solvers.config import Config, Rule
 from solvers.problems.base import RealProblem
+from theory.errors import InvalidParameterError
 
 __all__ = ["DTLZ2"]
 
@@ -60,11 +62,17 @@ class DTLZ2(RealProblem[DTLZConfig]):
         return f
 
     def pareto_front(self, n_points: int = 1000) -> NDArray[np.float64]:
+        """``n_points`` front points: |N(0, I)| directions (seed 0) scaled to norm 1; the
+        first n points are the same for every larger ``n_points``."""
         rng = np.random.default_rng(0)
         points = np.abs(rng.standard_normal((n_points, self.n_objectives)))
         return points / np.linalg.norm(points, axis=1, keepdims=True)
 
     def front_hypervolume(self, reference: float = 1.1) -> float:
+        """The exact hypervolume of the whole front with reference point (r, ..., r)."""
+        if not reference >= 1.0:
+            raise InvalidParameterError("reference >= 1", f"reference={reference!r}",
+                                        "the formula needs the whole front inside the box")
         m = self.n_objectives
         ball = math.pi ** (m / 2) / (2**m * math.gamma(m / 2 + 1))
         return reference**m - ball
