@@ -56,6 +56,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from analysis.validation import sample_vector
 from theory.errors import InvalidParameterError
 
 __all__ = ["EXACT_MAX_N", "NEMENYI_Q", "RUN_COLUMNS", "Correction", "CriticalDifference",
@@ -197,17 +198,6 @@ def block_matrix(frame: pd.DataFrame, measurement: str | None = None,
 
 
 # -- two samples --------------------------------------------------------------------------
-def _vector(values: ArrayLike, name: str, minimum: int = 1) -> np.ndarray:
-    """A 1-D sample; +-inf (a diverged run at its metric's worst) is ranked, NaN refused."""
-    array = np.asarray(values, dtype=float).ravel()
-    if len(array) < minimum:
-        raise InvalidParameterError(f"len({name}) >= {minimum}", f"len({name})={len(array)}")
-    if np.any(np.isnan(array)):
-        raise InvalidParameterError(f"every entry of {name} is a number (+-inf for a "
-                                    "diverged run)", "a NaN entry")
-    return array
-
-
 def _alternative(alternative: str) -> None:
     if alternative not in _ALTERNATIVES:
         raise InvalidParameterError(f"alternative is one of {_ALTERNATIVES}", repr(alternative))
@@ -319,12 +309,12 @@ class TwoSampleTest:
 
 def hodges_lehmann(x: ArrayLike, y: ArrayLike | None = None) -> float:
     """Hodges-Lehmann estimate: one sample (or paired differences) or the shift x - y."""
-    xs = _vector(x, "x")
+    xs = sample_vector(x, "x", 1, diverged=True)
     if y is None:
         i, j = np.triu_indices(len(xs))
         with np.errstate(invalid="ignore"):  # inf - inf of two diverged runs: NaN
             return float(np.median((xs[i] + xs[j]) / 2.0))
-    ys = _vector(y, "y")
+    ys = sample_vector(y, "y", 1, diverged=True)
     with np.errstate(invalid="ignore"):
         return float(np.median(np.subtract.outer(xs, ys)))
 
@@ -350,11 +340,11 @@ def wilcoxon_signed_rank(x: ArrayLike, y: ArrayLike | None = None,
     falls back to the normal approximation at the first tie.)
     """
     _alternative(alternative)
-    xs = _vector(x, "x", 1)
+    xs = sample_vector(x, "x", 1, diverged=True)
     if y is None:
         d = xs
     else:
-        ys = _vector(y, "y", 1)
+        ys = sample_vector(y, "y", 1, diverged=True)
         if len(xs) != len(ys):
             raise InvalidParameterError("paired samples have equal length",
                                         f"len(x)={len(xs)}, len(y)={len(ys)}")
@@ -405,8 +395,8 @@ def mann_whitney_u(x: ArrayLike, y: ArrayLike, alternative: Alternative = "two-s
     normal approximation, says 0.067).
     """
     _alternative(alternative)
-    xs = _vector(x, "x")
-    ys = _vector(y, "y")
+    xs = sample_vector(x, "x", 1, diverged=True)
+    ys = sample_vector(y, "y", 1, diverged=True)
     if method not in ("auto", "exact", "asymptotic"):
         raise InvalidParameterError("method is 'auto', 'exact' or 'asymptotic'", repr(method))
     pooled = np.concatenate([xs, ys])
@@ -588,7 +578,7 @@ def friedman_test(values: ArrayLike | pd.DataFrame, methods: Sequence[str] | Non
 def friedman_from_ranks(average_ranks: ArrayLike, n_blocks: int) -> FriedmanTest:
     """Demsar's (2006, Sec. 3.2.2) chi^2_F = 12N/(k(k+1)) [sum R_j^2 - k(k+1)^2/4] from
     the average ranks alone (no tie correction), with F_F and both p-values."""
-    ranks = _vector(average_ranks, "average_ranks", 3)
+    ranks = sample_vector(average_ranks, "average_ranks", 3, diverged=True)
     k = len(ranks)
     if n_blocks < 2:
         raise InvalidParameterError("n_blocks >= 2", f"n_blocks={n_blocks}")
@@ -707,7 +697,7 @@ def critical_difference(values: ArrayLike | pd.DataFrame | None = None,
     blocks. With ``omnibus`` (the Friedman test of the same matrix) the cliques are gated
     on it: no rejection, one clique of every method."""
     if average_ranks is not None:
-        ranks = _vector(average_ranks, "average_ranks", 2)
+        ranks = sample_vector(average_ranks, "average_ranks", 2, diverged=True)
         if n_blocks is None or n_blocks < 2:
             raise InvalidParameterError("n_blocks >= 2 with average_ranks", f"{n_blocks}")
         names = (tuple(methods) if methods is not None

@@ -36,6 +36,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from analysis.metrics import Metric
+from analysis.validation import sample_vector
 from theory.errors import InvalidParameterError
 
 __all__ = ["A12_THRESHOLDS", "BOOTSTRAP_MIN_N", "CLIFF_THRESHOLDS", "EffectSize", "Estimate",
@@ -64,21 +65,6 @@ _STATISTICS: dict[str, Callable[..., Any]] = {
 }
 
 
-def _vector(values: ArrayLike, name: str, minimum: int = 2, ranked: bool = False
-            ) -> np.ndarray:
-    """A 1-D sample; ``ranked``: +-inf (a diverged run at its metric's worst) is allowed,
-    for the statistics that only compare values."""
-    array = np.asarray(values, dtype=float).ravel()
-    if len(array) < minimum:
-        raise InvalidParameterError(f"len({name}) >= {minimum}", f"len({name})={len(array)}")
-    if ranked and np.any(np.isnan(array)):
-        raise InvalidParameterError(f"every entry of {name} is a number (+-inf for a "
-                                    "diverged run)", "a NaN entry")
-    if not ranked and not np.all(np.isfinite(array)):
-        raise InvalidParameterError(f"every entry of {name} is finite", "a NaN or inf entry")
-    return array
-
-
 def _check_bootstrap(level: float, n_resamples: int, method: str) -> None:
     if not 0 < level < 1:
         raise InvalidParameterError("0 < level < 1", f"level={level}")
@@ -90,7 +76,7 @@ def _check_bootstrap(level: float, n_resamples: int, method: str) -> None:
 
 def iqm(values: ArrayLike) -> float:
     """Interquartile mean: drop floor(n/4) values at each end and average the rest."""
-    return float(stats.trim_mean(_vector(values, "values", 1), 0.25))
+    return float(stats.trim_mean(sample_vector(values, "values", 1), 0.25))
 
 
 @dataclass(frozen=True)
@@ -112,10 +98,7 @@ def mean_interval(values: ArrayLike, level: float = 0.95, metric: Metric | None 
     """The two-sided Student-t interval of the mean (t_{n-1} quantile times the standard
     error), clipped to ``metric``'s range; NaN bounds for one value; the point for a
     sample without spread (``method`` says which)."""
-    x = np.asarray(values, dtype=float).ravel()
-    if len(x) == 0 or not np.all(np.isfinite(x)):
-        raise InvalidParameterError("a non-empty sample of finite values",
-                                    f"{len(x)} values, finite: {bool(np.all(np.isfinite(x)))}")
+    x = sample_vector(values, "values", 1)
     if not 0 < level < 1:
         raise InvalidParameterError("0 < level < 1", f"level={level}")
     point = float(x.mean())
@@ -156,7 +139,7 @@ def bootstrap_ci(values: ArrayLike, statistic: str | Callable[..., np.ndarray] =
 
     ``statistic`` is "mean", "median", "iqm" or a vectorised callable ``f(x, axis)``.
     """
-    x = _vector(values, "values")
+    x = sample_vector(values, "values", 2)
     _check_bootstrap(level, n_resamples, method)
     if len(x) < BOOTSTRAP_MIN_N:
         raise InvalidParameterError(
@@ -246,8 +229,8 @@ def a12_score_interval(a12: float, n_x: int, n_y: int, level: float = 0.95
 def _effect(name: Literal["A12", "cliffs_delta"], func: Callable[..., np.ndarray],
             x: ArrayLike, y: ArrayLike, level: float, n_resamples: int, seed: int,
             method: EffectMethod) -> EffectSize:
-    xs = _vector(x, "x", 1, ranked=method == "score")
-    ys = _vector(y, "y", 1, ranked=method == "score")
+    xs = sample_vector(x, "x", 1, diverged=method == "score")
+    ys = sample_vector(y, "y", 1, diverged=method == "score")
     if method == "score":
         if not 0 < level < 1:
             raise InvalidParameterError("0 < level < 1", f"level={level}")
@@ -290,8 +273,8 @@ def a12_better(x: ArrayLike, y: ArrayLike, metric: Metric, level: float = 0.95
                ) -> EffectSize:
     """P(X better than Y) + P(tie)/2 by ``metric``'s direction (A12 of the values signed so
     that larger is better), with the score interval; > 0.5 favours x."""
-    return _effect("A12", _a12, metric.orient(_vector(x, "x", 1, ranked=True)),
-                   metric.orient(_vector(y, "y", 1, ranked=True)), level, 0, 0, "score")
+    return _effect("A12", _a12, metric.orient(sample_vector(x, "x", 1, diverged=True)),
+                   metric.orient(sample_vector(y, "y", 1, diverged=True)), level, 0, 0, "score")
 
 
 def cliffs_delta(x: ArrayLike, y: ArrayLike, level: float = 0.95, n_resamples: int = 9999,

@@ -21,19 +21,11 @@ from numpy.typing import ArrayLike
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from analysis.validation import sample_vector
 from theory.errors import InvalidParameterError
 
 __all__ = ["BinomialTest", "ConstantFit", "MeanTest", "ScalingFit", "binomial_test",
            "constant_fit", "holm", "loglog_fit", "mean_test"]
-
-
-def _sample(values: ArrayLike, name: str, minimum: int = 2) -> np.ndarray:
-    array = np.asarray(values, dtype=float).ravel()
-    if len(array) < minimum:
-        raise InvalidParameterError(f"len({name}) >= {minimum}", f"len({name})={len(array)}")
-    if not np.all(np.isfinite(array)):
-        raise InvalidParameterError(f"every entry of {name} is finite", "a NaN or inf entry")
-    return array
 
 
 @dataclass(frozen=True)
@@ -60,7 +52,7 @@ def mean_test(samples: ArrayLike, threshold: float,
     ``level`` t-interval of the mean. A sample with zero spread is handled exactly: its
     p-value is 0 or 1 according to the side the constant lies on.
     """
-    x = _sample(samples, "samples")
+    x = sample_vector(samples, "samples", 2)
     mean = float(x.mean())
     sem = float(stats.sem(x))
     if sem == 0.0:
@@ -122,8 +114,8 @@ def loglog_fit(x: ArrayLike, y: ArrayLike, hypothesised_slope: float = 1.0,
     ``p_greater`` is the one-sided p-value of H1: slope > ``hypothesised_slope`` from the
     slope's t statistic with n - 2 degrees of freedom.
     """
-    xs = _sample(x, "x", 3)
-    ys = _sample(y, "y", 3)
+    xs = sample_vector(x, "x", 3)
+    ys = sample_vector(y, "y", 3)
     if len(xs) != len(ys):
         raise InvalidParameterError("len(x) == len(y)", f"{len(xs)} != {len(ys)}")
     if np.any(xs <= 0) or np.any(ys <= 0):
@@ -157,8 +149,8 @@ class ConstantFit:
 
 def constant_fit(g: ArrayLike, y: ArrayLike, level: float = 0.95) -> ConstantFit:
     """Least squares of y = c g through the origin (statsmodels OLS without intercept)."""
-    gs = _sample(g, "g")
-    ys = _sample(y, "y")
+    gs = sample_vector(g, "g", 2)
+    ys = sample_vector(y, "y", 2)
     if len(gs) != len(ys):
         raise InvalidParameterError("len(g) == len(y)", f"{len(gs)} != {len(ys)}")
     model = sm.OLS(ys, gs[:, None]).fit()
