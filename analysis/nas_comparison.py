@@ -192,6 +192,7 @@ class NASComparison:
     curves: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     paired: bool = False
+    reference: str = "hybrid"  # the method compared with each other one
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -215,13 +216,14 @@ class NASComparison:
                 f"{m.hypervolume_high:.4f}]  {q:>21s} ({m.reached_fraction:4.0%} reach)"
                 f"  {m.simulated_hours_mean:6.1f}"
                 + (f"  ({m.diverged} diverged)" if m.diverged else ""))
-        lines.append(f"hybrid vs each baseline ({'paired by seed, ' if self.paired else ''}"
+        ref = self.reference
+        lines.append(f"{ref} vs each other method ({'paired by seed, ' if self.paired else ''}"
                      f"Holm over {len(self.tests)} tests; ^ higher / v lower is better; "
-                     "A12 = P(hybrid better)):")
+                     f"A12 = P({ref} better)):")
         for t in self.tests:
             if t.can_reject:
-                verdict = ("hybrid better" if t.reject and t.a12 > 0.5 else
-                           "hybrid worse" if t.reject else "n.s.")
+                verdict = (f"{ref} better" if t.reject and t.a12 > 0.5 else
+                           f"{ref} worse" if t.reject else "n.s.")
                 p = f"p={t.p_value:.3g} p_holm={t.p_holm:.3g}"
             else:
                 verdict, p = "cannot reject", f"smallest p {t.min_p:.3g} > {self.alpha}"
@@ -352,7 +354,7 @@ def compare_methods(runs: Sequence[RunData], *, target_accuracy: float,
                      "more seeds are needed")
     return NASComparison(dict(runs[0].problem_config), budget, target_source,
                          float(target_accuracy), level, alpha, summaries, tests, grid_list,
-                         curves, notes, paired)
+                         curves, notes, paired, hybrid)
 
 
 def _mean(values: NDArray[np.float64], level: float, name: str) -> tuple[float, float, float]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from paper.bench_command import BenchCommand
 from paper.commands import Command, emit_json
+from paper.plans_command import PlansCommand
 from paper.search_command import SearchCommand
 from paper.stats_command import StatsCommand
 from theory.errors import InvalidParameterError, NasboundError
@@ -160,9 +161,9 @@ class RunCommand(Command):
                          "e.g. --n 50 --pop 204 --selection deb-tournament")
 
     def run(self, args: argparse.Namespace, extra: list[str]) -> int:
-        from solvers.execute import make_spec, run_many
+        from solvers.execute import make_spec
+        from solvers.lab import Lab
         from solvers.registry import PROBLEMS, SOLVERS
-        from solvers.store import RunStore
         from theory.errors import UnknownNameError
 
         if args.solver not in SOLVERS:
@@ -195,9 +196,9 @@ class RunCommand(Command):
         seeds = range(args.first_seed, args.first_seed + args.seeds)
         specs = [make_spec(args.solver, solver_params, args.problem, problem_params, s)
                  for s in seeds]  # everything is validated before anything runs
-        report = run_many(specs, RunStore(args.results), workers=args.workers,
-                          progress=not args.json and sys.stderr.isatty(),
-                          scheduler=args.scheduler)
+        lab = Lab.at(args.results, workers=args.workers, progress=not args.json,
+                     scheduler=args.scheduler, verbose=getattr(args, "verbose", False))
+        report = lab.runs(specs, f"{args.solver} runs")
         rows = [{"seed": r.spec.seed, "key": r.spec.key, "wall_seconds":
                  r.manifest["wall_seconds"], **r.summary} for r in report.runs]
         if args.json:
@@ -237,14 +238,13 @@ class CheckCommand(Command):
     def run(self, args: argparse.Namespace, extra: list[str]) -> int:
         from proofs_checks.check import CheckContext
         from proofs_checks.registry import checks_for
-        from solvers.store import RunStore
+        from solvers.lab import Lab
 
         profile = args.profile or ("quick" if args.quick else "full")
         checks = checks_for(args.bound_ids)
-        context = CheckContext(profile=profile, store=RunStore(args.results),
-                               workers=args.workers, seed=args.seed,
-                               progress=not args.json and sys.stderr.isatty(),
-                               scheduler=args.scheduler)
+        context = CheckContext(profile=profile, seed=args.seed, lab=Lab.at(
+            args.results, workers=args.workers, progress=not args.json,
+            scheduler=args.scheduler, verbose=getattr(args, "verbose", False)))
         from proofs_checks.runner import run_settings
 
         jobs = [(check, setting.name) for check in checks for setting in check.settings()
@@ -339,14 +339,14 @@ class ReproduceCommand(Command):
         from paper.reproduce import reproduce
 
         summary = reproduce(args.profile, args.out, args.results, args.workers,
-                            progress=sys.stderr.isatty(), scheduler=args.scheduler)
+                            progress=True, scheduler=args.scheduler)
         print(summary.describe() if hasattr(summary, "describe") else summary)
         return 0 if getattr(summary, "failing_checks", 0) == 0 else 1
 
 
 COMMANDS: tuple[Command, ...] = (BoundsCommand(), RunCommand(), CheckCommand(),
                                  ReproduceCommand(), SearchCommand(), StatsCommand(),
-                                 BenchCommand())
+                                 PlansCommand(), BenchCommand())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -366,8 +366,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    # TensorFlow's C++ info lines (CPU feature banner, once per process) off unless asked for
+    # TensorFlow's C++ info lines (CPU feature banner, once per process) off unless asked for;
+    # pool workers' standard error goes to the store's .logs unless -v (solvers.lab)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1" if args.verbose else "2")
+    if args.verbose:
+        os.environ["NASBOUND_VERBOSE"] = "1"
+    else:
+        from solvers.tf_quiet import install
+
+        install()
     try:
         return command.run(args, extra)
     except NasboundError as exc:

@@ -36,8 +36,11 @@
   eigenvalue where computed).
 
 Data functions take stored runs or check results and return small frozen records of
-arrays; ``gd_runs`` and ``nsga2_runs`` obtain the runs through the run store (NSGA-II
-through ``proofs_checks.nsga2.cover_runs``, so a figure shows the very runs a check used).
+arrays; ``gd_runs``, ``nsga2_runs`` and ``gsemo_runs`` obtain the runs through the
+context's lab from named run plans (``solvers.plans``): ``figures.gradient`` (registered
+here), and the checks' own plans ``nsga2.oneminmax-cover``,
+``nsga2.oneminmax-small-population`` and ``emo.gsemo-<problem>-order``, so a figure shows
+the very runs a check used, with the sizes of the same profile.
 Drawing functions take the record and a matplotlib ``Axes``, draw, and return the Axes;
 they set font sizes on their own artists, never touch global style and never save.
 ``gradient_figure``, ``nsga2_figure`` and ``tightness_figure`` assemble whole figures on
@@ -78,11 +81,12 @@ from analysis.runtime import AnytimeCurve, anytime_curves
 from analysis.scaling import ScalingComparison, compare_scaling
 from analysis.stats import constant_fit
 from proofs_checks.check import CheckContext, CheckResult
-from proofs_checks.nsga2 import cover_runs
-from solvers.execute import make_spec, run_many
+from proofs_checks.emo import SEMO_ORDER_PLANS
+from proofs_checks.nsga2 import ONEMINMAX_COVER, ONEMINMAX_SMALL_POPULATION
+from solvers.plans import PlanEntry, PlanRecipe, RunPlan, register_plan
 from solvers.problems.base import SmoothProblem
 from solvers.registry import make_problem
-from solvers.store import RunStore, StoredRun
+from solvers.store import StoredRun
 from theory.errors import InvalidParameterError
 from theory.registry import all_bounds, get_bound
 
@@ -151,15 +155,33 @@ class ConvexGapTrace:
     R: float
 
 
-def gd_runs(store: RunStore, problems: Mapping[str, Mapping[str, object]], steps: int,
-            seed: int, workers: int | None = None, progress: bool = False,
-            scheduler: str | None = None) -> dict[str, StoredRun]:
-    """One stored GD run (step 1/L, ``steps`` steps) per problem name -> parameters."""
-    specs = {name: make_spec("gd", {"steps": steps, "step_size": 1.0}, name, dict(params),
-                             seed) for name, params in problems.items()}
-    report = run_many(list(specs.values()), store, workers=workers, progress=progress,
-                      description="gd figure runs", scheduler=scheduler)
-    return dict(zip(specs, report.runs, strict=True))
+#: the problems of the gradient figure: a convex quadratic (mu = 0) and the rotated Cauchy
+_GRADIENT_PROBLEMS = ("quadratic", "cauchy")
+
+
+def _gradient_plan(sizes: Mapping[str, Any], seed: int) -> RunPlan:
+    common = {"dim": sizes["dim"], "L": sizes["L"], "instance_seed": sizes["instance_seed"],
+              "x0_radius": sizes["x0_radius"]}
+    entries = tuple(PlanEntry("gd", {"steps": sizes["steps"], "step_size": 1.0}, name,
+                              {**common, "mu": 0.0} if name == "quadratic" else common)
+                    for name in _GRADIENT_PROBLEMS)
+    return RunPlan("figures.gradient", entries, 1, sizes["seed"] + seed,
+                   "GD with step 1/L on a convex quadratic and the rotated Cauchy")
+
+
+GRADIENT_PLAN = register_plan(PlanRecipe(
+    "figures.gradient", "GD (step 1/L) on a convex quadratic and the rotated Cauchy: the "
+    "gradient figure", {
+        "quick": {"steps": 300, "dim": 20, "L": 1.0, "x0_radius": 3.0, "instance_seed": 0,
+                  "seed": 0},
+        "full": {"steps": 1000, "dim": 50, "L": 1.0, "x0_radius": 3.0, "instance_seed": 0,
+                 "seed": 0}},
+    _gradient_plan, figures=("gradient",))).name
+
+
+def gd_runs(context: CheckContext) -> dict[str, StoredRun]:
+    """The gradient figure's runs (plan ``figures.gradient``), by problem name."""
+    return dict(zip(_GRADIENT_PROBLEMS, context.runs(GRADIENT_PLAN), strict=True))
 
 
 def _smooth_problem(run: StoredRun) -> SmoothProblem:
@@ -294,23 +316,19 @@ class CoverageData:
     series: tuple[CoverageSeries, ...]
 
 
-def nsga2_runs(context: CheckContext, ns: Sequence[int], seeds: int, cap: int,
-               selection: str, coverage_n: int, coverage_seeds: int, horizon: int
-               ) -> tuple[list[StoredRun], dict[str, list[StoredRun]]]:
-    """The runtime runs (N = 4(n+1)) and the coverage runs (fair, N = n+1 and 4(n+1)).
-
-    They are requested exactly as the checks request theirs (``cover_runs``), so with the
-    check profile's sizes they are the checks' stored runs, reused rather than recomputed.
-    """
-    runtime = cover_runs(context, "oneminmax", tuple(ns), seeds, cap, selection=selection,
-                         description="nsga2 figure runs")
-    coverage = {
-        rule: cover_runs(context, "oneminmax", (coverage_n,), coverage_seeds, horizon,
-                         selection="fair", pop_rule=rule,
-                         description=f"nsga2 coverage runs N={rule}")
-        for rule in ("n+1", "4(n+1)")
-    }
-    return runtime, coverage
+def nsga2_runs(context: CheckContext
+               ) -> tuple[list[StoredRun], dict[str, list[StoredRun]], int]:
+    """The runtime runs (plan ``nsga2.oneminmax-cover``, N = 4(n+1)), the coverage runs
+    (plan ``nsga2.oneminmax-small-population`` at its smallest n, fair selection, N = n+1
+    and 4(n+1)) and the coverage horizon: the checks' plans at the context's sizes, so
+    they are the checks' stored runs, reused rather than recomputed."""
+    runtime = context.runs(ONEMINMAX_COVER, selection="deb-tournament")
+    small = context.sizes(ONEMINMAX_SMALL_POPULATION)
+    first = {"ns": tuple(small["ns"])[:1]}
+    coverage = {rule: context.runs(ONEMINMAX_SMALL_POPULATION, first, selection="fair",
+                                   pop_rule=rule)
+                for rule in ("n+1", "4(n+1)")}
+    return runtime, coverage, int(small["cap"])
 
 
 def runtime_data(runs: Sequence[StoredRun]) -> RuntimeData:
@@ -476,16 +494,10 @@ class ScalingPanel:
     order: str
 
 
-def gsemo_runs(context: CheckContext, problem: str, ns: Sequence[int], seeds: int,
-               cap: int) -> list[StoredRun]:
-    """GSEMO runs on ``problem`` for every n, requested exactly as the emo order checks
-    request theirs (``proofs_checks.emo``: ``max_iterations`` = cap, ``frozen_bits`` = 0,
-    seeds from the context's seed), so with the check's sizes they are its stored runs."""
-    specs = [make_spec("gsemo", {"max_iterations": cap, "frozen_bits": 0}, problem, {"n": n},
-                       seed) for n in ns for seed in range(context.seed, context.seed + seeds)]
-    return run_many(specs, context.store, workers=context.workers, progress=context.progress,
-                    description=f"gsemo {problem} scaling runs",
-                    scheduler=context.scheduler).runs
+def gsemo_runs(context: CheckContext, problem: str) -> list[StoredRun]:
+    """GSEMO runs on ``problem`` for every n: the plan of the emo order check
+    (``emo.gsemo-<problem>-order``) at the context's sizes, so they are its stored runs."""
+    return context.runs(SEMO_ORDER_PLANS[("gsemo", problem)])
 
 
 def scaling_data(runs: Sequence[StoredRun], label: str, exponent: float, log_power: float,

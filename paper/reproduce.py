@@ -41,6 +41,7 @@ import json
 import logging
 import math
 import shutil
+import sys
 import time
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -61,7 +62,8 @@ from analysis.nas_comparison import (
 )
 from paper import figures as figs
 from paper.latex import bounds_tex, compile_pdf, latex_text, references_tex
-from paper.search_command import TARGET_QUANTILE, benchmark_target
+from paper.search_command import TARGET_QUANTILE, benchmark_target, nb201_plan
+from paper.supernet_command import darts_search_plan
 from paper.tables import (
     DATASET_NAMES,
     assumptions_table,
@@ -72,19 +74,21 @@ from paper.tables import (
 )
 from proofs_checks.assumptions import dropped_assumption_table
 from proofs_checks.check import PROFILES, CheckContext, CheckResult
+from proofs_checks.emo import SEMO_ORDER_PLANS
+from proofs_checks.nsga2 import ONEMINMAX_COVER, ONEMINMAX_SMALL_POPULATION
 from proofs_checks.registry import checks_for, symbolic_only
 from proofs_checks.runner import run_settings
-from solvers.algorithms.nsga2 import SELECTIONS
 from solvers.datasets import NB201_DEVICES
-from solvers.execute import make_spec, run_many
+from solvers.lab import Lab, LogProgress
+from solvers.plans import PLANS, PlanEntry, RunPlan, plan
 from solvers.problems.nb201 import DATASETS as NB201_DATASETS
 from solvers.registry import make_problem
-from solvers.store import RunSpec, RunStore
+from solvers.store import RunStore
 from theory.errors import InvalidParameterError, UnknownNameError
 from theory.registry import all_bounds
 
-__all__ = ["PROFILE_DIR", "PROFILE_KEYS", "GradientFigureSpec", "NASSpec", "NASSupernetSpec",
-           "NSGA2FigureSpec", "Profile", "ReproduceSummary", "ScalingFigureSpec",
+__all__ = ["FIGURES", "PROFILE_DIR", "PROFILE_KEYS", "FigureRecipe", "NASSpec",
+           "NASSupernetSpec", "Profile", "ReproduceSummary",
            "known_profiles", "load_profile", "reproduce", "save_figure"]
 
 logger = logging.getLogger(__name__)
@@ -94,42 +98,6 @@ MAIN_TEX = Path(__file__).resolve().parent / "main.tex"
 
 
 # -- profiles -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class GradientFigureSpec:
-    """GD runs of the ``gradient`` figure: a convex quadratic and the rotated Cauchy."""
-
-    steps: int = 300
-    dim: int = 20
-    L: float = 1.0
-    x0_radius: float = 3.0
-    instance_seed: int = 0
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class NSGA2FigureSpec:
-    """NSGA-II runs of the ``nsga2`` figure (the quick check protocol by default)."""
-
-    runtime_ns: tuple[int, ...] = (25, 50, 100)
-    runtime_seeds: int = 30
-    runtime_cap: int = 3000
-    runtime_selection: str = "deb-tournament"
-    coverage_n: int = 50
-    coverage_seeds: int = 20
-    coverage_horizon: int = 1000
-
-
-@dataclass(frozen=True)
-class ScalingFigureSpec:
-    """GSEMO runs of the ``scaling`` figure (the emo order checks' quick protocol by
-    default: ``proofs_checks.emo`` GsemoOneMinMaxOrder / GsemoLotzOrder, 12 seeds)."""
-
-    gsemo_oneminmax_ns: tuple[int, ...] = (8, 11, 16, 22)
-    gsemo_lotz_ns: tuple[int, ...] = (6, 8, 11, 16)
-    gsemo_seeds: int = 12
-    gsemo_cap: int = 100_000
-
 
 #: the NAS methods of ``nasbound search`` (paper.search_command.DEFAULT_METHODS)
 NAS_METHODS = ("hybrid", "random-search", "reg-evolution", "nsga2-cells", "local-search",
@@ -205,9 +173,8 @@ class Profile:
     figures: tuple[str, ...] = figs.FIGURES
     dpi: int = 300
     compile_pdf: bool = True
-    gradient: GradientFigureSpec = field(default_factory=GradientFigureSpec)
-    nsga2: NSGA2FigureSpec = field(default_factory=NSGA2FigureSpec)
-    scaling: ScalingFigureSpec = field(default_factory=ScalingFigureSpec)
+    #: ``[plans."NAME"]`` tables: sizes of run plans (``solvers.plans``) overridden
+    plan_sizes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     nas: NASSpec = field(default_factory=NASSpec)
     supernet: SupernetSpec = field(default_factory=SupernetSpec)
     nas_supernet: NASSupernetSpec = field(default_factory=NASSupernetSpec)
@@ -238,49 +205,6 @@ PROFILE_KEYS: dict[str, _Key] = {
     "figures.dpi": _Key("int", ("", "dpi"), "50 <= figures.dpi <= 1200",
                         lambda v: 50 <= v <= 1200),
     "pdf.compile": _Key("bool", ("", "compile_pdf")),
-    "figures.gradient.steps": _Key("int", ("gradient", "steps"),
-                                   "1 <= figures.gradient.steps <= 100000",
-                                   lambda v: 1 <= v <= 100_000),
-    "figures.gradient.dim": _Key("int", ("gradient", "dim"), "figures.gradient.dim >= 2",
-                                 _at_least(2)),
-    "figures.gradient.L": _Key("float", ("gradient", "L"), "figures.gradient.L > 0",
-                               lambda v: v > 0),
-    "figures.gradient.x0_radius": _Key("float", ("gradient", "x0_radius"),
-                                       "figures.gradient.x0_radius > 0", lambda v: v > 0),
-    "figures.gradient.instance_seed": _Key("int", ("gradient", "instance_seed"),
-                                           "figures.gradient.instance_seed >= 0",
-                                           _at_least(0)),
-    "figures.gradient.seed": _Key("int", ("gradient", "seed"), "figures.gradient.seed >= 0",
-                                  _at_least(0)),
-    "figures.nsga2.runtime_ns": _Key(
-        "int-list", ("nsga2", "runtime_ns"),
-        "figures.nsga2.runtime_ns has at least one n and every n >= 2",
-        lambda v: len(v) >= 1 and _at_least(2)(v)),
-    "figures.nsga2.runtime_seeds": _Key("int", ("nsga2", "runtime_seeds"),
-                                        "figures.nsga2.runtime_seeds >= 1", _at_least(1)),
-    "figures.nsga2.runtime_cap": _Key("int", ("nsga2", "runtime_cap"),
-                                      "figures.nsga2.runtime_cap >= 1", _at_least(1)),
-    "figures.nsga2.runtime_selection": _Key("str", ("nsga2", "runtime_selection"),
-                                            choices=tuple(SELECTIONS)),
-    "figures.nsga2.coverage_n": _Key("int", ("nsga2", "coverage_n"),
-                                     "figures.nsga2.coverage_n >= 2", _at_least(2)),
-    "figures.nsga2.coverage_seeds": _Key("int", ("nsga2", "coverage_seeds"),
-                                         "figures.nsga2.coverage_seeds >= 1", _at_least(1)),
-    "figures.nsga2.coverage_horizon": _Key("int", ("nsga2", "coverage_horizon"),
-                                           "figures.nsga2.coverage_horizon >= 1",
-                                           _at_least(1)),
-    "figures.scaling.gsemo_oneminmax_ns": _Key(
-        "int-list", ("scaling", "gsemo_oneminmax_ns"),
-        "figures.scaling.gsemo_oneminmax_ns has at least two distinct n and every n >= 2",
-        lambda v: len(set(v)) >= 2 and _at_least(2)(v)),
-    "figures.scaling.gsemo_lotz_ns": _Key(
-        "int-list", ("scaling", "gsemo_lotz_ns"),
-        "figures.scaling.gsemo_lotz_ns has at least two distinct n and every n >= 2",
-        lambda v: len(set(v)) >= 2 and _at_least(2)(v)),
-    "figures.scaling.gsemo_seeds": _Key("int", ("scaling", "gsemo_seeds"),
-                                        "figures.scaling.gsemo_seeds >= 1", _at_least(1)),
-    "figures.scaling.gsemo_cap": _Key("int", ("scaling", "gsemo_cap"),
-                                      "figures.scaling.gsemo_cap >= 1", _at_least(1)),
     "nas.make": _Key("bool", ("nas", "make")),
     "nas.dataset": _Key("str", ("nas", "dataset"), choices=NB201_DATASETS),
     "nas.device": _Key("str", ("nas", "device"), choices=NB201_DEVICES),
@@ -352,7 +276,7 @@ PROFILE_KEYS: dict[str, _Key] = {
         "nas_supernet.hybrid_refine_steps >= 1", _at_least(1)),
 }
 _TABLES = {path.rsplit(".", 1)[0] for path in PROFILE_KEYS if "." in path} | {
-    "figures.gradient", "figures.nsga2", "figures.scaling", "nas", "supernet", "nas_supernet"}
+    "nas", "supernet", "nas_supernet"}
 _TYPE_WORDS = {"int": "an integer", "float": "a number", "str": "a string",
                "bool": "true or false", "int-list": "a list of integers",
                "str-list": "a list of strings"}
@@ -393,8 +317,9 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
     """A :class:`Profile` from parsed TOML; unknown keys, wrong types and values raise."""
     top: dict[str, Any] = {"name": name}
-    sections: dict[str, dict[str, Any]] = {"gradient": {}, "nsga2": {}, "scaling": {},
-                                           "nas": {}, "supernet": {}, "nas_supernet": {}}
+    sections: dict[str, dict[str, Any]] = {"nas": {}, "supernet": {}, "nas_supernet": {}}
+    data = dict(data)
+    plan_sizes = _plan_sizes(data.pop("plans", {}), name)
     for path, value in _flatten(data).items():
         key = PROFILE_KEYS.get(path)
         if key is None:
@@ -422,12 +347,6 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
             raise InvalidParameterError("every entry of checks.bounds is a registered bound id",
                                         f"checks.bounds entry {bound_id!r}",
                                         f"profile {name!r}; known ids: {', '.join(known)}")
-    nsga2 = NSGA2FigureSpec(**sections["nsga2"])
-    if len(set(nsga2.runtime_ns)) * nsga2.runtime_seeds < 2:  # constant_fit needs two runs
-        raise InvalidParameterError(
-            "len(figures.nsga2.runtime_ns) * figures.nsga2.runtime_seeds >= 2",
-            f"figures.nsga2.runtime_ns={list(nsga2.runtime_ns)}, "
-            f"figures.nsga2.runtime_seeds={nsga2.runtime_seeds}", f"profile {name!r}")
     nas = NASSpec(**sections["nas"])
     supernet = SupernetSpec(**sections["supernet"])
     nas_supernet = NASSupernetSpec(**sections["nas_supernet"])
@@ -441,7 +360,7 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
                 f"nas_supernet.channels={nas_supernet.channels}",
                 f"profile {name!r}; {exc}") from exc
         try:
-            _nas_supernet_specs(nas_supernet)
+            _nas_supernet_plan(nas_supernet).specs()
         except InvalidParameterError as exc:
             raise InvalidParameterError(
                 "the [nas_supernet] settings make valid solver configurations",
@@ -470,9 +389,69 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
         raise InvalidParameterError(
             "len(nas.methods) >= 3 for the nas-cd figure (the Friedman test)",
             f"nas.methods={list(nas.methods)}", f"profile {name!r}")
-    return Profile(**top, gradient=GradientFigureSpec(**sections["gradient"]), nsga2=nsga2,
-                   scaling=ScalingFigureSpec(**sections["scaling"]), nas=nas,
-                   supernet=supernet, nas_supernet=nas_supernet)
+    check_profile = top.get("check_profile", "quick")
+    for figure in top["figures"]:  # every plan a figure reads must build at these sizes
+        for plan_name in FIGURES[figure].plans:
+            try:
+                built = plan(plan_name, check_profile, 0, plan_sizes)
+                built.specs()
+            except (InvalidParameterError, UnknownNameError) as exc:
+                raise InvalidParameterError(
+                    f"the plan {plan_name!r} of figure {figure!r} builds at the profile's "
+                    "sizes", f"[plans.{plan_name!r}] = {dict(plan_sizes.get(plan_name, {}))}",
+                    f"profile {name!r}; {exc}") from exc
+            if figure == "nsga2" and len(built) < 2:  # a constant fit needs two runs
+                raise InvalidParameterError(
+                    f"the plan {plan_name!r} of figure {figure!r} has at least two runs",
+                    f"{len(built)} run(s) at [plans.{plan_name!r}] = "
+                    f"{dict(plan_sizes.get(plan_name, {}))}", f"profile {name!r}")
+            distinct = {tuple(sorted(e.problem_params.items())) for e in built.entries}
+            if figure == "scaling" and len(distinct) < 2:  # a log-log slope needs two n
+                raise InvalidParameterError(
+                    f"the plan {plan_name!r} of figure {figure!r} has at least two "
+                    "distinct problem sizes", f"{len(distinct)} at [plans.{plan_name!r}] = "
+                    f"{dict(plan_sizes.get(plan_name, {}))}", f"profile {name!r}")
+    return Profile(**top, plan_sizes=plan_sizes, nas=nas, supernet=supernet,
+                   nas_supernet=nas_supernet)
+
+
+def _plan_sizes(table: Any, name: str) -> dict[str, dict[str, Any]]:
+    """``[plans."NAME"]`` tables: every name a registered plan, every key one of its sizes
+    and of the type of its default (lists of integers become tuples)."""
+    if not isinstance(table, dict):
+        raise InvalidParameterError("[plans] is a table of plan names", f"plans={table!r}",
+                                    f"profile {name!r}")
+    sizes: dict[str, dict[str, Any]] = {}
+    for plan_name, overrides in table.items():
+        if plan_name not in PLANS:
+            raise UnknownNameError("run plan", plan_name, sorted(PLANS))
+        if not isinstance(overrides, dict):
+            raise InvalidParameterError(f"[plans.{plan_name!r}] is a table of sizes",
+                                        f"{overrides!r}", f"profile {name!r}")
+        defaults = PLANS[plan_name].sizes["quick"]
+        for key, value in overrides.items():
+            if key not in defaults:
+                raise InvalidParameterError(
+                    f"a key of [plans.{plan_name!r}] is one of its sizes "
+                    f"({', '.join(defaults)})", f"{key}={value!r}", f"profile {name!r}")
+            default = defaults[key]
+            if isinstance(default, tuple):
+                ok = isinstance(value, list) and all(
+                    isinstance(v, type(default[0])) and not isinstance(v, bool) for v in value)
+            elif isinstance(default, float):
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, type(default)) and not (isinstance(value, bool)
+                                                               and not isinstance(default,
+                                                                                  bool))
+            if not ok:
+                raise InvalidParameterError(
+                    f"plans.{plan_name}.{key} has the type of its default "
+                    f"({type(default).__name__}, e.g. {default!r})", f"{key}={value!r}",
+                    f"profile {name!r}")
+        sizes[plan_name] = {k: tuple(v) if isinstance(v, list) else v
+                            for k, v in overrides.items()}
+    return sizes
 
 
 def known_profiles() -> tuple[str, ...]:
@@ -570,7 +549,9 @@ def _write(path: Path, text: str, outputs: list[Path]) -> None:
 def _run_checks(profile: Profile, context: CheckContext, progress: bool) -> list[CheckResult]:
     jobs = [(check, setting.name) for check in checks_for(list(profile.bounds) or None)
             for setting in check.settings() if profile.sabotages or setting.kind == "none"]
-    bar = tqdm(total=len(jobs), desc="checks", unit="setting", disable=not progress)
+    bar = (tqdm(total=len(jobs), desc="checks", unit="setting") if progress
+           and sys.stderr.isatty() else LogProgress(len(jobs), "checks") if progress
+           else tqdm(total=len(jobs), disable=True))
 
     def done(index: int, result: CheckResult) -> None:
         check, setting = jobs[index]
@@ -601,26 +582,22 @@ class _NASResults:
     reused: int
 
 
-def _nas_specs(spec: NASSpec, dataset: str, seeds: int) -> list[RunSpec]:
-    """Specs as ``paper.search_command.search_experiment`` builds them (so they are shared)."""
-    problem = {"dataset": dataset, "device": spec.device, "memory": spec.memory}
-    return [make_spec(method, {"max_queries": spec.budget}, "nb201", problem, seed)
-            for method in spec.methods for seed in range(seeds)]
+def _nas_plan(spec: NASSpec, dataset: str, seeds: int) -> RunPlan:
+    """The plan ``nas.nb201`` as ``nasbound search`` builds it (the same builder)."""
+    return nb201_plan(dataset, spec.device, spec.memory, spec.budget, seeds, spec.methods)
 
 
-def _run_nas(profile: Profile, store: RunStore, workers: int | None, progress: bool,
-             scheduler: str | None) -> _NASResults:
+def _run_nas(profile: Profile, lab: Lab) -> _NASResults:
     """Run (or reuse) the main grid and the by-data-set grid in one batch, then compare."""
     spec = profile.nas
-    main_specs = _nas_specs(spec, spec.dataset, spec.seeds)
+    main_specs = _nas_plan(spec, spec.dataset, spec.seeds).specs()
     dataset_specs = [s for dataset in spec.datasets
-                     for s in _nas_specs(spec, dataset, spec.dataset_seeds)]
+                     for s in _nas_plan(spec, dataset, spec.dataset_seeds).specs()]
     specs = main_specs + dataset_specs
-    # run_many's pool forks from a TensorFlow-free fork server once the checks have imported
+    # the lab's pool forks from a TensorFlow-free fork server once the checks have imported
     # TensorFlow here (a worker forked from this process would deadlock in the hybrid's
     # TensorFlow predictor)
-    report = run_many(specs, store, workers=workers, progress=progress,
-                      description="nb201 runs", scheduler=scheduler)
+    report = lab.runs(specs, "nb201 runs")
     main = as_run_data(report.runs[:len(main_specs)])
     by_dataset = as_run_data(report.runs[len(main_specs):])
     target, source = benchmark_target(spec.dataset)
@@ -641,26 +618,21 @@ def _run_nas(profile: Profile, store: RunStore, workers: int | None, progress: b
                        datasets.reset_index(drop=True), cd, len(unique), report.reused)
 
 
-def _supernet_specs(spec: SupernetSpec) -> list[RunSpec]:
-    """Specs as ``paper.supernet_command.run_supernet_search`` builds them (shared runs)."""
-    solver = {"steps": spec.budget, "order": spec.order, "latency_weight": 0.0,
-              "memory_weight": 0.0, "combine": "weighted",
-              "retrain_epochs": spec.retrain_epochs, "hessian_every": spec.hessian_every,
-              "reference_every": 0, "baseline": False, "batch": spec.batch,
-              "a_lr": spec.a_lr, "warmup": spec.warmup}
-    problem: dict[str, Any] = {"cell": spec.cell, "channels": spec.channels}
-    if spec.cell == "darts":
-        problem["ops"] = ""
-    return [make_spec("darts", solver, "mnist-supernet", problem, seed)
-            for seed in range(spec.seeds)]
+def _supernet_plan(spec: SupernetSpec) -> RunPlan:
+    """The plan ``nas.supernet-darts`` as ``nasbound search --benchmark mnist-supernet``
+    builds it (the same builder; no retraining reference, no plain-CNN baseline)."""
+    return darts_search_plan(spec.budget, spec.seeds, 0, cell=spec.cell, order=spec.order,
+                             channels=spec.channels, retrain_epochs=spec.retrain_epochs,
+                             hessian_every=spec.hessian_every, reference_every=0,
+                             baseline=False, batch=spec.batch, a_lr=spec.a_lr,
+                             warmup=spec.warmup)
 
 
-def _run_supernet(profile: Profile, store: RunStore, progress: bool) -> list[Any]:
+def _run_supernet(profile: Profile, lab: Lab) -> list[Any]:
     """The supernet searches, one after the other in this process (each uses both cores
     through TensorFlow's own thread pools)."""
-    report = run_many(_supernet_specs(profile.supernet), store, workers=1,
-                      progress=progress, description="supernet searches")
-    return list(report.runs)
+    return list(lab.with_options(workers=1).runs(_supernet_plan(profile.supernet),
+                                                 "supernet searches").runs)
 
 
 def _op_names(problem_config: Mapping[str, Any]) -> tuple[str, ...]:
@@ -681,16 +653,16 @@ def _nas_supernet_problem(spec: NASSupernetSpec) -> dict[str, Any]:
             "gradient_weight_step": False}
 
 
-def _nas_supernet_specs(spec: NASSupernetSpec) -> list[RunSpec]:
+def _nas_supernet_plan(spec: NASSupernetSpec) -> RunPlan:
     """Every method x seed on the supernet; the hybrid with its own population and
     refinement sizes (its refinement steps are real DARTS steps on the supernet)."""
     hybrid = {"pop": spec.hybrid_pop, "n_refine": spec.hybrid_n_refine,
               "refine_steps": spec.hybrid_refine_steps}
     problem = _nas_supernet_problem(spec)
-    return [make_spec(method, {"max_queries": spec.budget,
-                               **(hybrid if method == "hybrid" else {})},
-                      "mnist-supernet", problem, seed)
-            for method in spec.methods for seed in range(spec.seeds)]
+    return RunPlan("nas.supernet-methods", tuple(
+        PlanEntry(method, {"max_queries": spec.budget, **(hybrid if method == "hybrid" else {})},
+                  "mnist-supernet", problem) for method in spec.methods), spec.seeds, 0,
+        "the NAS methods on the MNIST supernet (one-shot error, stored latency, memory)")
 
 
 @dataclass(frozen=True)
@@ -700,13 +672,11 @@ class _NASSupernetResults:
     seconds: dict[str, float]  # mean stored run time per method
 
 
-def _run_nas_supernet(profile: Profile, store: RunStore, workers: int | None, progress: bool,
-                      scheduler: str | None) -> _NASSupernetResults:
+def _run_nas_supernet(profile: Profile, lab: Lab) -> _NASSupernetResults:
     """Run (or reuse) every method x seed on the supernet, through the same executor as
     the NAS-Bench-201 runs (one pool: each worker warms the supernet up once)."""
     spec = profile.nas_supernet
-    report = run_many(_nas_supernet_specs(spec), store, workers=workers, progress=progress,
-                      description="supernet NAS runs", scheduler=scheduler)
+    report = lab.runs(_nas_supernet_plan(spec), "supernet NAS runs")
     runs = as_run_data(report.runs)
     box = float(math.prod(make_problem("mnist-supernet", runs[0].problem_config)
                           .reference_point()))  # type: ignore[attr-defined]
@@ -878,6 +848,137 @@ def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
     return "\n".join(lines) + "\n"
 
 
+# -- figures: name -> plans -> data function -> drawing function ----------------------------
+
+@dataclass
+class _FigureInputs:
+    """What the figures draw from: the check context (its lab and plan sizes), the check
+    results, the NAS / supernet results, and the records the paper's numbers quote."""
+
+    context: CheckContext
+    check_results: list[CheckResult]
+    nas: _NASResults | None = None
+    nas_supernet: _NASSupernetResults | None = None
+    supernet_runs: list[Any] = field(default_factory=list)
+    runtime: figs.RuntimeData | None = None
+    scaling: list[figs.ScalingPanel] = field(default_factory=list)
+    requested: set[str] = field(default_factory=set)  # run keys the figures read
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def track(self, runs: Sequence[Any]) -> None:
+        self.requested.update(r.spec.key for r in runs)
+
+    def nsga2_runs(self) -> tuple[list[Any], dict[str, list[Any]], int]:
+        """The nsga2 figure's runs, fetched once for both figures that show them."""
+        if "nsga2" not in self.cache:
+            runtime, coverage, horizon = figs.nsga2_runs(self.context)
+            self.track(runtime)
+            for runs in coverage.values():
+                self.track(runs)
+            self.cache["nsga2"] = (runtime, coverage, horizon)
+        return self.cache["nsga2"]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class FigureRecipe:
+    """One figure: the run plans it reads (by name, ``solvers.plans``), what else it needs,
+    and ``make(inputs) -> Figure`` (its data functions, then its drawing function)."""
+
+    plans: tuple[str, ...]
+    reads: str
+    make: Callable[[_FigureInputs], Figure]
+
+
+def _gradient(inputs: _FigureInputs) -> Figure:
+    runs = figs.gd_runs(inputs.context)
+    inputs.track(list(runs.values()))
+    return figs.gradient_figure(
+        [figs.grad_norm_trace(runs["quadratic"]), figs.grad_norm_trace(runs["cauchy"])],
+        figs.convex_gap_trace(runs["quadratic"]))
+
+
+def _nsga2(inputs: _FigureInputs) -> Figure:
+    runtime_runs, coverage_runs, horizon = inputs.nsga2_runs()
+    inputs.runtime = figs.runtime_data(runtime_runs)
+    return figs.nsga2_figure(inputs.runtime, figs.coverage_data(coverage_runs, horizon))
+
+
+def _scaling(inputs: _FigureInputs) -> Figure:
+    runtime_runs, _, _ = inputs.nsga2_runs()
+    oneminmax = figs.gsemo_runs(inputs.context, "oneminmax")
+    lotz = figs.gsemo_runs(inputs.context, "lotz")
+    inputs.track(oneminmax + lotz)
+    inputs.scaling = [
+        figs.scaling_data(runtime_runs, "(a) NSGA-II, OneMinMax, N = 4(n+1)", 1.0, 1.0,
+                          r"$n\ln n$"),
+        figs.scaling_data(oneminmax, "(b) GSEMO, OneMinMax", 2.0, 1.0, r"$n^2\ln n$"),
+        figs.scaling_data(lotz, "(c) GSEMO, LOTZ", 3.0, 0.0, r"$n^3$"),
+    ]
+    return figs.scaling_figure(inputs.scaling)
+
+
+def _nas(inputs: _FigureInputs) -> _NASResults:
+    if inputs.nas is None:  # pragma: no cover - validate_profile requires nas.make
+        raise InvalidParameterError("nas.make = true for the NAS figures", "nas.make=false")
+    return inputs.nas
+
+
+def _nas_fronts(inputs: _FigureInputs) -> Figure:
+    main = _nas(inputs).main
+    problem = make_problem("nb201", main[0].problem_config)
+    return figs.nas_fronts_figure(figs.nas_fronts_data(
+        main, problem.pareto_front()))  # type: ignore[attr-defined]
+
+
+def _nas_cd(inputs: _FigureInputs) -> Figure:
+    cd = _nas(inputs).cd
+    if cd is None:  # pragma: no cover - computed when nas-cd is asked for
+        raise InvalidParameterError("the CD data of nas-cd", "none")
+    return figs.nas_cd_figure(cd)
+
+
+def _supernet_hypervolume(inputs: _FigureInputs) -> Figure:
+    if inputs.nas_supernet is None:  # pragma: no cover - validate_profile requires make
+        raise InvalidParameterError("nas_supernet.make = true for supernet-hypervolume",
+                                    "nas_supernet.make=false")
+    return figs.supernet_anytime_figure(inputs.nas_supernet.data)
+
+
+def _supernet(inputs: _FigureInputs) -> Figure:
+    if not inputs.supernet_runs:  # pragma: no cover - validate_profile requires make
+        raise InvalidParameterError("supernet.make = true for the supernet figure",
+                                    "supernet.make=false")
+    first = inputs.supernet_runs[0]
+    config, problem = first.spec.solver_config, first.spec.problem_config
+    label = (f"{problem['cell']} cell, C={problem['channels']}, batch {config['batch']}, "
+             f"a_lr {config['a_lr']:g}, {config['order']} order, seed {first.spec.seed}")
+    return figs.supernet_figure(figs.supernet_trace_data(first.trace, label),
+                                _op_names(problem))
+
+
+#: every figure of the paper: the plans it reads, then how it is made
+FIGURES: dict[str, FigureRecipe] = {
+    "gradient": FigureRecipe((figs.GRADIENT_PLAN,), "", _gradient),
+    "nsga2": FigureRecipe((ONEMINMAX_COVER, ONEMINMAX_SMALL_POPULATION), "", _nsga2),
+    "scaling": FigureRecipe((ONEMINMAX_COVER, SEMO_ORDER_PLANS[("gsemo", "oneminmax")],
+                             SEMO_ORDER_PLANS[("gsemo", "lotz")]), "", _scaling),
+    "tightness": FigureRecipe((), "the check results (every as-stated tightness)",
+                              lambda inputs: figs.tightness_figure(
+                                  figs.tightness_data(inputs.check_results))),
+    "nas-hypervolume": FigureRecipe((), "plan nas.nb201 ([nas], paper.search_command."
+                                    "nb201_plan)", lambda inputs: figs.nas_anytime_figure(
+                                        figs.nas_anytime_data(_nas(inputs).main))),
+    "nas-fronts": FigureRecipe((), "plan nas.nb201 ([nas])", _nas_fronts),
+    "nas-cd": FigureRecipe((), "plan nas.nb201 over [nas] datasets x dataset_seeds",
+                           _nas_cd),
+    "supernet-hypervolume": FigureRecipe((), "plan nas.supernet-methods ([nas_supernet])",
+                                         _supernet_hypervolume),
+    "supernet": FigureRecipe((), "plan nas.supernet-darts ([supernet], paper."
+                             "supernet_command.darts_search_plan)", _supernet),
+}
+assert set(FIGURES) == set(figs.FIGURES), "every figure has a recipe"
+
+
 def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int | None = None,
               progress: bool = False, scheduler: str | None = None) -> ReproduceSummary:
     """Run the checks and write every output of the paper into ``out`` (see module doc)."""
@@ -888,8 +989,9 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
     outputs: list[Path] = []
     stages: list[tuple[str, float]] = []
     stored_before = _stored_runs(store)
-    context = CheckContext(profile=profile.check_profile, store=store, workers=workers,
-                           progress=progress, scheduler=scheduler)
+    lab = Lab(store, workers=workers, progress=progress, scheduler=scheduler)
+    context = CheckContext(profile=profile.check_profile, lab=lab,
+                           plan_sizes=profile.plan_sizes)
 
     # 1. checks
     stage = time.perf_counter()
@@ -898,17 +1000,17 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
     nas: _NASResults | None = None
     if profile.nas.make:
         stage = time.perf_counter()
-        nas = _run_nas(profile, store, workers, progress, scheduler)
+        nas = _run_nas(profile, lab)
         stages.append(("nas runs", time.perf_counter() - stage))
     nas_supernet: _NASSupernetResults | None = None
     if profile.nas_supernet.make:
         stage = time.perf_counter()
-        nas_supernet = _run_nas_supernet(profile, store, workers, progress, scheduler)
+        nas_supernet = _run_nas_supernet(profile, lab)
         stages.append(("supernet NAS runs", time.perf_counter() - stage))
     supernet_runs: list[Any] = []
     if profile.supernet.make:
         stage = time.perf_counter()
-        supernet_runs = _run_supernet(profile, store, progress)
+        supernet_runs = _run_supernet(profile, lab)
         stages.append(("supernet runs", time.perf_counter() - stage))
     failing = tuple(f"{r.bound_id} [{r.setting}]" for r in check_results if not r.ok)
     _write(out / "checks.json", json.dumps({
@@ -920,83 +1022,12 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
     # 2. figures (their runs come from the store; the checks' runs are reused)
     stage = time.perf_counter()
     before_figures = _stored_runs(store)
-    figure_runs = 0
-    runtime: figs.RuntimeData | None = None
-    scaling: list[figs.ScalingPanel] = []
+    inputs = _FigureInputs(context, check_results, nas, nas_supernet, supernet_runs)
     figure_dir = out / "figures"
     for name in profile.figures:
-        if name == "gradient":
-            g = profile.gradient
-            runs = figs.gd_runs(store, {
-                "quadratic": {"dim": g.dim, "L": g.L, "mu": 0.0,
-                              "instance_seed": g.instance_seed, "x0_radius": g.x0_radius},
-                "cauchy": {"dim": g.dim, "L": g.L, "instance_seed": g.instance_seed,
-                           "x0_radius": g.x0_radius},
-            }, g.steps, g.seed, workers=workers, progress=progress, scheduler=scheduler)
-            figure_runs += len(runs)
-            fig = figs.gradient_figure(
-                [figs.grad_norm_trace(runs["quadratic"]), figs.grad_norm_trace(runs["cauchy"])],
-                figs.convex_gap_trace(runs["quadratic"]))
-        elif name == "nsga2":
-            s = profile.nsga2
-            runtime_runs, coverage_runs = figs.nsga2_runs(
-                context, s.runtime_ns, s.runtime_seeds, s.runtime_cap, s.runtime_selection,
-                s.coverage_n, s.coverage_seeds, s.coverage_horizon)
-            figure_runs += len(runtime_runs) + sum(len(r) for r in coverage_runs.values())
-            runtime = figs.runtime_data(runtime_runs)
-            fig = figs.nsga2_figure(runtime,
-                                    figs.coverage_data(coverage_runs, s.coverage_horizon))
-        elif name == "scaling":
-            s, c = profile.nsga2, profile.scaling
-            runtime_runs, coverage_runs = figs.nsga2_runs(
-                context, s.runtime_ns, s.runtime_seeds, s.runtime_cap, s.runtime_selection,
-                s.coverage_n, s.coverage_seeds, s.coverage_horizon)
-            figure_runs += sum(len(r) for r in coverage_runs.values())  # requested with them
-            oneminmax = figs.gsemo_runs(context, "oneminmax", c.gsemo_oneminmax_ns,
-                                        c.gsemo_seeds, c.gsemo_cap)
-            lotz = figs.gsemo_runs(context, "lotz", c.gsemo_lotz_ns, c.gsemo_seeds,
-                                   c.gsemo_cap)
-            figure_runs += len(runtime_runs) + len(oneminmax) + len(lotz)
-            scaling = [
-                figs.scaling_data(runtime_runs, "(a) NSGA-II, OneMinMax, N = 4(n+1)", 1.0, 1.0,
-                                  r"$n\ln n$"),
-                figs.scaling_data(oneminmax, "(b) GSEMO, OneMinMax", 2.0, 1.0,
-                                  r"$n^2\ln n$"),
-                figs.scaling_data(lotz, "(c) GSEMO, LOTZ", 3.0, 0.0, r"$n^3$"),
-            ]
-            fig = figs.scaling_figure(scaling)
-        elif name in figs.NAS_FIGURES:
-            if nas is None:  # pragma: no cover - validate_profile requires nas.make
-                raise InvalidParameterError("nas.make = true for NAS figures", name)
-            if name == "nas-hypervolume":
-                fig = figs.nas_anytime_figure(figs.nas_anytime_data(nas.main))
-            elif name == "nas-fronts":
-                problem = make_problem("nb201", nas.main[0].problem_config)
-                fig = figs.nas_fronts_figure(figs.nas_fronts_data(
-                    nas.main, problem.pareto_front()))  # type: ignore[attr-defined]
-            else:  # "nas-cd"
-                if nas.cd is None:  # pragma: no cover - computed when nas-cd is asked for
-                    raise InvalidParameterError("the CD data of nas-cd", "none")
-                fig = figs.nas_cd_figure(nas.cd)
-        elif name in figs.SUPERNET_NAS_FIGURES:
-            if nas_supernet is None:  # pragma: no cover - validate_profile requires make
-                raise InvalidParameterError("nas_supernet.make = true for " + name, name)
-            fig = figs.supernet_anytime_figure(nas_supernet.data)
-        elif name in figs.SUPERNET_FIGURES:
-            if not supernet_runs:  # pragma: no cover - validate_profile requires make
-                raise InvalidParameterError("supernet.make = true for the supernet figure",
-                                            name)
-            first = supernet_runs[0]
-            label = (f"{first.spec.problem_config['cell']} cell, "
-                     f"C={first.spec.problem_config['channels']}, "
-                     f"batch {first.spec.solver_config['batch']}, "
-                     f"a_lr {first.spec.solver_config['a_lr']:g}, "
-                     f"{first.spec.solver_config['order']} order, seed {first.spec.seed}")
-            fig = figs.supernet_figure(figs.supernet_trace_data(first.trace, label),
-                                       _op_names(first.spec.problem_config))
-        else:  # "tightness"; load_profile admits only names in figs.FIGURES
-            fig = figs.tightness_figure(figs.tightness_data(check_results))
-        outputs += save_figure(fig, figure_dir, name, profile.dpi)
+        outputs += save_figure(FIGURES[name].make(inputs), figure_dir, name, profile.dpi)
+    figure_runs = len(inputs.requested)
+    runtime, scaling = inputs.runtime, inputs.scaling
     executed_for_figures = _stored_runs(store) - before_figures
     stages.append(("figures", time.perf_counter() - stage))
 

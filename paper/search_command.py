@@ -33,6 +33,7 @@ import moocore
 import numpy as np
 
 from paper.commands import Command, emit_json
+from solvers.plans import PlanEntry, RunPlan
 from theory.errors import InvalidParameterError, UnknownNameError
 
 if TYPE_CHECKING:  # analysis (scipy, statsmodels) is imported when a search reports
@@ -76,6 +77,20 @@ class SearchOutcome:
     reused: int
 
 
+def nb201_plan(dataset: str, device: str, memory: str, budget: int, seeds: int,
+               methods: Sequence[str] = DEFAULT_METHODS, first_seed: int = 0,
+               method_params: Mapping[str, Mapping[str, Any]] | None = None) -> RunPlan:
+    """The run plan ``nas.nb201``: every method x seed on NAS-Bench-201 with ``budget``
+    distinct queries, as this command and ``reproduce``'s NAS tables and figures request
+    it (one builder, so the two share runs)."""
+    extra = method_params or {}
+    problem = {"dataset": dataset, "device": device, "memory": memory}
+    return RunPlan("nas.nb201", tuple(PlanEntry(method, {"max_queries": budget,
+                                                         **extra.get(method, {})},
+                                                "nb201", problem) for method in methods),
+                   seeds, first_seed, f"the NAS methods on NAS-Bench-201 {dataset}")
+
+
 def pooled_front(summaries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The non-dominated cells of the union of the runs' fronts, sorted by search error."""
     rows: dict[str, tuple[list[float], float]] = {}
@@ -101,27 +116,26 @@ def search_experiment(store: Any, dataset: str = "cifar10", device: str = "pixel
                       workers: int | None = None, progress: bool = False,
                       paired: bool = False) -> SearchOutcome:
     """Run (or reuse) every method x seed on NAS-Bench-201 and compare the stored runs."""
-    from solvers.execute import make_spec, run_many
+    from solvers.lab import Lab
 
     if budget < 1 or seeds < 1:
         raise InvalidParameterError("budget >= 1 and seeds >= 1",
                                     f"budget={budget}, seeds={seeds}")
-    if "hybrid" not in methods:
-        raise InvalidParameterError("methods include 'hybrid' (the comparison is hybrid vs "
-                                    "each other method)", f"methods={list(methods)}")
-    extra = method_params or {}
-    problem = {"dataset": dataset, "device": device, "memory": memory}
-    specs = [make_spec(method, {"max_queries": budget, **extra.get(method, {})}, "nb201",
-                       problem, seed)
-             for method in methods for seed in range(first_seed, first_seed + seeds)]
-    report = run_many(specs, store, workers=workers, progress=progress,
-                      description="nb201 search")
+    if len(set(methods)) != len(methods) or len(methods) < 2:
+        raise InvalidParameterError("methods name at least two methods, each once",
+                                    f"methods={list(methods)}")
+    plan = nb201_plan(dataset, device, memory, budget, seeds, methods, first_seed,
+                      method_params)
+    lab = store if isinstance(store, Lab) else Lab(store, workers=workers, progress=progress)
+    report = lab.runs(plan, "nb201 search")
     from analysis.nas_comparison import as_run_data, compare_methods
 
     data = as_run_data(report.runs)
     target, source = benchmark_target(dataset)
+    # the hybrid against each other method; without it, the first method named
+    reference = "hybrid" if "hybrid" in methods else methods[0]
     comparison = compare_methods(data, target_accuracy=target, target_source=source,
-                                 paired=paired)
+                                 hybrid=reference, paired=paired)
     fronts = {m: pooled_front([r.summary for r in data if r.method == m]) for m in methods}
     return SearchOutcome(comparison, fronts, report.executed, report.reused)
 

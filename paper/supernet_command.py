@@ -17,14 +17,14 @@ and ``json`` are read if present, with defaults otherwise).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from paper.commands import Command, emit_json
+from paper.commands import emit_json
+from solvers.plans import PlanEntry, RunPlan
 from theory.errors import InvalidParameterError
 
-__all__ = ["SupernetSearchCommand", "add_supernet_arguments", "run_supernet_search"]
+__all__ = ["add_supernet_arguments", "darts_search_plan", "run_supernet_search"]
 
 _SHOWN = ("genotype", "retrain_test_accuracy", "plain_cnn_test_accuracy", "search_seconds",
           "retrain_train_seconds", "total_seconds", "steps_per_second",
@@ -33,6 +33,27 @@ _SHOWN = ("genotype", "retrain_test_accuracy", "plain_cnn_test_accuracy", "searc
           "real_latency_ms_search_width", "estimated_cell_memory_mb",
           "real_memory_mb_search_width", "retrained_latency_ms", "retrained_memory_mb",
           "split")
+
+
+def darts_search_plan(budget: int, seeds: int, first_seed: int = 0, *, cell: str = "darts",
+                      order: str = "first", channels: int = 8, latency_weight: float = 0.0,
+                      memory_weight: float = 0.0, combine: str = "weighted",
+                      retrain_epochs: int = 15, hessian_every: int = 0,
+                      reference_every: int = 0, baseline: bool = True,
+                      **solver_options: Any) -> RunPlan:
+    """The run plan ``nas.supernet-darts``: the solver "darts" on "mnist-supernet" for each
+    seed, as this command and ``reproduce``'s supernet figure both request it (one builder,
+    so the two share runs). ``solver_options``: further darts options (batch, a_lr, ...)."""
+    solver = {"steps": budget, "order": order, "latency_weight": latency_weight,
+              "memory_weight": memory_weight, "combine": combine,
+              "retrain_epochs": retrain_epochs, "hessian_every": hessian_every,
+              "reference_every": reference_every, "baseline": baseline, **solver_options}
+    problem: dict[str, Any] = {"cell": cell, "channels": channels}
+    if cell == "darts":
+        problem["ops"] = ""
+    return RunPlan("nas.supernet-darts", (PlanEntry("darts", solver, "mnist-supernet",
+                                                    problem),), seeds, first_seed,
+                   "DARTS on the MNIST5k supernet: search, derive, retrain")
 
 
 def add_supernet_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
@@ -53,7 +74,7 @@ def add_supernet_arguments(parser: argparse.ArgumentParser | argparse._ArgumentG
 
 def run_supernet_search(args: argparse.Namespace) -> int:
     """Run the search for each seed through the run store and print the outcomes."""
-    from solvers.execute import make_spec, run_many
+    from solvers.lab import Lab
     from solvers.store import RunStore
 
     benchmark = getattr(args, "benchmark", "mnist-supernet")
@@ -80,21 +101,18 @@ def run_supernet_search(args: argparse.Namespace) -> int:
         if not value >= 0:
             flag = "--" + option.replace("_", "-")
             raise InvalidParameterError(f"{flag} >= 0", f"{flag} {value}")
-    solver_params: dict[str, Any] = {
-        "steps": budget, "order": args.order, "latency_weight": args.latency_weight,
-        "memory_weight": args.memory_weight, "combine": args.combine,
-        "retrain_epochs": args.retrain_epochs, "hessian_every": args.hessian_every,
-        "reference_every": args.reference_every, "baseline": not args.no_baseline}
-    problem_params: dict[str, Any] = {"cell": args.cell, "channels": args.channels}
-    if args.cell == "darts":
-        problem_params["ops"] = ""
-    specs = [make_spec("darts", solver_params, "mnist-supernet", problem_params, s)
-             for s in range(first, first + seeds)]
+    plan = darts_search_plan(
+        budget, seeds, first, cell=args.cell, order=args.order, channels=args.channels,
+        latency_weight=args.latency_weight, memory_weight=args.memory_weight,
+        combine=args.combine, retrain_epochs=args.retrain_epochs,
+        hessian_every=args.hessian_every, reference_every=args.reference_every,
+        baseline=not args.no_baseline)
+    specs = plan.specs()
     results = Path(getattr(args, "results", Path("results")))
     as_json = bool(getattr(args, "json", False))
-    report = run_many(specs, RunStore(results), workers=getattr(args, "workers", None) or 1,
-                      progress=not as_json and sys.stderr.isatty(),
-                      description="supernet searches")
+    lab = Lab(RunStore(results), workers=getattr(args, "workers", None) or 1,
+              progress=not as_json, verbose=bool(getattr(args, "verbose", False)))
+    report = lab.runs(plan, "supernet searches")
     rows = [{"seed": r.spec.seed, "key": r.spec.key, **r.summary} for r in report.runs]
     if as_json:
         emit_json({"benchmark": "mnist-supernet", "solver_config": specs[0].solver_config,
@@ -111,22 +129,3 @@ def run_supernet_search(args: argparse.Namespace) -> int:
                 shown = f"{value:.4g}" if isinstance(value, float) else str(value)
                 print(f"    {name:32s} {shown}")
     return 0
-
-
-class SupernetSearchCommand(Command):
-    name = "search"
-    help = "DARTS supernet search on MNIST5k (--benchmark mnist-supernet)"
-
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--benchmark", default="mnist-supernet",
-                            choices=("mnist-supernet",))
-        parser.add_argument("--budget", type=int, default=150, help="search iterations")
-        parser.add_argument("--seeds", type=int, default=1)
-        parser.add_argument("--first-seed", type=int, default=0)
-        parser.add_argument("--results", type=Path, default=Path("results"))
-        parser.add_argument("--workers", type=int, default=1)
-        parser.add_argument("--json", action="store_true")
-        add_supernet_arguments(parser)
-
-    def run(self, args: argparse.Namespace, extra: list[str]) -> int:
-        return run_supernet_search(args)

@@ -53,7 +53,6 @@ from proofs_checks.check import (
     Outcome,
     Sabotage,
     Triviality,
-    search_instances,
     upper_holds,
 )
 from proofs_checks.power import slope_test_power
@@ -202,19 +201,13 @@ class IFTIdentityCheck(Check):
         exact_inner_all = setting.name != "inexact-inner"
         strategy = quadratic_instance(-1.0 if setting.name == "indefinite-inner" else 1.0)
         examples = 40 if context.quick else 300
-        outcome = search_instances(strategy, measure, examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        outcome = self.search(context, setting, strategy, measure, examples)
+        return self.search_result(
+            setting, outcome, failed,
             statistic_name=f"relative residual (tolerance {IFT_TOL:g})",
-            statistic=None if counter is None else counter.measured,
-            tightness=None,
-            counterexample=None if counter is None else dict(counter.instance),
-            triviality=Triviality.none(_IFT_TRIVIALITY),
-            details={"failed_assumptions": sorted(failed), "tolerance": IFT_TOL,
+            statistic=outcome.counter_measured, tightness=None,
+            triviality=Triviality.none(_IFT_TRIVIALITY), counter_labels=(),
+            details={"tolerance": IFT_TOL,
                      "inner_solution": "w_K, 1-5 inner GD steps" if not exact_inner_all
                      else ("the unique stationary point A^{-1}(B a + c), a saddle (strong "
                            "convexity fails exactly when it is not a minimiser)"
@@ -252,19 +245,13 @@ class IFTIdentityCheck(Check):
                                 "fd_gap": fd_gap, "zeros_in_w_star": int(np.sum(w_star == 0))})
 
         examples = 40 if context.quick else 300
-        outcome = search_instances(quadratic_instance(1.0), measure, examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        outcome = self.search(context, setting, quadratic_instance(1.0), measure, examples)
+        return self.search_result(
+            setting, outcome, failed,
             statistic_name=f"relative residual (tolerance {IFT_TOL:g})",
-            statistic=None if counter is None else counter.measured, tightness=None,
-            counterexample=None if counter is None else dict(counter.instance),
-            triviality=Triviality.none(_IFT_TRIVIALITY),
-            details={"failed_assumptions": sorted(failed), "tolerance": IFT_TOL,
-                     "skipped_at_kinks_of_F": skipped})
+            statistic=outcome.counter_measured, tightness=None,
+            triviality=Triviality.none(_IFT_TRIVIALITY), counter_labels=(),
+            details={"tolerance": IFT_TOL, "skipped_at_kinks_of_F": skipped})
 
 
 # =========================================================================================
@@ -335,22 +322,15 @@ class _HypergradientErrorCheck(Check):
         maker = self.sabotage_strategies.get(setting.name)
         strategy = maker() if maker is not None else quadratic_instance()
         examples = 60 if context.quick else 400
-        outcome = search_instances(strategy, measure, examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        outcome = self.search(context, setting, strategy, measure, examples)
+        return self.search_result(
+            setting, outcome, failed,
             statistic_name=f"max measured/bound where bound > {MEANINGFUL_BOUND:g}",
             statistic=max(ratios, default=math.nan), tightness=max(ratios, default=math.nan),
-            counterexample=None if counter is None else {
-                **counter.instance, "measured": counter.measured, "bound": counter.bound},
             triviality=Triviality.from_pairs(
                 "error of the same method with K = M = 0 (h = grad_a f(w_0, a), no "
                 "correction), measured by the solver's function on the instance", pairs),
-            details={"failed_assumptions": sorted(failed),
-                     "instances_with_meaningful_bound": len(ratios)})
+            details={"instances_with_meaningful_bound": len(ratios)})
 
 
 class ITDErrorCheck(_HypergradientErrorCheck):
@@ -501,23 +481,16 @@ class FDHVPErrorCheck(Check):
         examples = 60 if context.quick else 400
         strategy = _fd_instance() if coupling == "softplus" else _fd_instance().map(
             lambda i: i | {"config": i["config"] | {"coupling": "exp"}})
-        outcome = search_instances(strategy, measure, examples,
-                                   context.seed, context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        outcome = self.search(context, setting, strategy, measure, examples)
+        return self.search_result(
+            setting, outcome, failed,
             statistic_name="max measured/bound where the float allowance < 1e-6 bound",
             statistic=max(ratios, default=math.nan), tightness=max(ratios, default=math.nan),
-            counterexample=None if counter is None else {
-                **counter.instance, "measured": counter.measured, "bound": counter.bound},
             triviality=Triviality.from_pairs(
                 "error of the zero estimate (no finite difference): ||grad^2_aw g(w) v||",
                 pairs),
-            details={"failed_assumptions": sorted(failed), "float_allowance_factor":
-                     FD_ROUNDOFF, "instances_with_meaningful_bound": len(ratios),
-                     "eps_rule": eps_rule})
+            details={"float_allowance_factor": FD_ROUNDOFF,
+                     "instances_with_meaningful_bound": len(ratios), "eps_rule": eps_rule})
 
 
 # =========================================================================================
@@ -606,21 +579,14 @@ class HGDInexactCheck(Check):
         else:
             strategy = hgd_instance()
         examples = 25 if context.quick else 200
-        outcome = search_instances(strategy, measure, examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        outcome = self.search(context, setting, strategy, measure, examples)
+        return self.search_result(
+            setting, outcome, failed,
             statistic_name="max measured/bound", statistic=outcome.worst_tightness,
             tightness=outcome.worst_tightness,
-            counterexample=None if counter is None else {
-                **counter.instance, "measured": counter.measured, "bound": counter.bound},
             triviality=Triviality.from_pairs(
                 "min_k ||grad F(a_k)||^2 <= ||grad F(a_0)||^2 (its k = 0 term, from the trace)",
-                pairs),
-            details={"failed_assumptions": sorted(failed)})
+                pairs))
 
 
 #: the order-N^-4 sabotage's excess over the claimed slope -1, and the alternative the order
@@ -860,21 +826,14 @@ class _DartsOrderErrorCheck(Check):
                 failed: set[str], ratios: list[float], details: dict[str, Any],
                 pairs: list[tuple[float, float]]) -> CheckResult:
         examples = 60 if context.quick else 400
-        outcome = search_instances(strategy, measure, examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        outcome = self.search(context, setting, strategy, measure, examples)
+        return self.search_result(
+            setting, outcome, failed,
             statistic_name=f"max measured/bound where bound > {MEANINGFUL_BOUND:g}",
             statistic=max(ratios, default=math.nan), tightness=max(ratios, default=math.nan),
-            counterexample=None if counter is None else {
-                **counter.instance, "measured": counter.measured, "bound": counter.bound},
             triviality=Triviality.from_pairs(self._triviality_note,
                                              [p for p in pairs if not math.isnan(p[0])]),
-            details={"failed_assumptions": sorted(failed),
-                     "instances_with_meaningful_bound": len(ratios), **details})
+            details={"instances_with_meaningful_bound": len(ratios), **details})
 
     def _run_kinked(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         """First order on a C^1 inner loss, at points on its kink (see ``KINKED``)."""

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -47,7 +47,9 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
 
-from solvers.store import RunStore
+from solvers.lab import Lab
+from solvers.plans import PLANS, RunPlan, plan
+from solvers.store import StoredRun
 from theory.bound import Bound
 from theory.errors import InvalidParameterError, UnknownNameError
 from theory.registry import get_bound
@@ -190,13 +192,16 @@ AS_STATED = Sabotage("as-stated", "none", "every assumption holds; the bound as 
 
 @dataclass
 class CheckContext:
+    """What a check runs with: the check profile, the lab that executes and stores its
+    runs, the seed of its searches and runs, the Hypothesis example database, and a profile
+    file's overrides of plan sizes (``[plans.NAME]``), so a check and a figure that name the
+    same plan get the same runs."""
+
     profile: str = "quick"
-    store: RunStore = field(default_factory=lambda: RunStore("results"))
-    workers: int | None = None
-    progress: bool = False
+    lab: Lab = field(default_factory=Lab)
     seed: int = 0
     database_dir: Path | None = None
-    scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler, or local execution
+    plan_sizes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -205,6 +210,24 @@ class CheckContext:
     @property
     def quick(self) -> bool:
         return self.profile == "quick"
+
+    def plan(self, name: str, sizes: Mapping[str, Any] | None = None,
+             **variant: Any) -> RunPlan:
+        """The run plan ``name`` at this profile's sizes (a profile file's overrides, then
+        ``sizes``: a setting's own reductions, e.g. the two smallest n of a probe)."""
+        merged = {**self.plan_sizes.get(name, {}), **(sizes or {})}
+        return plan(name, self.profile, self.seed, {name: merged}, **variant)
+
+    def sizes(self, name: str) -> dict[str, Any]:
+        """The sizes of plan ``name`` at this profile (with the profile file's overrides)."""
+        if name not in PLANS:
+            raise UnknownNameError("run plan", name, sorted(PLANS))
+        return PLANS[name].resolve(self.profile, self.plan_sizes.get(name))
+
+    def runs(self, name: str, sizes: Mapping[str, Any] | None = None,
+             **variant: Any) -> list[StoredRun]:
+        """The stored runs of plan ``name`` (executed by the lab where missing)."""
+        return self.lab.runs(self.plan(name, sizes, **variant)).runs
 
     def database(self, key: str) -> ExampleDatabase | None:
         if self.database_dir is None:
@@ -364,10 +387,18 @@ class _Violation(Exception):
 
 @dataclass
 class SearchOutcome:
+    """What :func:`search_instances` saw: instances measured, violations, the largest
+    tightness, and the shrunk counterexample (None when every instance held)."""
+
     tried: int
     violations: int
     worst_tightness: float
     counterexample: Measurement | None
+
+    @property
+    def counter_measured(self) -> float | None:
+        """The counterexample's measured value (None when there is none)."""
+        return None if self.counterexample is None else self.counterexample.measured
 
 
 @contextmanager
@@ -504,6 +535,37 @@ class Check(ABC):
         return CheckResult(bound_id=self.bound_id, check=self.name, setting=setting.name,
                            setting_kind=setting.kind, method=self.method, probe=setting.probe,
                            dropped_assumption=setting.assumption, **fields)
+
+    def search(self, context: CheckContext, setting: Sabotage,
+               strategy: st.SearchStrategy[Any], measure: Callable[[Any], Measurement],
+               examples: int) -> SearchOutcome:
+        """:func:`search_instances` at the context's seed, with the example database of this
+        check and setting."""
+        return search_instances(strategy, measure, examples, context.seed,
+                                context.database(f"{self.name}-{setting.name}"))
+
+    def search_result(self, setting: Sabotage, outcome: SearchOutcome, failed: Collection[str],
+                      *, statistic_name: str, statistic: float | None,
+                      tightness: float | None, triviality: Triviality,
+                      details: Mapping[str, Any] | None = None,
+                      counter_labels: tuple[str, ...] = ("measured", "bound"),
+                      ) -> CheckResult:
+        """The result of a deterministic claim held on every instance of :meth:`search`:
+        each instance is one run, a violation is reported with the shrunk counterexample
+        (its instance, with its measured value and the bound's value under the names
+        ``counter_labels``: a shorter tuple keeps only the first, or neither), and the
+        failed assumptions lead ``details``."""
+        counter = outcome.counterexample
+        return self.result(
+            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
+            violations=outcome.violations,
+            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+            statistic_name=statistic_name, statistic=statistic, tightness=tightness,
+            counterexample=None if counter is None else {
+                **counter.instance,
+                **dict(zip(counter_labels, (counter.measured, counter.bound), strict=False))},
+            details={"failed_assumptions": sorted(failed), **(details or {})},
+            triviality=triviality)
 
 
 def require_positive(name: str, value: float) -> None:

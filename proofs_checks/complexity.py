@@ -25,7 +25,6 @@ from proofs_checks.check import (
     Power,
     Sabotage,
     Triviality,
-    search_instances,
 )
 from proofs_checks.power import slope_test_power
 from solvers.algorithms.sorting import deb_fast_non_dominated_sort
@@ -86,24 +85,17 @@ class FastSortCountCheck(Check):
         examples = 60 if context.quick else 300
         if setting.probe:
             examples //= 3
-        outcome = search_instances(_objective_matrix(**self.shapes.get(setting.name, {})),
-                                   measure, examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        outcome = self.search(context, setting,
+                              _objective_matrix(**self.shapes.get(setting.name, {})), measure,
+                              examples)
+        return self.search_result(
+            setting, outcome, failed,
             statistic_name="max measured/bound", statistic=outcome.worst_tightness,
             tightness=outcome.worst_tightness,
-            counterexample=None if counter is None else {
-                **counter.instance, "measured": counter.measured, "bound": counter.bound},
-            details={"objective_comparisons_equal_M_N_(N-1)": objective_counts_ok,
-                     "failed_assumptions": sorted(failed)},
+            details={"objective_comparisons_equal_M_N_(N-1)": objective_counts_ok},
             triviality=Triviality.none(
                 "exact equality of a deterministic count (N(N-1) ordered pairs): no trivial "
-                "bound to compare with; the claim is the count itself, checked exactly"),
-        )
+                "bound to compare with; the claim is the count itself, checked exactly"))
 
 
 COMPLEXITY_CHECKS: tuple[Check, ...] = (FastSortCountCheck(),)

@@ -11,7 +11,9 @@
 Sabotaged settings: the order lowered by a factor n (or log n), the constant scaled down,
 and a mutation that never flips bit 0 (``frozen_bits=1``): it cannot reach every point, so
 the front is never covered (every run censored at its cap, whose value counts as T).
-Runs go through ``solvers.execute.run_many`` so every run is stored once and reused.
+Runs go through the context's lab (``solvers.lab.Lab``), so every run is stored once and
+reused; the order checks' runs are named run plans (``emo.<solver>-<problem>-order``, sizes
+per profile in :data:`SEMO_ORDER_SIZES`) that the scaling figure reads too.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from proofs_checks.check import (
     Triviality,
 )
 from proofs_checks.power import binomial_power, one_sided_t_power, slope_test_power
-from solvers.execute import make_spec, run_many
+from solvers.plans import PlanRecipe, RunPlan, register_plan
 from solvers.store import StoredRun
 
 __all__ = ["CHECKS", "NO_TRIVIAL_RUNTIME", "SYMBOLIC_ONLY", "order_power", "scaled_t_power"]
@@ -135,14 +137,22 @@ def _constants(n: int, k: int = 2, pop: int = 0, mutation: str = "one-bit",
     }
 
 
+def _semo_plan(name: str, solver: str, problem: str, instances: list[dict[str, int]],
+               seeds: int, first_seed: int, cap: int, frozen: int,
+               probe: dict[str, Any] | None = None) -> RunPlan:
+    """SEMO/GSEMO on ``problem``: every instance x seed, ``cap`` iterations, ``frozen``
+    frozen bits (a sabotage) and a probe's solver options."""
+    params: dict[str, Any] = {"max_iterations": cap, "frozen_bits": frozen, **(probe or {})}
+    return RunPlan.grid(name, solver, problem, [(params, inst) for inst in instances], seeds,
+                        first_seed, f"{solver} on {problem} until the front is covered")
+
+
 def _semo_runs(context: CheckContext, solver: str, problem: str,
                instances: list[dict[str, int]], seeds: int, cap: int, frozen: int,
                description: str, probe: dict[str, Any] | None = None) -> list[StoredRun]:
-    params: dict[str, Any] = {"max_iterations": cap, "frozen_bits": frozen, **(probe or {})}
-    specs = [make_spec(solver, params, problem, inst, seed)
-             for inst in instances for seed in range(context.seed, context.seed + seeds)]
-    return run_many(specs, context.store, workers=context.workers, progress=context.progress,
-                    description=description).runs
+    """The runs of a check-specific grid (not a shared plan), through the context's lab."""
+    return context.lab.runs(_semo_plan(description, solver, problem, instances, seeds,
+                                       context.seed, cap, frozen, probe)).runs
 
 
 def _semo_times(runs: list[StoredRun]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -189,6 +199,30 @@ def _order_result(check: Check, setting: Sabotage, n: np.ndarray, t: np.ndarray,
 SEMO_NS: tuple[tuple[int, ...], tuple[int, ...]] = ((8, 11, 16, 23, 32),
                                                     (8, 11, 16, 23, 32, 45))
 SEMO_SEEDS = (5, 20)
+#: the cap of every order check: 12x GSEMO's mean on LOTZ at n = 32 (16,600 iterations
+#: measured), about 4x at n = 45 (full); 20x its mean on OneMinMax at n = 32 (9,100)
+SEMO_ORDER_CAP = 200_000
+#: sizes of the plans ``emo.<solver>-<problem>-order`` per check profile
+SEMO_ORDER_SIZES = {"quick": {"ns": SEMO_NS[0], "seeds": SEMO_SEEDS[0], "cap": SEMO_ORDER_CAP},
+                    "full": {"ns": SEMO_NS[1], "seeds": SEMO_SEEDS[1], "cap": SEMO_ORDER_CAP}}
+
+
+def _order_recipe(solver: str, problem: str) -> PlanRecipe:
+    name = f"emo.{solver}-{problem}-order"
+
+    def build(sizes: dict[str, Any], seed: int, frozen: int = 0,
+              probe: dict[str, Any] | None = None) -> RunPlan:
+        return _semo_plan(name, solver, problem, [{"n": n} for n in sizes["ns"]],
+                          sizes["seeds"], seed, sizes["cap"], frozen, probe)
+
+    return register_plan(PlanRecipe(
+        name, f"{solver.upper()} on {problem}: runtime against n (the order check)",
+        SEMO_ORDER_SIZES, build, variants=("frozen", "probe"),
+        figures=("scaling",) if solver == "gsemo" else ()))
+
+
+SEMO_ORDER_PLANS = {(solver, problem): _order_recipe(solver, problem).name
+                    for solver in ("semo", "gsemo") for problem in ("lotz", "oneminmax")}
 
 
 class _SemoOrderCheck(Check):
@@ -196,23 +230,27 @@ class _SemoOrderCheck(Check):
     solver: ClassVar[str]
     problem: ClassVar[str]
     cap: ClassVar[int]
-    #: the quick sizes (paper/profiles/quick.toml [figures.scaling] mirrors them)
+    #: the quick sizes (the plan's; the scaling figure reads the same plan)
     ns: ClassVar[tuple[int, ...]] = SEMO_NS[0]
+
+    @property
+    def plan_name(self) -> str:
+        return SEMO_ORDER_PLANS[(self.solver, self.problem)]
 
     def growth(self, n: np.ndarray, lowered: bool) -> np.ndarray:
         raise NotImplementedError
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        seeds = SEMO_SEEDS[0] if context.quick else SEMO_SEEDS[1]
-        ns, cap = SEMO_NS[0] if context.quick else SEMO_NS[1], self.cap
+        sizes = context.sizes(self.plan_name)
+        ns, seeds, cap = tuple(sizes["ns"]), sizes["seeds"], sizes["cap"]
         frozen = 1 if setting.name == FROZEN.name else 0
         if frozen:  # never covers: a few short runs already show it
             ns, seeds, cap = ns[:3], 3, min(cap, 3_000)
         probe = _probe_params(setting)
         if setting.probe:  # exploratory and cheap: the three smallest sizes, fewer seeds
             ns, seeds = ns[:3], 8
-        runs = _semo_runs(context, self.solver, self.problem, [{"n": v} for v in ns], seeds,
-                          cap, frozen, self.name, probe)
+        runs = context.runs(self.plan_name, {"ns": ns, "seeds": seeds, "cap": cap},
+                            frozen=frozen, probe=probe)
         n, t, censored = _semo_times(runs)
         mutation = "bitwise" if self.solver == "gsemo" else "one-bit"
         failed = {a.name for a in self.bound.failed_assumptions(
@@ -227,9 +265,7 @@ class _SemoOrderCheck(Check):
 class SemoLotzOrder(_SemoOrderCheck):
     bound_id = "emo.semo.lotz.runtime-order"
     name = "emo-semo-lotz-order"
-    #: the cap: 12x GSEMO's mean at n = 32 (16,600 iterations measured), about 4x at n = 45
-    #: (full; 16,600 (45/32)^3 = 46,000)
-    solver, problem, cap = "semo", "lotz", 200_000
+    solver, problem, cap = "semo", "lotz", SEMO_ORDER_CAP
     sabotages = (Sabotage("order-n^2", "bound-scaled", "the order n^2 instead of n^3"),
                  Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
                           assumption="one-bit-mutation"), BIASED)
@@ -250,8 +286,7 @@ class GsemoLotzOrder(SemoLotzOrder):
 class SemoOneMinMaxOrder(_SemoOrderCheck):
     bound_id = "emo.semo.oneminmax.runtime-order"
     name = "emo-semo-oneminmax-order"
-    #: the cap: 20x GSEMO's mean at n = 32 (9,100 iterations measured)
-    solver, problem, cap = "semo", "oneminmax", 200_000
+    solver, problem, cap = "semo", "oneminmax", SEMO_ORDER_CAP
     sabotages = (Sabotage("order-n-log-n", "bound-scaled",
                           "the order n log n instead of n^2 log n"),
                  Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
@@ -434,13 +469,11 @@ def slope_test(g: np.ndarray, t: np.ndarray, n: np.ndarray,
 def _nsga2_runs(context: CheckContext, problem: str, instances: list[dict[str, int]],
                 pops: list[int], seeds: int, cap: int, selection: str, mutation: str,
                 description: str, crossover: str = "none") -> list[StoredRun]:
-    specs = [make_spec("nsga2", {"pop": pop, "selection": selection, "mutation": mutation,
-                                 "crossover": crossover, "max_generations": cap},
-                       problem, inst, seed)
-             for inst, pop in zip(instances, pops, strict=True)
-             for seed in range(context.seed, context.seed + seeds)]
-    return run_many(specs, context.store, workers=context.workers, progress=context.progress,
-                    description=description, scheduler=context.scheduler).runs
+    points = [({"pop": pop, "selection": selection, "mutation": mutation,
+                "crossover": crossover, "max_generations": cap}, inst)
+              for inst, pop in zip(instances, pops, strict=True)]
+    return context.lab.runs(RunPlan.grid(description, "nsga2", problem, points, seeds,
+                                         context.seed)).runs
 
 
 def _eval_times(runs: list[StoredRun]) -> tuple[np.ndarray, np.ndarray, np.ndarray,

@@ -38,11 +38,9 @@ from proofs_checks.check import (
     CheckContext,
     CheckResult,
     Measurement,
-    Outcome,
     Power,
     Sabotage,
     Triviality,
-    search_instances,
     upper_holds,
 )
 from proofs_checks.power import one_sided_t_power
@@ -276,24 +274,12 @@ class _DeterministicGDCheck(Check):
             return Measurement(reading.measured, value, holds, described)
 
         examples = 60 if context.quick else 400
-        outcome = search_instances(self.strategy(setting), measure, examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting,
-            assumptions_hold=not failed_assumptions,
-            instances=outcome.tried,
-            runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        outcome = self.search(context, setting, self.strategy(setting), measure, examples)
+        return self.search_result(
+            setting, outcome, failed_assumptions,
+            statistic_name="max measured/bound", statistic=outcome.worst_tightness,
             tightness=outcome.worst_tightness,
-            statistic_name="max measured/bound",
-            statistic=outcome.worst_tightness,
-            counterexample=None if counter is None else {
-                **counter.instance, "measured": counter.measured, "bound": counter.bound},
-            details={"failed_assumptions": sorted(failed_assumptions)},
-            triviality=Triviality.from_pairs(self.trivial_note, pairs),
-        )
+            triviality=Triviality.from_pairs(self.trivial_note, pairs))
 
 
 def _initial_gap(problem: SmoothProblem[Any], recorder: TraceRecorder) -> float:

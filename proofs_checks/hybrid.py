@@ -60,12 +60,17 @@ from proofs_checks.check import (
     Power,
     Sabotage,
     Triviality,
-    search_instances,
+)
+from proofs_checks.nsga2 import (
+    MUTATIONS,
+    draw_operators,
+    front_values_lost,
+    stated_survival_instance,
 )
 from proofs_checks.nsga2 import HeavyTailedNSGA2 as _HeavyTailedNSGA2
 from proofs_checks.power import binomial_power, one_sided_t_power
-from solvers.algorithms.nsga2 import NSGA2, SELECTIONS, NSGA2Config
-from solvers.execute import make_spec, run_many
+from solvers.algorithms.nsga2 import NSGA2, NSGA2Config
+from solvers.plans import RunPlan
 from solvers.problems.binary import BitStringConfig, OneMinMax
 from solvers.store import StoredRun
 from solvers.trace import TraceRecorder
@@ -147,23 +152,26 @@ def _solver(instance: dict[str, Any], generations: int, stop: bool = False) -> N
 
 # -- survival ------------------------------------------------------------------------------------
 
+def _refinement(draw: st.DrawFn, pop: int) -> dict[str, Any]:
+    """E = 0..3N extra candidates of a drawn refinement kind."""
+    return {"E": draw(st.integers(0, 3 * pop)), "kind": draw(st.sampled_from(KINDS))}
+
+
 @st.composite
-def _survival_instance(draw: st.DrawFn, small_population: bool) -> dict[str, Any]:
-    if small_population:  # the adversary floods R_t; N below the implementation's 2(n+1)
-        n = draw(st.integers(2, 16))
-        pop = n + 1 + draw(st.integers(0, n // 2))
-        return {"n": n, "pop": pop, "E": draw(st.integers(1, 2 * pop)),
-                "kind": "adversarial-duplicates", "selection": "fair",
-                "mutation": draw(st.sampled_from(["one-bit", "bitwise"])), "crossover": "none",
-                "seed": draw(st.integers(0, 2**16))}
-    n = draw(st.integers(1, 16))
-    pop = 4 * (n + 1) + 2 * draw(st.integers(0, 4))
-    return {"n": n, "pop": pop, "E": draw(st.integers(0, 3 * pop)),
-            "kind": draw(st.sampled_from(KINDS)),
-            "selection": draw(st.sampled_from(SELECTIONS)),
-            "mutation": draw(st.sampled_from(["one-bit", "bitwise"])),
-            "crossover": draw(st.sampled_from(["none", "uniform", "one-point"])),
+def _flooded_instance(draw: st.DrawFn) -> dict[str, Any]:
+    """The adversary floods R_t; N below the implementation's 2(n+1)."""
+    n = draw(st.integers(2, 16))
+    pop = n + 1 + draw(st.integers(0, n // 2))
+    return {"n": n, "pop": pop, "E": draw(st.integers(1, 2 * pop)),
+            "kind": "adversarial-duplicates", "selection": "fair",
+            "mutation": draw(st.sampled_from(MUTATIONS)), "crossover": "none",
             "seed": draw(st.integers(0, 2**16))}
+
+
+def _survival_instance(small_population: bool) -> st.SearchStrategy[dict[str, Any]]:
+    if small_population:
+        return _flooded_instance()
+    return stated_survival_instance(max_n=16, max_pairs=4, extra=_refinement)
 
 
 class HybridSurvivalCheck(Check):
@@ -194,35 +202,21 @@ class HybridSurvivalCheck(Check):
                                    instance["selection"], instance["mutation"],
                                    instance["crossover"], only_adds=not replacing)
             failed.update(a.name for a in self.bound.failed_assumptions(constants))
-            recorder = TraceRecorder()
             solver = _solver(instance, generations)
             if replacing:
                 solver = _ReplacingNSGA2(solver.config)
-            solver.run(OneMinMax(BitStringConfig(n=instance["n"])), instance["seed"], recorder)
-            lost = recorder.column("front_values_lost")
-            worst = int(np.argmax(lost))
-            measured = float(lost[worst])
-            return Measurement(measured, 0.0, measured <= 0.0,
-                               {**instance, "generations": generations,
-                                "first_loss_generation": worst if measured > 0 else None})
+            return front_values_lost(solver, instance, generations)
 
         examples = 30 if context.quick else 200
-        outcome = search_instances(_survival_instance(small), measure, examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        outcome = self.search(context, setting, _survival_instance(small), measure, examples)
+        return self.search_result(
+            setting, outcome, failed,
             statistic_name="front values lost (max over generations)",
-            statistic=None if counter is None else counter.measured,
-            counterexample=None if counter is None else {**counter.instance,
-                                                         "values_lost": counter.measured},
-            details={"generations_per_run": generations, "failed_assumptions": sorted(failed)},
+            statistic=outcome.counter_measured, tightness=None,
+            counter_labels=("values_lost",), details={"generations_per_run": generations},
             triviality=Triviality.from_pairs(
                 "front values lost <= n+1, the size of OneMinMax's front",
-                [(0.0, float(n + 1)) for n in sorted(seen_n)]),
-        )
+                [(0.0, float(n + 1)) for n in sorted(seen_n)]))
 
 
 # -- runtime and evaluations to cover --------------------------------------------------------------
@@ -231,16 +225,15 @@ def hybrid_runs(context: CheckContext, ns: tuple[int, ...], seeds: int, cap: int
                 selection: str, mutation: str, kind: str, pop_rule: str,
                 description: str, crossover: str = "none") -> list[StoredRun]:
     """Stored hybrid runs until the front is covered (E = N/2), one per (n, seed)."""
-    specs = []
+    points = []
     for n in ns:
         pop = 4 * (n + 1) if pop_rule == "4(n+1)" else n + 1
-        params = {"pop": pop, "selection": selection, "mutation": mutation,
-                  "crossover": crossover, "max_generations": cap,
-                  "extra_candidates": pop // 2, "refinement": kind}
-        specs += [make_spec("nsga2", params, "oneminmax", {"n": n}, seed)
-                  for seed in range(context.seed, context.seed + seeds)]
-    return run_many(specs, context.store, workers=context.workers, progress=context.progress,
-                    description=description).runs
+        points.append(({"pop": pop, "selection": selection, "mutation": mutation,
+                        "crossover": crossover, "max_generations": cap,
+                        "extra_candidates": pop // 2, "refinement": kind}, {"n": n}))
+    # through the context's lab: its scheduler too (these runs used to stay local)
+    return context.lab.runs(RunPlan.grid(description, "nsga2", "oneminmax", points, seeds,
+                                         context.seed)).runs
 
 
 def _local_runs(context: CheckContext, n: int, seeds: int, cap: int, selection: str,
@@ -448,9 +441,7 @@ def _count_instance(draw: st.DrawFn, refined: bool = False) -> dict[str, Any]:
     pop = 2 * draw(st.integers(1, 2 * (n + 1)))
     kind = draw(st.sampled_from(KINDS if refined else ("none", *KINDS)))
     return {"n": n, "pop": pop, "E": 0 if kind == "none" else draw(st.integers(1, 2 * pop)),
-            "kind": kind, "selection": draw(st.sampled_from(SELECTIONS)),
-            "mutation": draw(st.sampled_from(["one-bit", "bitwise"])),
-            "crossover": draw(st.sampled_from(["none", "uniform", "one-point"])),
+            "kind": kind, **draw_operators(draw),
             "generations": draw(st.integers(0, 25)), "seed": draw(st.integers(0, 2**16))}
 
 
@@ -499,22 +490,15 @@ class HybridEvaluationCountCheck(Check):
         examples = 40 if context.quick else 300
         if replacing and context.quick:
             examples = 20
-        outcome = search_instances(_count_instance(replacing), measure, examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        outcome = self.search(context, setting, _count_instance(replacing), measure, examples)
+        return self.search_result(
+            setting, outcome, failed,
             statistic_name="evaluations counted == N + t (N + E)",
-            statistic=None if counter is None else counter.measured,
-            tightness=None if counter is not None else 1.0,
-            counterexample=None if counter is None else {
-                **counter.instance, "evaluated": counter.measured, "claimed": counter.bound},
-            details={"failed_assumptions": sorted(failed)},
+            statistic=outcome.counter_measured,
+            tightness=None if outcome.counterexample is not None else 1.0,
+            counter_labels=("evaluated", "claimed"),
             triviality=Triviality.none("exact count: the claim is an equality, no trivial "
-                                       "bound applies"),
-        )
+                                       "bound applies"))
 
 
 # -- covering tail (convergence with probability one, quantified) ---------------------------

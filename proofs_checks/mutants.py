@@ -375,7 +375,7 @@ def _worker(checks: Sequence[str], result_path: Path, store_dir: Path, copy_root
     import solvers
     from proofs_checks.check import CheckContext
     from proofs_checks.registry import all_checks
-    from solvers.store import RunStore
+    from solvers.lab import Lab
 
     where = Path(solvers.__file__).resolve()
     if copy_root.resolve() not in where.parents:
@@ -387,8 +387,8 @@ def _worker(checks: Sequence[str], result_path: Path, store_dir: Path, copy_root
         row: dict[str, Any] = {"check": name}
         start = time.perf_counter()
         try:
-            result = known[name].run(CheckContext(profile="quick", store=RunStore(store_dir),
-                                                  workers=1), "as-stated")
+            result = known[name].run(CheckContext(profile="quick",
+                                                  lab=Lab.at(store_dir, workers=1)), "as-stated")
             data = result.to_dict()
             row |= {"ok": bool(result.ok), "error": "",
                     "verdict": str(data.get("outcome", data.get("verdict", ""))),

@@ -20,6 +20,7 @@ order claim.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -37,17 +38,17 @@ from proofs_checks.check import (
     Outcome,
     Sabotage,
     Triviality,
-    search_instances,
 )
 from proofs_checks.emo import NO_TRIVIAL_RUNTIME, order_power, scaled_t_power
 from proofs_checks.power import binomial_power
 from solvers.algorithms.nsga2 import NSGA2, SELECTIONS, NSGA2Config
-from solvers.execute import make_spec, run_many
+from solvers.plans import PlanRecipe, RunPlan, register_plan
 from solvers.problems.binary import LOTZ, BitStringConfig, OneMinMax
 from solvers.store import StoredRun
 from solvers.trace import TraceRecorder
 
-__all__ = ["NSGA2_CHECKS", "HeavyTailedNSGA2", "cover_runs"]
+__all__ = ["CROSSOVERS", "MUTATIONS", "NSGA2_CHECKS", "HeavyTailedNSGA2", "cover_runs",
+           "draw_operators", "front_values_lost", "stated_survival_instance"]
 
 
 def _bit_constants(n: int, pop: int, selection: str, mutation: str,
@@ -63,22 +64,60 @@ def _bit_constants(n: int, pop: int, selection: str, mutation: str,
     }
 
 
-def cover_runs(context: CheckContext, problem: str, ns: tuple[int, ...], seeds: int,
-               cap: int, selection: str = "deb-tournament", mutation: str = "bitwise",
-               pop_rule: str = "4(n+1)", description: str = "runs",
-               crossover: str = "none") -> list[StoredRun]:
-    """Stored NSGA-II runs until the front is covered, one per (n, seed)."""
-    specs = []
-    for n in ns:
-        pop = 4 * (n + 1) if pop_rule == "4(n+1)" else n + 1
-        solver_params = {"pop": pop, "selection": selection, "mutation": mutation,
-                         "crossover": crossover, "max_generations": cap}
-        for seed in range(context.seed, context.seed + seeds):
-            specs.append(make_spec("nsga2", solver_params, problem, {"n": n}, seed))
-    report = run_many(specs, context.store, workers=context.workers,
-                      progress=context.progress, description=description,
-                      scheduler=context.scheduler)
-    return report.runs
+def _cover_plan(name: str, problem: str, sizes: dict[str, Any], seed: int,
+                selection: str = "deb-tournament", mutation: str = "bitwise",
+                pop_rule: str = "4(n+1)", crossover: str = "none") -> RunPlan:
+    """NSGA-II on ``problem`` until the front is covered (at most ``cap`` generations),
+    N = 4(n+1) or n+1 by ``pop_rule``, one run per (n, seed)."""
+    points = [({"pop": 4 * (n + 1) if pop_rule == "4(n+1)" else n + 1,
+                "selection": selection, "mutation": mutation, "crossover": crossover,
+                "max_generations": sizes["cap"]}, {"n": n}) for n in sizes["ns"]]
+    return RunPlan.grid(name, "nsga2", problem, points, sizes["seeds"], seed,
+                        f"NSGA-II on {problem} until the front is covered")
+
+
+def _cover_recipe(name: str, problem: str, purpose: str, sizes: dict[str, dict[str, Any]],
+                  figures: tuple[str, ...] = (), **defaults: str) -> str:
+    """Register a cover plan; ``defaults``: its variant when a caller names none."""
+    def build(resolved: dict[str, Any], seed: int, **variant: Any) -> RunPlan:
+        return _cover_plan(name, problem, resolved, seed, **{**defaults, **variant})
+
+    register_plan(PlanRecipe(name, purpose, sizes, build,
+                             variants=("selection", "mutation", "pop_rule", "crossover"),
+                             figures=figures))
+    return name
+
+
+#: the runs of the order checks (and of the nsga2 and scaling figures): N = 4(n+1), cap 3000
+ONEMINMAX_COVER = _cover_recipe(
+    "nsga2.oneminmax-cover", "oneminmax", "NSGA-II on OneMinMax: generations to cover "
+    "against n (the order check; the runtime panels of the nsga2 and scaling figures)",
+    {"quick": {"ns": (25, 50, 100), "seeds": 30, "cap": 3000},
+     "full": {"ns": (25, 50, 100, 200), "seeds": 50, "cap": 3000}},
+    figures=("nsga2", "scaling"))
+LOTZ_COVER = _cover_recipe(
+    "nsga2.lotz-cover", "lotz", "NSGA-II on LOTZ: generations to cover against n",
+    {"quick": {"ns": (8, 16, 32), "seeds": 30, "cap": 20000},
+     "full": {"ns": (8, 16, 32, 48, 64), "seeds": 50, "cap": 20000}})
+#: the explicit-constant check's configurations (selection x mutation) on OneMinMax
+ONEMINMAX_EXPLICIT = _cover_recipe(
+    "nsga2.oneminmax-explicit", "oneminmax", "NSGA-II on OneMinMax per operator pair "
+    "against the explicit bound",
+    {"quick": {"ns": (25, 50), "seeds": 20, "cap": 3000},
+     "full": {"ns": (25, 50, 100), "seeds": 50, "cap": 3000}})
+#: N = n+1 with fair selection: the share of runs that ever cover (cap = the horizon)
+ONEMINMAX_SMALL_POPULATION = _cover_recipe(
+    "nsga2.oneminmax-small-population", "oneminmax", "NSGA-II with N = n+1 on OneMinMax: "
+    "covered share of the front per generation (the coverage panel of the nsga2 figure)",
+    {"quick": {"ns": (50,), "seeds": 20, "cap": 1000},
+     "full": {"ns": (50, 100), "seeds": 50, "cap": 5000}},
+    figures=("nsga2",), selection="fair", pop_rule="n+1")
+
+
+def cover_runs(context: CheckContext, plan_name: str, sizes: dict[str, Any] | None = None,
+               **variant: Any) -> list[StoredRun]:
+    """The stored runs of the cover plan ``plan_name`` (sizes: a setting's reductions)."""
+    return context.runs(plan_name, sizes, **variant)
 
 
 class HeavyTailedNSGA2(NSGA2):
@@ -141,19 +180,54 @@ def _times(runs: list[StoredRun]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 # -- survival lemma -----------------------------------------------------------------------------
 
+#: the mutations and crossovers a drawn configuration samples from (and every selection)
+MUTATIONS = ("one-bit", "bitwise")
+CROSSOVERS = ("none", "uniform", "one-point")
+
+
+def draw_operators(draw: st.DrawFn) -> dict[str, str]:
+    """A selection, a mutation and a crossover (any of each, drawn in this order): the
+    operators of a drawn NSGA-II configuration on OneMinMax, inside a composite strategy."""
+    return {"selection": draw(st.sampled_from(SELECTIONS)),
+            "mutation": draw(st.sampled_from(MUTATIONS)),
+            "crossover": draw(st.sampled_from(CROSSOVERS))}
+
+
 @st.composite
-def _survival_instance(draw: st.DrawFn, small_population: bool) -> dict[str, Any]:
-    if small_population:
-        n = draw(st.integers(4, 30))
-        return {"n": n, "pop": n + 1, "selection": "fair",
-                "mutation": draw(st.sampled_from(["one-bit", "bitwise"])),
-                "crossover": "none", "seed": draw(st.integers(0, 2**16))}
-    n = draw(st.integers(1, 20))
-    return {"n": n, "pop": 4 * (n + 1) + 2 * draw(st.integers(0, 5)),
-            "selection": draw(st.sampled_from(SELECTIONS)),
-            "mutation": draw(st.sampled_from(["one-bit", "bitwise"])),
-            "crossover": draw(st.sampled_from(["none", "uniform", "one-point"])),
-            "seed": draw(st.integers(0, 2**16))}
+def stated_survival_instance(draw: st.DrawFn, max_n: int = 20, max_pairs: int = 5,
+                             extra: Callable[[st.DrawFn, int], dict[str, Any]] | None = None,
+                             ) -> dict[str, Any]:
+    """A configuration the survival lemma covers: OneMinMax with 1 <= n <= ``max_n``, an
+    even population N = 4(n+1) + 2j with 0 <= j <= ``max_pairs``, any operators, a seed.
+    ``extra(draw, N)`` draws the fields a variant adds after N (the hybrid's refinement)."""
+    n = draw(st.integers(1, max_n))
+    pop = 4 * (n + 1) + 2 * draw(st.integers(0, max_pairs))
+    return {"n": n, "pop": pop, **({} if extra is None else extra(draw, pop)),
+            **draw_operators(draw), "seed": draw(st.integers(0, 2**16))}
+
+
+@st.composite
+def _small_population_instance(draw: st.DrawFn) -> dict[str, Any]:
+    """N = n+1 with fair selection and no crossover (the sabotage of N >= 4(n+1))."""
+    n = draw(st.integers(4, 30))
+    return {"n": n, "pop": n + 1, "selection": "fair",
+            "mutation": draw(st.sampled_from(MUTATIONS)),
+            "crossover": "none", "seed": draw(st.integers(0, 2**16))}
+
+
+def front_values_lost(solver: NSGA2, instance: dict[str, Any], generations: int
+                      ) -> Measurement:
+    """Run ``solver`` on OneMinMax of the instance's n at its seed: the most Pareto-front
+    values of R_t that any generation lost from P_{t+1} (the survival lemma claims 0), with
+    the first generation that lost one."""
+    recorder = TraceRecorder()
+    solver.run(OneMinMax(BitStringConfig(n=instance["n"])), instance["seed"], recorder)
+    lost = recorder.column("front_values_lost")
+    worst = int(np.argmax(lost))
+    measured = float(lost[worst])
+    return Measurement(measured, 0.0, measured <= 0.0,
+                       {**instance, "generations": generations,
+                        "first_loss_generation": worst if measured > 0 else None})
 
 
 class SurvivalCheck(Check):
@@ -178,34 +252,20 @@ class SurvivalCheck(Check):
                                        mutation=instance["mutation"],
                                        crossover=instance["crossover"],
                                        max_generations=generations, stop_when_covered=False))
-            recorder = TraceRecorder()
-            solver.run(OneMinMax(BitStringConfig(n=instance["n"])), instance["seed"], recorder)
-            lost = recorder.column("front_values_lost")
-            worst = int(np.argmax(lost))
-            measured = float(lost[worst])
-            return Measurement(measured, 0.0, measured <= 0.0,
-                               {**instance, "generations": generations,
-                                "first_loss_generation": worst if measured > 0 else None})
+            return front_values_lost(solver, instance, generations)
 
         examples = 40 if context.quick else 200
-        outcome = search_instances(_survival_instance(setting.name == "N=n+1"), measure,
-                                   examples, context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-            violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
+        strategy = (_small_population_instance() if setting.name == "N=n+1"
+                    else stated_survival_instance())
+        outcome = self.search(context, setting, strategy, measure, examples)
+        return self.search_result(
+            setting, outcome, failed,
             statistic_name="front values lost (max over generations)",
-            statistic=None if counter is None else counter.measured,
-            tightness=None,
-            counterexample=None if counter is None else {**counter.instance,
-                                                         "values_lost": counter.measured},
-            details={"generations_per_run": generations, "failed_assumptions": sorted(failed)},
+            statistic=outcome.counter_measured, tightness=None,
+            counter_labels=("values_lost",), details={"generations_per_run": generations},
             triviality=Triviality.none(
                 "an exact claim: no front value is ever lost (a count that must equal 0; "
-                "the count is trivially >= 0, so 0 is the strongest possible statement)"),
-        )
+                "the count is trivially >= 0, so 0 is the strongest possible statement)"))
 
 
 # -- order claims ------------------------------------------------------------------------------
@@ -213,22 +273,19 @@ class SurvivalCheck(Check):
 class _OrderCheck(Check):
     method = "OLS of log T on log g(n), one-sided slope test (H1: slope > 1)"
     problem: str
-    quick_ns: tuple[int, ...]
-    full_ns: tuple[int, ...]
-    cap: int
+    plan_name: str  # the cover plan of the as-stated setting (sizes per profile there)
 
     def growth(self, n: np.ndarray, setting: Sabotage) -> np.ndarray:
         raise NotImplementedError
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        ns = self.quick_ns if context.quick else self.full_ns
-        seeds = 30 if context.quick else 50
+        sizes = context.sizes(self.plan_name)
+        ns, seeds, cap = tuple(sizes["ns"]), sizes["seeds"], sizes["cap"]
         small = setting.name == "N=n+1"
-        cap = self.cap
         if small:  # runs that never cover: a short cap already shows it; odd n so that
             # N = n + 1 is even and Deb's tournament (the as-stated selection) can run: only
             # the population changes
-            ns, seeds, cap = tuple(v if v % 2 else v - 1 for v in ns[:2]), 6, min(self.cap, 600)
+            ns, seeds, cap = tuple(v if v % 2 else v - 1 for v in ns[:2]), 6, min(cap, 600)
         if setting.probe:  # exploratory: the two smallest sizes, fewer seeds
             ns, seeds = ns[:2], 10
         crossover = "uniform" if setting.name == "crossover" else "none"
@@ -238,9 +295,10 @@ class _OrderCheck(Check):
             n, t, censored, _ = heavy_tailed_times(context, self.problem, ns, seeds, cap)
             pop0 = 4 * (ns[0] + 1)
         else:
-            runs = cover_runs(context, self.problem, ns, seeds, cap,
+            runs = cover_runs(context, self.plan_name,
+                              {"ns": ns, "seeds": seeds, "cap": cap},
                               selection="deb-tournament",
-                              pop_rule="n+1" if small else "4(n+1)", description=self.name,
+                              pop_rule="n+1" if small else "4(n+1)",
                               crossover=crossover)
             n, t, censored = _times(runs)
             pop0 = runs[0].spec.solver_config["pop"]
@@ -286,9 +344,7 @@ class OneMinMaxOrderCheck(_OrderCheck):
     #: reads the same OneMinMax cover runs (fair selection, bit-wise, cap 3000) as the others
     run_group = "nsga2-oneminmax-cover-runs"
     problem = "oneminmax"
-    quick_ns = (25, 50, 100)
-    full_ns = (25, 50, 100, 200)
-    cap = 3000
+    plan_name = ONEMINMAX_COVER
     sabotages = (
         Sabotage("order-n", "bound-scaled", "the claimed order n instead of n log n"),
         Sabotage("N=n+1", "assumption-dropped",
@@ -308,9 +364,7 @@ class LOTZOrderCheck(_OrderCheck):
     bound_id = "nsga2.lotz.runtime-order"
     name = "nsga2-lotz-order"
     problem = "lotz"
-    quick_ns = (8, 16, 32)
-    full_ns = (8, 16, 32, 48, 64)
-    cap = 20000
+    plan_name = LOTZ_COVER
     sabotages = (
         Sabotage("order-n", "bound-scaled", "the claimed order n instead of n^2"),
         Sabotage("N=n+1", "assumption-dropped", "population n+1 (fair selection)",
@@ -348,8 +402,9 @@ class ExplicitConstantCheck(Check):
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        ns: tuple[int, ...] = (25, 50) if context.quick else (25, 50, 100)
-        seeds = 20 if context.quick else 50
+        sizes = context.sizes(ONEMINMAX_EXPLICIT)
+        ns: tuple[int, ...] = tuple(sizes["ns"])
+        seeds = sizes["seeds"]
         small = setting.name == "N=n+1"
         configs = [(s, m) for s in ("fair", "uniform") for m in ("bitwise", "one-bit")]
         crossover = "uniform" if setting.name == "crossover" else "none"
@@ -365,14 +420,14 @@ class ExplicitConstantCheck(Check):
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
         for selection, mutation in configs:
-            cap = 3000
+            cap = sizes["cap"]
             if heavy:
                 n_values, t, censored, _ = heavy_tailed_times(context, "oneminmax", ns, seeds,
                                                               cap, selection=selection)
             else:
-                runs = cover_runs(context, "oneminmax", ns, seeds, cap, selection=selection,
+                runs = cover_runs(context, ONEMINMAX_EXPLICIT,
+                                  {"ns": ns, "seeds": seeds, "cap": cap}, selection=selection,
                                   mutation=mutation, pop_rule="n+1" if small else "4(n+1)",
-                                  description=f"{self.name}-{selection}-{mutation}",
                                   crossover=crossover)
                 n_values, t, censored = _times(runs)
             for n in ns:
@@ -420,9 +475,8 @@ class SmallPopulationCheck(Check):
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        ns = (50,) if context.quick else (50, 100)
-        seeds = 20 if context.quick else 50
-        horizon = 1000 if context.quick else 5000
+        sizes = context.sizes(ONEMINMAX_SMALL_POPULATION)
+        ns, seeds, horizon = tuple(sizes["ns"]), sizes["seeds"], sizes["cap"]
         large = setting.name == "N=4(n+1)"
         heavy = setting.name == "heavy-tailed-mutation"
         if heavy:
@@ -437,9 +491,10 @@ class SmallPopulationCheck(Check):
         else:
             # N = 4(n+1) covers long before any cap: with the explicit check's cap the runs
             # are the same specs as its fair/bit-wise runs, so the store reuses them
-            runs = cover_runs(context, "oneminmax", ns, seeds, 3000 if large else horizon,
-                              selection="fair", pop_rule="4(n+1)" if large else "n+1",
-                              description=self.name)
+            cap = context.sizes(ONEMINMAX_EXPLICIT)["cap"] if large else horizon
+            runs = cover_runs(context, ONEMINMAX_SMALL_POPULATION,
+                              {"ns": ns, "seeds": seeds, "cap": cap},
+                              selection="fair", pop_rule="4(n+1)" if large else "n+1")
             covered = sum(bool(r.summary["covered"]) for r in runs)
             fractions = np.array([r.summary["max_covered_fraction"] for r in runs])
             total, pop0 = len(runs), runs[0].spec.solver_config["pop"]

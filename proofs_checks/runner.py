@@ -17,7 +17,7 @@ tables written from them are the same for any number of workers; ``on_result`` i
 in that order too, as soon as every earlier pair has finished. A setting's verdict does not
 depend on where it ran: its runs are keyed by configuration and seed, and its searches are
 seeded from ``context.seed`` (two processes that need the same run may both compute it;
-the store keeps one). With a Dask scheduler (``context.scheduler``) or one worker the pairs
+the store keeps one). With a Dask scheduler (``context.lab.scheduler``) or one worker the pairs
 run one after another in this process, their runs going to the cluster or run here.
 """
 
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from proofs_checks.check import Check, CheckContext, CheckResult
+from solvers.store import RunStore
 from theory.errors import InvalidParameterError
 
 __all__ = ["run_settings"]
@@ -50,11 +51,9 @@ def _run_group_in_worker(pairs: list[tuple[str, str]], fields: dict[str, Any]
                          ) -> list[CheckResult]:
     """A pool worker's entry point: settings of registered checks that share runs, one
     after another in this process (the first computes the runs, the others reuse them)."""
-    from solvers.store import RunStore
-
-    context = CheckContext(profile=fields["profile"], store=RunStore(fields["store_root"]),
-                           workers=1, progress=False, seed=fields["seed"],
-                           database_dir=fields["database_dir"])
+    context = CheckContext(profile=fields["profile"], lab=fields["lab"], seed=fields["seed"],
+                           database_dir=fields["database_dir"],
+                           plan_sizes=fields["plan_sizes"])
     return [_worker_check(name).run(context, setting) for name, setting in pairs]
 
 
@@ -64,19 +63,19 @@ def run_settings(jobs: Sequence[tuple[Check, str]], context: CheckContext,
                  ) -> list[CheckResult]:
     """Run each (check, setting name) of ``jobs``; the results in the order of ``jobs``.
 
-    ``workers``: processes to spread the settings over (default: ``context.workers``, else
+    ``workers``: processes to spread the settings over (default: ``context.lab.workers``, else
     the CPU count); 1, a single job or a Dask scheduler in ``context`` runs them here, one
     after another. Checks not in the registry (built ad hoc) also run here. ``on_result(i,
     result)`` is called for every job in order. An exception in a job is raised here after
     the pool is shut down; runs stored before it are kept.
     """
-    workers = workers if workers is not None else (context.workers or os.cpu_count() or 1)
+    workers = workers if workers is not None else (context.lab.workers or os.cpu_count() or 1)
     if workers < 1:
         raise InvalidParameterError("workers >= 1", f"workers={workers}")
     from proofs_checks.registry import all_checks
 
     registered = {check.name for check in all_checks()}
-    local = (workers == 1 or len(jobs) <= 1 or context.scheduler is not None
+    local = (workers == 1 or len(jobs) <= 1 or context.lab.scheduler is not None
              or any(check.name not in registered for check, _ in jobs))
     results: list[CheckResult | None] = [None] * len(jobs)
     if local:
@@ -88,8 +87,11 @@ def run_settings(jobs: Sequence[tuple[Check, str]], context: CheckContext,
 
     from solvers.execute import exit_with_parent, pool_context
 
-    fields = {"profile": context.profile, "store_root": str(Path(context.store.root).resolve()),
-              "seed": context.seed, "database_dir": context.database_dir}
+    # each worker runs its settings' runs in-process (no pool inside a pool), quietly
+    lab = context.lab.with_options(store=RunStore(Path(context.lab.store.root).resolve()),
+                                   workers=1, progress=False)
+    fields = {"profile": context.profile, "lab": lab, "seed": context.seed,
+              "database_dir": context.database_dir, "plan_sizes": dict(context.plan_sizes)}
     groups: dict[str, list[int]] = {}  # run group -> its jobs' indices, in job order
     group_of: list[str] = []  # job index -> its run group
     for check, _ in jobs:

@@ -22,6 +22,7 @@ from solvers.algorithms.bilevel import (
     aid_hypergradient,
     itd_hypergradient,
 )
+from solvers.lab import Lab
 from solvers.problems.bilevel import BilevelQuadratic, BilevelSoftplus
 from solvers.registry import make_problem, make_solver
 from solvers.store import RunStore
@@ -265,7 +266,7 @@ SETTINGS = [pytest.param(check, s.name, id=f"{check.name}:{s.name}",
 
 @pytest.fixture(scope="module")
 def context(shared_check_store: RunStore) -> CheckContext:
-    return CheckContext(profile="quick", store=shared_check_store)
+    return CheckContext(profile="quick", lab=Lab(shared_check_store))
 
 
 @pytest.mark.parametrize(("check", "setting"), SETTINGS)

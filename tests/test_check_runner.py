@@ -10,6 +10,7 @@ import pytest
 from proofs_checks.check import AS_STATED, Check, CheckContext, CheckResult, Outcome, Sabotage
 from proofs_checks.registry import checks_for
 from proofs_checks.runner import run_settings
+from solvers.lab import Lab
 from solvers.store import RunStore
 from theory.errors import InvalidParameterError
 
@@ -52,9 +53,9 @@ def test_a_pool_of_settings_gives_the_results_of_one_process_in_job_order(
     jobs = _jobs()
     assert len(jobs) >= 4
     seen: list[int] = []
-    pooled = run_settings(jobs, CheckContext(store=RunStore(tmp_path / "pool")), workers=2,
+    pooled = run_settings(jobs, CheckContext(lab=Lab(RunStore(tmp_path / "pool"))), workers=2,
                           on_result=lambda i, _: seen.append(i))
-    alone = run_settings(jobs, CheckContext(store=RunStore(tmp_path / "alone")), workers=1)
+    alone = run_settings(jobs, CheckContext(lab=Lab(RunStore(tmp_path / "alone"))), workers=1)
     assert seen == list(range(len(jobs)))  # reported in job order, each once
     assert [(r.check, r.setting) for r in pooled] == [(c.name, s) for c, s in jobs]
     for mine, theirs in zip(pooled, alone, strict=True):
@@ -80,13 +81,13 @@ class _AdHocCheck(Check):
 def test_unregistered_checks_run_in_this_process(tmp_path: Path) -> None:
     check = _AdHocCheck()
     results = run_settings([(check, "as-stated"), (check, "scaled")],
-                           CheckContext(store=RunStore(tmp_path)), workers=2)
+                           CheckContext(lab=Lab(RunStore(tmp_path))), workers=2)
     assert [r.outcome for r in results] == [Outcome.HOLDS, Outcome.VIOLATION]
 
 
 def test_workers_below_one_name_the_rule(tmp_path: Path) -> None:
     with pytest.raises(InvalidParameterError, match="workers >= 1") as info:
-        run_settings(_jobs(), CheckContext(store=RunStore(tmp_path)), workers=0)
+        run_settings(_jobs(), CheckContext(lab=Lab(RunStore(tmp_path))), workers=0)
     assert "workers=0" in str(info.value)
 
 

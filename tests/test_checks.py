@@ -11,6 +11,7 @@ import pytest
 
 from proofs_checks.check import CheckContext
 from proofs_checks.registry import all_checks, checks_for, symbolic_only
+from solvers.lab import Lab
 from solvers.store import RunStore
 from tests.verdicts import assert_expected_verdict
 from theory.errors import UnknownNameError
@@ -23,8 +24,8 @@ SETTINGS = [pytest.param(check, setting.name, id=f"{check.name}:{setting.name}",
 
 @pytest.fixture(scope="module")
 def context(shared_check_store: RunStore) -> CheckContext:
-    return CheckContext(profile="quick", store=shared_check_store,
-                        workers=2)
+    return CheckContext(profile="quick",
+                        lab=Lab(shared_check_store, workers=2))
 
 
 def test_every_bound_has_a_check_with_a_sabotage_or_a_reason() -> None:
@@ -66,14 +67,14 @@ def test_verdict_in_every_setting(check, setting: str, context: CheckContext) ->
 def test_tight_bound_is_attained() -> None:
     """Drori-Teboulle is tight: some instance (the Huber worst case) has tightness 1."""
     check = next(c for c in all_checks() if c.bound_id == "gd.convex.drori-teboulle")
-    result = check.run(CheckContext(profile="quick", store=RunStore("unused")))
+    result = check.run(CheckContext(profile="quick", lab=Lab(RunStore("unused"))))
     assert result.tightness == pytest.approx(1.0, rel=1e-9)
 
 
 def test_counterexample_is_shrunk() -> None:
     """The survival lemma's counterexample with N = n+1 is small after shrinking."""
     check = next(c for c in all_checks() if c.bound_id == "nsga2.oneminmax.survival")
-    result = check.run(CheckContext(profile="quick", store=RunStore("unused")), "N=n+1")
+    result = check.run(CheckContext(profile="quick", lab=Lab(RunStore("unused"))), "N=n+1")
     assert result.counterexample is not None
     assert result.counterexample["pop"] == result.counterexample["n"] + 1
     assert result.counterexample["n"] <= 12
@@ -83,14 +84,14 @@ def test_unknown_ids_and_settings_raise() -> None:
     with pytest.raises(UnknownNameError, match="known bound ids"):
         checks_for(["no.such.bound"])
     with pytest.raises(UnknownNameError, match="as-stated"):
-        all_checks()[0].run(CheckContext(store=RunStore("unused")), "no-such-setting")
+        all_checks()[0].run(CheckContext(lab=Lab(RunStore("unused"))), "no-such-setting")
     with pytest.raises(UnknownNameError, match="quick"):
         CheckContext(profile="weekly")
 
 
 def test_same_seed_same_verdict_and_statistics(tmp_path) -> None:
     check = next(c for c in all_checks() if c.bound_id == "sgd.nonconvex.ghadimi-lan-thm2.1")
-    first = check.run(CheckContext(profile="quick", store=RunStore(tmp_path)))
-    second = check.run(CheckContext(profile="quick", store=RunStore(tmp_path)))
+    first = check.run(CheckContext(profile="quick", lab=Lab(RunStore(tmp_path))))
+    second = check.run(CheckContext(profile="quick", lab=Lab(RunStore(tmp_path))))
     assert first.details["instances"] == second.details["instances"]
     assert first.p_value == second.p_value

@@ -25,6 +25,7 @@ from proofs_checks.complexity import (
     order_slope_verdict,
 )
 from solvers.algorithms.sorting import crowding_distance, deb_fast_non_dominated_sort
+from solvers.lab import Lab
 from solvers.store import RunStore
 from tests.verdicts import assert_expected_verdict
 from theory.bounds.bayesopt import log_sum
@@ -171,7 +172,7 @@ def test_all_symbolic_checks_quick() -> None:
 @pytest.mark.parametrize(("check", "setting"), SETTINGS,
                          ids=[f"{c.name}:{s}" for c, s in SETTINGS])
 def test_check_verdicts(check, setting: str, tmp_path) -> None:
-    result = check.run(CheckContext(profile="quick", store=RunStore(tmp_path)), setting)
+    result = check.run(CheckContext(profile="quick", lab=Lab(RunStore(tmp_path))), setting)
     assert_expected_verdict(check, setting, result)
 
 

@@ -31,6 +31,7 @@ from proofs_checks.symbolic_emo import (
 )
 from solvers.algorithms.nsga2 import NSGA2, NSGA2Config
 from solvers.algorithms.semo import GSEMO, SEMO, SEMOConfig
+from solvers.lab import Lab
 from solvers.problems.binary import BitStringConfig, OneMinMax
 from solvers.problems.jump import JumpConfig, OneJumpZeroJump
 from solvers.store import RunStore
@@ -178,8 +179,8 @@ SETTINGS = [pytest.param(check, s.name, id=f"{check.name}:{s.name}",
 
 @pytest.fixture(scope="module")
 def context(shared_check_store: RunStore) -> CheckContext:
-    return CheckContext(profile="quick", store=shared_check_store,
-                        workers=2)
+    return CheckContext(profile="quick",
+                        lab=Lab(shared_check_store, workers=2))
 
 
 @pytest.mark.parametrize(("check", "setting"), SETTINGS)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from solvers.execute import make_spec, run_many
+from solvers.execute import make_spec
+from solvers.lab import Lab
 from solvers.store import RunStore
 from solvers.trace import VOLATILE_COLUMNS
 
@@ -45,15 +46,13 @@ def cluster():
 
 def test_cluster_runs_equal_local_runs(cluster, tmp_path: Path) -> None:
     specs = _grid(6)
-    remote = run_many(specs, RunStore(tmp_path / "remote"), progress=False,
-                      scheduler=cluster.scheduler_address)
-    local = run_many(specs, RunStore(tmp_path / "local"), workers=1, progress=False)
+    remote = Lab(RunStore(tmp_path / "remote"), scheduler=cluster.scheduler_address).runs(specs)
+    local = Lab(RunStore(tmp_path / "local"), workers=1).runs(specs)
     assert remote.executed == 6
     for a, b in zip(remote.runs, local.runs, strict=True):
         assert _stable(a).equals(_stable(b))
         assert a.summary == b.summary
-    again = run_many(specs, RunStore(tmp_path / "remote"), progress=False,
-                     scheduler=cluster.scheduler_address)
+    again = Lab(RunStore(tmp_path / "remote"), scheduler=cluster.scheduler_address).runs(specs)
     assert again.executed == 0 and again.reused == 6
 
 
@@ -70,13 +69,12 @@ def test_killed_worker_loses_and_duplicates_nothing(cluster, tmp_path: Path) -> 
 
     killer = threading.Thread(target=kill_one)
     killer.start()
-    report = run_many(specs, store, progress=False, scheduler=cluster.scheduler_address)
+    report = Lab(store, scheduler=cluster.scheduler_address).runs(specs)
     killer.join()
     assert len(report.runs) == 8
     folders = [p for p in (tmp_path / "runs").glob("??/*") if p.is_dir()]
     assert len(folders) == 8  # one folder per run: nothing lost, nothing duplicated
-    reference = run_many(specs[:2], RunStore(tmp_path / "reference"), workers=1,
-                         progress=False)
+    reference = Lab(RunStore(tmp_path / "reference"), workers=1).runs(specs[:2])
     for a, b in zip(report.runs[:2], reference.runs, strict=True):
         assert _stable(a).equals(_stable(b))
 
@@ -185,8 +183,8 @@ def test_pool_leaves_tensorflow_behind_once_it_is_imported(
         assert pool.submit(_worker_has_tensorflow).result() is False
     specs = [make_spec("nsga2", {"pop": 8, "max_generations": 5}, "oneminmax", {"n": 6}, seed)
              for seed in range(2)]
-    pooled = run_many(specs, RunStore(tmp_path / "pooled"), workers=2, progress=False)
-    inline = run_many(specs, RunStore(tmp_path / "inline"), workers=1, progress=False)
+    pooled = Lab(RunStore(tmp_path / "pooled"), workers=2).runs(specs)
+    inline = Lab(RunStore(tmp_path / "inline"), workers=1).runs(specs)
     assert pooled.executed == 2
     for a, b in zip(pooled.runs, inline.runs, strict=True):
         assert a.summary["evaluations_to_cover"] == b.summary["evaluations_to_cover"]

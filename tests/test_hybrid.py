@@ -32,6 +32,7 @@ from proofs_checks.hybrid import (
 )
 from solvers.algorithms.nsga2 import NSGA2, REFINEMENTS, NSGA2Config
 from solvers.algorithms.sorting import crowding_distance
+from solvers.lab import Lab
 from solvers.problems.binary import BitStringConfig, OneMinMax
 from solvers.registry import make_problem
 from solvers.store import RunStore
@@ -262,8 +263,8 @@ PROBES = [(c, s) for c in CHECKS for s in c.sabotages if s.probe]
 
 @pytest.fixture(scope="module")
 def context(shared_check_store: RunStore) -> CheckContext:
-    return CheckContext(profile="quick", store=shared_check_store,
-                        workers=2)
+    return CheckContext(profile="quick",
+                        lab=Lab(shared_check_store, workers=2))
 
 
 @pytest.mark.parametrize(("check", "setting"), SETTINGS,

@@ -446,8 +446,20 @@ def test_search_command_bad_input(tmp_path: Path) -> None:
     with pytest.raises(InvalidParameterError) as info:
         _command([*base, "--device", "pixel9"])
     assert "device='pixel9'" in str(info.value)
-    with pytest.raises(InvalidParameterError, match="hybrid"):
-        _command([*base, "--methods", "random-search,reg-evolution"])
+    with pytest.raises(InvalidParameterError, match="at least two methods, each once"):
+        _command([*base, "--methods", "random-search,random-search"])
+
+
+def test_search_accepts_any_method_subset(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Without the hybrid, the first method named is compared with each other one (the
+    command used to refuse a subset without 'hybrid')."""
+    args = ["--budget", "8", "--seeds", "2", "--results", str(tmp_path), "--workers", "1",
+            "--methods", "random-search,reg-evolution"]
+    assert _command(args) == 0
+    text = capsys.readouterr().out
+    assert "random-search vs each other method" in text
+    assert "vs reg-evolution" in text and "hybrid" not in text
 
 
 # -- the experiment ----------------------------------------------------------------------------

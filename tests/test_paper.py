@@ -31,6 +31,7 @@ from paper.latex import (
     rule_latex,
 )
 from paper.reproduce import (
+    FIGURES,
     MAIN_TEX,
     ReproduceSummary,
     load_profile,
@@ -41,7 +42,8 @@ from paper.tables import catalogue_frame, catalogue_table, checks_frame, checks_
 from proofs_checks.check import CheckContext, CheckResult, Outcome
 from proofs_checks.nsga2 import OneMinMaxOrderCheck
 from proofs_checks.registry import checks_for
-from solvers.execute import make_spec, run_many
+from solvers.execute import make_spec
+from solvers.lab import Lab
 from solvers.store import RunStore, StoredRun
 from theory.errors import InvalidParameterError, NasboundError, UnknownNameError
 from theory.registry import all_bounds
@@ -54,7 +56,7 @@ HAS_PDFLATEX = shutil.which("pdflatex") is not None
 def _gd_run(store: RunStore, problem: str, params: dict[str, object], steps: int = 25,
             step_size: float = 1.0) -> StoredRun:
     spec = make_spec("gd", {"steps": steps, "step_size": step_size}, problem, params, 0)
-    return run_many([spec], store, workers=1, progress=False).runs[0]
+    return Lab(store, workers=1).runs([spec]).runs[0]
 
 
 def _result(bound_id: str = "gd.convex.nesterov", setting: str = "as-stated",
@@ -120,9 +122,13 @@ def test_gradient_data_refuse_runs_their_bounds_do_not_cover(store: RunStore) ->
 def nsga2_data(tmp_path_factory: pytest.TempPathFactory
                ) -> tuple[list[StoredRun], dict[str, list[StoredRun]]]:
     store = RunStore(tmp_path_factory.mktemp("nsga2-runs"))
-    context = CheckContext(profile="quick", store=store, workers=1)
-    return figs.nsga2_runs(context, (4, 6, 8), seeds=3, cap=400, selection="deb-tournament",
-                           coverage_n=6, coverage_seeds=3, horizon=40)
+    # the figure's plans at small sizes, as a profile's [plans."NAME"] tables give them
+    context = CheckContext(profile="quick", lab=Lab(store, workers=1), plan_sizes={
+        "nsga2.oneminmax-cover": {"ns": (4, 6, 8), "seeds": 3, "cap": 400},
+        "nsga2.oneminmax-small-population": {"ns": (6, 12), "seeds": 3, "cap": 40}})
+    runtime, coverage, horizon = figs.nsga2_runs(context)
+    assert horizon == 40
+    return runtime, coverage
 
 
 def test_runtime_data_fits_a_positive_constant(
@@ -144,9 +150,10 @@ def test_runtime_data_fits_a_positive_constant(
 
 
 def test_runtime_data_counts_censored_runs_at_their_cap(store: RunStore) -> None:
-    context = CheckContext(profile="quick", store=store, workers=1)
-    runs, _ = figs.nsga2_runs(context, (30,), seeds=2, cap=1, selection="fair",
-                              coverage_n=4, coverage_seeds=1, horizon=1)
+    context = CheckContext(profile="quick", lab=Lab(store, workers=1), plan_sizes={
+        "nsga2.oneminmax-cover": {"ns": (30,), "seeds": 2, "cap": 1},
+        "nsga2.oneminmax-small-population": {"ns": (4,), "seeds": 1, "cap": 1}})
+    runs, _, _ = figs.nsga2_runs(context)
     data = figs.runtime_data(runs)
     assert data.censored.all()
     assert data.generations.tolist() == [1.0, 1.0]
@@ -341,10 +348,16 @@ def test_shipped_profiles_load() -> None:
     assert (quick.check_profile, full.check_profile) == ("quick", "full")
     assert set(full.figures) == set(figs.FIGURES)  # the full profile makes every figure
     assert set(quick.figures) == set(figs.FIGURES)  # quick makes them too, on smaller runs
-    # the figure asks for the order check's own runs (so they are reused, not rerun)
-    assert quick.nsga2.runtime_ns == OneMinMaxOrderCheck.quick_ns
-    assert full.nsga2.runtime_ns == OneMinMaxOrderCheck.full_ns
-    assert quick.nsga2.runtime_cap == OneMinMaxOrderCheck.cap == full.nsga2.runtime_cap
+    # the figure reads the order check's own plan (so its runs are reused, not rerun), and
+    # the shipped profiles copy no sizes: the plan's sizes are the check profile's
+    assert "nsga2.oneminmax-cover" in FIGURES["nsga2"].plans
+    assert OneMinMaxOrderCheck.plan_name == "nsga2.oneminmax-cover"
+    assert quick.plan_sizes == {} and full.plan_sizes == {}
+    for profile in (quick, full):
+        check = CheckContext(profile=profile.check_profile).plan(OneMinMaxOrderCheck.plan_name)
+        figure = CheckContext(profile=profile.check_profile, plan_sizes=profile.plan_sizes
+                              ).plan("nsga2.oneminmax-cover", selection="deb-tournament")
+        assert [s.key for s in check.specs()] == [s.key for s in figure.specs()]
 
 
 def _profile(tmp_path: Path, body: str) -> Path:
@@ -364,15 +377,18 @@ def _profile(tmp_path: Path, body: str) -> Path:
     ('[figures]\nmake = ["gradient", "pie"]\n', InvalidParameterError,
      ["figures.make in {gradient, nsga2, scaling, tightness, nas-hypervolume",
       "figures.make='pie'"]),
-    ("[figures.nsga2]\nruntime_ns = [25, 1]\n", InvalidParameterError,
-     ["figures.nsga2.runtime_ns", "[25, 1]"]),
-    ("[figures.nsga2]\nruntime_ns = [25]\nruntime_seeds = 1\n", InvalidParameterError,
-     ["len(figures.nsga2.runtime_ns) * figures.nsga2.runtime_seeds >= 2",
-      "figures.nsga2.runtime_ns=[25], figures.nsga2.runtime_seeds=1"]),
-    ("[figures.gradient]\nL = -1.0\n", InvalidParameterError,
-     ["figures.gradient.L > 0", "figures.gradient.L=-1.0"]),
-    ('[figures.nsga2]\nruntime_selection = "roulette"\n', InvalidParameterError,
-     ["figures.nsga2.runtime_selection='roulette'", "deb-tournament"]),
+    ('[plans."nsga2.oneminmax-cover"]\nns = [25]\nseeds = 1\n', InvalidParameterError,
+     ["'nsga2.oneminmax-cover' of figure 'nsga2' has at least two runs", "1 run(s)"]),
+    ('[plans."nsga2.oneminmax-cover"]\nseeds = 0\n', InvalidParameterError,
+     ["a plan runs seeds >= 1", "seeds=0"]),
+    ('[plans."nsga2.oneminmax-cover"]\nseed = 3\n', InvalidParameterError,
+     ["one of its sizes (ns, seeds, cap)", "seed=3"]),
+    ('[plans."nsga2.oneminmax-cover"]\nns = "25"\n', InvalidParameterError,
+     ["has the type of its default", "ns='25'"]),
+    ('[plans."figures.gradient"]\nL = -1.0\n', InvalidParameterError,
+     ["figures.gradient", "`L > 0` must hold, got L=-1.0"]),
+    ('[plans."no.such.plan"]\nseeds = 3\n', UnknownNameError,
+     ["'no.such.plan'", "nsga2.oneminmax-cover"]),
     ('bounds = ["no.such.bound"]\n', InvalidParameterError,
      ["checks.bounds", "'no.such.bound'", "gd.convex.nesterov"]),
     ("[pdf]\ncompile = 1\n", InvalidParameterError, ["pdf.compile is true or false",
@@ -420,16 +436,17 @@ bounds = ["nds.deb2002.pair-comparisons", "gd.convex.drori-teboulle"]
 [figures]
 make = ["gradient", "nsga2", "tightness"]
 dpi = 60
-[figures.gradient]
+[plans."figures.gradient"]
 steps = 30
 dim = 4
-[figures.nsga2]
-runtime_ns = [4, 6]
-runtime_seeds = 2
-runtime_cap = 300
-coverage_n = 5
-coverage_seeds = 2
-coverage_horizon = 30
+[plans."nsga2.oneminmax-cover"]
+ns = [4, 6]
+seeds = 2
+cap = 300
+[plans."nsga2.oneminmax-small-population"]
+ns = [5]
+seeds = 2
+cap = 30
 [pdf]
 compile = true
 """

@@ -28,7 +28,7 @@ from analysis.nas_comparison import (
     traces_frame,
 )
 from paper import figures as figs
-from paper.reproduce import load_profile, reproduce
+from paper.reproduce import FIGURES, load_profile, reproduce
 from paper.tables import (
     Cell,
     datasets_frame,
@@ -38,6 +38,7 @@ from paper.tables import (
 )
 from proofs_checks.check import CheckContext
 from proofs_checks.emo import GsemoLotzOrder, GsemoOneMinMaxOrder
+from solvers.lab import Lab
 from solvers.store import RunStore
 from theory.errors import InvalidParameterError, UnknownNameError
 
@@ -190,8 +191,9 @@ def test_nas_cd_blocks_are_balanced_and_the_cliques_gated() -> None:
 
 
 def test_scaling_data_recovers_a_known_order(store: RunStore) -> None:
-    context = CheckContext(profile="quick", store=store, workers=1, progress=False)
-    runs = figs.gsemo_runs(context, "oneminmax", (4, 6, 8), 3, 20_000)
+    context = CheckContext(profile="quick", lab=Lab(store, workers=1), plan_sizes={
+        "emo.gsemo-oneminmax-order": {"ns": (4, 6, 8), "seeds": 3, "cap": 20_000}})
+    runs = figs.gsemo_runs(context, "oneminmax")
     assert len(runs) == 9 and {r.spec.solver for r in runs} == {"gsemo"}
     panel = figs.scaling_data(runs, "GSEMO", 2.0, 1.0, "n^2 ln n")
     assert panel.unit == "iterations" and panel.censored == 0
@@ -203,15 +205,15 @@ def test_scaling_data_recovers_a_known_order(store: RunStore) -> None:
 
 
 def test_gsemo_runs_are_the_emo_checks_runs(store: RunStore) -> None:
-    """Asked with the checks' sizes, the figure's runs are the check's stored runs."""
-    context = CheckContext(profile="quick", store=store, workers=1, progress=False)
-    first = figs.gsemo_runs(context, "lotz", (4, 5), 2, 20_000)
-    again = figs.gsemo_runs(context, "lotz", (4, 5), 2, 20_000)
+    """The figure reads the order check's plan: at any sizes, the check's stored runs."""
+    sizes = {"emo.gsemo-lotz-order": {"ns": (4, 5), "seeds": 2, "cap": 20_000}}
+    context = CheckContext(profile="quick", lab=Lab(store, workers=1), plan_sizes=sizes)
+    first = figs.gsemo_runs(context, "lotz")
+    check = GsemoLotzOrder()
+    assert check.plan_name == "emo.gsemo-lotz-order"
+    again = context.runs(check.plan_name, frozen=0, probe={})  # as the check asks
     assert [r.spec.key for r in first] == [r.spec.key for r in again]
-    quick = load_profile("quick").scaling
-    assert quick.gsemo_oneminmax_ns == GsemoOneMinMaxOrder.ns
-    assert quick.gsemo_lotz_ns == GsemoLotzOrder.ns
-    assert quick.gsemo_cap == GsemoOneMinMaxOrder.cap
+    assert GsemoOneMinMaxOrder().plan_name in FIGURES["scaling"].plans
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -288,10 +290,10 @@ def _profile(tmp_path: Path, body: str) -> Path:
     ('[figures]\nmake = ["nas-cd"]\n[nas]\nmake = true\nmethods = ["hybrid", '
      '"reg-evolution"]\n', InvalidParameterError,
      ["len(nas.methods) >= 3 for the nas-cd figure", "nas.methods=['hybrid'"]),
-    ("[figures.scaling]\ngsemo_lotz_ns = [8, 8]\n", InvalidParameterError,
-     ["at least two distinct n", "figures.scaling.gsemo_lotz_ns=[8, 8]"]),
-    ("[figures.scaling]\ngsemo_seeds = 0\n", InvalidParameterError,
-     ["figures.scaling.gsemo_seeds >= 1", "figures.scaling.gsemo_seeds=0"]),
+    ('[plans."emo.gsemo-lotz-order"]\nns = [8]\n', InvalidParameterError,
+     ["at least two distinct problem sizes", "'ns': (8,)"]),
+    ('[plans."emo.gsemo-lotz-order"]\nseeds = 0\n', InvalidParameterError,
+     ["a plan runs seeds >= 1", "seeds=0"]),
     ('[figures]\nmake = ["supernet"]\n', InvalidParameterError,
      ["figures.make names the supernet figure only when supernet.make = true",
       "supernet.make=false"]),
@@ -321,10 +323,11 @@ def test_shipped_profiles_run_the_nas_section_with_the_paper_sizes() -> None:
         "optuna-tpe", "optuna-nsgaii"}
     from proofs_checks.emo import SEMO_NS, SEMO_SEEDS
 
-    # the scaling figure asks for the emo order checks' own runs (quick, full)
-    assert (quick.scaling.gsemo_seeds, full.scaling.gsemo_seeds) == SEMO_SEEDS
-    assert (tuple(quick.scaling.gsemo_oneminmax_ns),
-            tuple(full.scaling.gsemo_oneminmax_ns)) == SEMO_NS
+    # the scaling figure reads the emo order checks' own plans at their sizes
+    for profile, ns, seeds in zip((quick, full), SEMO_NS, SEMO_SEEDS, strict=True):
+        context = CheckContext(profile=profile.check_profile, plan_sizes=profile.plan_sizes)
+        assert context.sizes("emo.gsemo-oneminmax-order")["ns"] == ns
+        assert context.sizes("emo.gsemo-lotz-order")["seeds"] == seeds
 
 
 def test_a_profile_without_nas_makes_no_nas_figure_by_default(tmp_path: Path) -> None:
@@ -445,7 +448,7 @@ def test_both_profiles_make_the_supernet_figure_quick_with_its_own_protocol() ->
 @pytest.mark.slow
 def test_reproduce_draws_the_supernet_figure_from_a_stored_search(tmp_path: Path) -> None:
     """A two-step search on a two-channel supernet, through reproduce and the run store."""
-    from paper.reproduce import _supernet_specs, reproduce
+    from paper.reproduce import _supernet_plan, reproduce
 
     profile = _profile(tmp_path, 'bounds = ["space.nb201.cell-count"]\n'
                        '[figures]\nmake = ["supernet"]\n[pdf]\ncompile = false\n'
@@ -454,5 +457,5 @@ def test_reproduce_draws_the_supernet_figure_from_a_stored_search(tmp_path: Path
     summary = reproduce(profile, tmp_path / "out", tmp_path / "runs")
     assert (tmp_path / "out" / "figures" / "supernet.pdf").exists()
     assert dict(summary.stage_seconds)["supernet runs"] > 0
-    spec = _supernet_specs(load_profile(profile).supernet)[0]
+    spec = _supernet_plan(load_profile(profile).supernet).specs()[0]
     assert RunStore(tmp_path / "runs").load(spec) is not None  # stored, so reused next time

@@ -21,6 +21,7 @@ from solvers.algorithms.halving import (
     sh_schedule,
     simulate_sequential_halving,
 )
+from solvers.lab import Lab
 from solvers.store import RunStore
 from tests.verdicts import assert_expected_verdict
 from theory.bounds.progressive import HB_ITERATION_BUDGET, SH_IDENTIFICATION
@@ -132,7 +133,7 @@ def test_bad_inputs_raise() -> None:
 @pytest.mark.parametrize(("check", "setting"), SETTINGS,
                          ids=[f"{c.name}:{s}" for c, s in SETTINGS])
 def test_check_verdicts(check, setting: str, tmp_path) -> None:
-    result = check.run(CheckContext(profile="quick", store=RunStore(tmp_path)), setting)
+    result = check.run(CheckContext(profile="quick", lab=Lab(RunStore(tmp_path))), setting)
     assert_expected_verdict(check, setting, result)
 
 
@@ -140,5 +141,5 @@ def test_check_verdicts(check, setting: str, tmp_path) -> None:
 @pytest.mark.parametrize(("check", "sabotage"), PROBES,
                          ids=[f"{c.name}:{s.name}" for c, s in PROBES])
 def test_probe_reports_a_finding(check, sabotage, tmp_path) -> None:
-    result = check.run(CheckContext(profile="quick", store=RunStore(tmp_path)), sabotage.name)
+    result = check.run(CheckContext(profile="quick", lab=Lab(RunStore(tmp_path))), sabotage.name)
     assert_expected_verdict(check, sabotage.name, result, lists_failed=True)

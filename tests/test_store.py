@@ -18,9 +18,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from solvers.execute import execute_spec, make_spec, run_many
+from solvers.execute import execute_spec, make_spec
+from solvers.lab import Lab
 from solvers.registry import PROBLEMS, SOLVERS, make_problem, make_solver
-from solvers.store import SCHEMA_VERSION, RunSpec, RunStore
+from solvers.store import SCHEMA_VERSION, RunSpec, RunStore, StoredRun
 from solvers.trace import TraceRecorder
 from theory.errors import InvalidParameterError, UnknownNameError
 
@@ -221,7 +222,7 @@ DAMAGE = {
 @pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
 def test_damaged_run_is_quarantined_and_rerun(store: RunStore, damage: Any) -> None:
     spec = small()
-    first = run_many([spec], store, workers=1, progress=False)
+    first = Lab(store, workers=1).runs([spec])
     assert (first.executed, first.reused) == (1, 0)
     good = first.runs[0].trace.copy()
     folder = store.path(spec)
@@ -234,8 +235,8 @@ def test_damaged_run_is_quarantined_and_rerun(store: RunStore, damage: Any) -> N
     assert len(moved) == 1 and moved[0].name.startswith(spec.key)
     assert sorted(p.name for p in moved[0].iterdir()) == damaged_files
 
-    damage(store.save(spec, record(spec), 0.0).path)  # damaged again, then run_many
-    again = run_many([spec], store, workers=1, progress=False)
+    damage(store.save(spec, record(spec), 0.0).path)  # damaged again, then the lab
+    again = Lab(store, workers=1).runs([spec])
     assert (again.executed, again.reused) == (1, 0)
     assert len(quarantined(store)) == 2
     rerun = store.load(spec)
@@ -254,14 +255,14 @@ def test_save_over_a_damaged_folder_replaces_it(store: RunStore) -> None:
     assert store.load(spec) is not None
 
 
-# -- run_many ---------------------------------------------------------------------------
-def test_second_run_many_reuses_everything(store: RunStore) -> None:
+# -- the lab -----------------------------------------------------------------------------
+def test_second_lab_run_reuses_everything(store: RunStore) -> None:
     specs = [small(seed) for seed in range(3)]
-    first = run_many([*specs, specs[0]], store, workers=1, progress=False)
+    first = Lab(store, workers=1).runs([*specs, specs[0]])
     assert (first.executed, first.reused) == (3, 0)
     assert [run.spec.key for run in first.runs] == [s.key for s in [*specs, specs[0]]]
     stamps = {f: f.stat().st_mtime_ns for f in files_under(store.root)}
-    second = run_many(specs, store, workers=1, progress=False)
+    second = Lab(store, workers=1).runs(specs)
     assert (second.executed, second.reused) == (0, 3)
     assert [run.manifest for run in second.runs] == [run.manifest for run in first.runs[:3]]
     assert {f: f.stat().st_mtime_ns for f in files_under(store.root)} == stamps
@@ -269,10 +270,33 @@ def test_second_run_many_reuses_everything(store: RunStore) -> None:
 
 def test_execute_spec_is_idempotent(store: RunStore) -> None:
     spec = small()
-    assert execute_spec(spec, str(store.root)) == spec.key
+    first = execute_spec(spec, str(store.root))
+    assert first.spec.key == spec.key
     manifest = store.load(spec).manifest  # type: ignore[union-attr]
-    assert execute_spec(spec, str(store.root)) == spec.key
+    assert first.manifest == manifest  # the run as written is the run as read back
+    assert execute_spec(spec, str(store.root)).manifest == manifest  # not run again
     assert store.load(spec).manifest == manifest  # type: ignore[union-attr]
+
+
+def test_lab_reads_each_run_once(store: RunStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run executed now comes back as save wrote it (no read); a stored one is read once.
+    (Before the lab, a run was read up to three times per save.)"""
+    import solvers.store as store_module
+
+    reads: list[str] = []
+    original = store_module.RunStore._read_valid
+
+    def counting(self: RunStore, folder: Path, spec: RunSpec) -> StoredRun:
+        reads.append(spec.key)
+        return original(self, folder, spec)
+
+    monkeypatch.setattr(store_module.RunStore, "_read_valid", counting)
+    specs = [small(seed=s) for s in range(3)]
+    first = Lab(store, workers=1).runs([*specs, specs[0]])
+    assert first.executed == 3 and reads == []
+    assert [r.spec.key for r in first.runs] == [s.key for s in [*specs, specs[0]]]
+    second = Lab(store, workers=1).runs(specs)
+    assert second.reused == 3 and sorted(reads) == sorted(s.key for s in specs)
 
 
 # -- bad specs fail before the store is touched -------------------------------------------
@@ -316,7 +340,7 @@ def test_bad_specs_raise_clearly_and_write_nothing(store: RunStore, args: tuple[
                                                    error: type[Exception],
                                                    phrases: list[str]) -> None:
     def submit() -> None:
-        run_many([make_spec(*args)], store, workers=1, progress=False)
+        Lab(store, workers=1).runs([make_spec(*args)])
 
     with pytest.raises(error) as info:
         submit()

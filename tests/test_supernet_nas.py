@@ -20,7 +20,7 @@ import pytest
 
 from analysis.nas_comparison import RunData
 from paper import figures as figs
-from paper.reproduce import _nas_supernet_specs, load_profile
+from paper.reproduce import _nas_supernet_plan, load_profile
 from solvers.supernet.latency_store import (
     describe_key,
     stored_keys,
@@ -119,7 +119,7 @@ def test_both_profiles_run_every_method_on_the_supernet(tmp_path: Path) -> None:
         spec = profile.nas_supernet
         assert spec.make and "supernet-hypervolume" in profile.figures
         assert len(spec.methods) == 7 and spec.seeds >= 3
-        specs = _nas_supernet_specs(spec)
+        specs = _nas_supernet_plan(spec).specs()
         assert len(specs) == 7 * spec.seeds
         assert {s.problem_config["latency"] for s in specs} == {"stored"}
         assert {s.problem_config["gradient_weight_step"] for s in specs} == {False}

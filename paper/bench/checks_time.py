@@ -10,7 +10,7 @@ import pandas as pd
 
 from proofs_checks.check import CheckContext
 from proofs_checks.registry import all_checks
-from solvers.store import RunStore
+from solvers.lab import Lab
 
 __all__ = ["check_times_table"]
 
@@ -22,7 +22,7 @@ def check_times_table(profile: str = "quick") -> pd.DataFrame:
     seconds: dict[str, float] = defaultdict(float)
     settings: dict[str, int] = defaultdict(int)
     with tempfile.TemporaryDirectory() as folder:
-        context = CheckContext(profile=profile, store=RunStore(folder))
+        context = CheckContext(profile=profile, lab=Lab.at(folder))
         for check in all_checks():
             family = get_bound(check.bound_id).family
             for setting in check.settings():
