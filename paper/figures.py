@@ -81,8 +81,8 @@ from analysis.runtime import AnytimeCurve, anytime_curves
 from analysis.scaling import ScalingComparison, compare_scaling
 from analysis.stats import constant_fit
 from proofs_checks.check import CheckContext, CheckResult
-from proofs_checks.emo import SEMO_ORDER_PLANS
-from proofs_checks.nsga2 import ONEMINMAX_COVER, ONEMINMAX_SMALL_POPULATION
+from proofs_checks.families.emo import SEMO_ORDER_PLANS
+from proofs_checks.families.nsga2 import ONEMINMAX_COVER, ONEMINMAX_SMALL_POPULATION
 from solvers.plans import PlanEntry, PlanRecipe, RunPlan, register_plan
 from solvers.problems.base import SmoothProblem
 from solvers.registry import make_problem

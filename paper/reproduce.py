@@ -74,8 +74,8 @@ from paper.tables import (
 )
 from proofs_checks.assumptions import dropped_assumption_table
 from proofs_checks.check import PROFILES, CheckContext, CheckResult
-from proofs_checks.emo import SEMO_ORDER_PLANS
-from proofs_checks.nsga2 import ONEMINMAX_COVER, ONEMINMAX_SMALL_POPULATION
+from proofs_checks.families.emo import SEMO_ORDER_PLANS
+from proofs_checks.families.nsga2 import ONEMINMAX_COVER, ONEMINMAX_SMALL_POPULATION
 from proofs_checks.registry import checks_for, symbolic_only
 from proofs_checks.runner import run_settings
 from solvers.datasets import NB201_DEVICES

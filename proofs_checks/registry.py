@@ -7,11 +7,11 @@ A bound is either held against runs by a check here or listed in a family's
 
 from __future__ import annotations
 
-from proofs_checks import bayesopt, bilevel, emo, hybrid, progressive, supernet
 from proofs_checks.check import Check
-from proofs_checks.complexity import COMPLEXITY_CHECKS
-from proofs_checks.gradient import GD_CHECKS, SGD_CHECKS
-from proofs_checks.nsga2 import NSGA2_CHECKS
+from proofs_checks.families import bayesopt, bilevel, emo, hybrid, progressive, supernet
+from proofs_checks.families.complexity import COMPLEXITY_CHECKS
+from proofs_checks.families.gradient import GD_CHECKS, SGD_CHECKS
+from proofs_checks.families.nsga2 import NSGA2_CHECKS
 from theory.errors import UnknownNameError
 from theory.registry import all_bounds, get_bound
 
@@ -27,7 +27,7 @@ def all_checks() -> tuple[Check, ...]:
 
 def symbolic_only() -> dict[str, str]:
     """Bounds with no empirical check, and why."""
-    from proofs_checks import complexity
+    from proofs_checks.families import complexity
 
     table: dict[str, str] = dict(complexity.SYMBOLIC_ONLY)
     for module in _FAMILIES:

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from proofs_checks import bayesopt
 from proofs_checks.check import CheckContext
+from proofs_checks.families import bayesopt
 from solvers.algorithms.gp_ucb import (
     GREEDY_FACTOR,
     beta_theorem1,

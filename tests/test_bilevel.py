@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from proofs_checks import symbolic_bilevel
-from proofs_checks.bilevel import CHECKS, SYMBOLIC_ONLY
 from proofs_checks.check import CheckContext, Outcome
-from proofs_checks.symbolic import SymbolicCheck
+from proofs_checks.families.bilevel import CHECKS, SYMBOLIC_ONLY
+from proofs_checks.proofs import symbolic_bilevel
+from proofs_checks.proofs.symbolic import SymbolicCheck
 from solvers.algorithms.bilevel import (
     Counter,
     aid_hypergradient,
@@ -205,7 +205,7 @@ def test_bounds_are_complete_and_evaluable() -> None:
 
 
 def test_every_bound_is_checked_or_symbolic_only() -> None:
-    from proofs_checks.supernet import CHECKS as SUPERNET_CHECKS
+    from proofs_checks.families.supernet import CHECKS as SUPERNET_CHECKS
 
     # the supernet's memory count is checked on the real TensorFlow supernet
     checked = {c.bound_id for c in (*CHECKS, *SUPERNET_CHECKS)}
@@ -448,7 +448,7 @@ def test_second_order_bound_off_quadratics_misses_the_finite_difference_error(
 def test_oracle_counter_counts_passes_not_calls() -> None:
     """grad_w and grad_alpha of one loss at one point are one pass; a repeated partial at the
     same point is another pass; ground truth (hypergradient, exact_cross_hvp) is not counted."""
-    from proofs_checks.bilevel import OracleCounter
+    from proofs_checks.families.bilevel import OracleCounter
 
     problem = make_problem("bilevel-quadratic", {"instance_seed": 1})
     assert isinstance(problem, BilevelQuadratic)
@@ -492,7 +492,7 @@ def test_a_faulty_finite_difference_in_the_darts_step_is_caught(
         monkeypatch: pytest.MonkeyPatch, context: CheckContext) -> None:
     """The FD-HVP check reads the product the DARTS step computed: a step whose central
     difference is centred at the virtual weights w' instead of w fails the check."""
-    import proofs_checks.bilevel as checks
+    import proofs_checks.families.bilevel as checks
 
     shipped = checks.darts_hypergradient
 

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from proofs_checks import complexity, symbolic_counting
 from proofs_checks.check import CheckContext
-from proofs_checks.complexity import (
+from proofs_checks.families import complexity
+from proofs_checks.families.complexity import (
     counted_crowding_distance,
     counted_hypervolume,
     counted_merge_sort,
@@ -24,6 +24,7 @@ from proofs_checks.complexity import (
     enumerate_darts_cells,
     order_slope_verdict,
 )
+from proofs_checks.proofs import symbolic_counting
 from solvers.algorithms.sorting import crowding_distance, deb_fast_non_dominated_sort
 from solvers.lab import Lab
 from solvers.store import RunStore

@@ -23,8 +23,8 @@ import sympy as sp
 from scipy import stats
 
 from proofs_checks.check import CheckContext, Outcome
-from proofs_checks.emo import CHECKS, SYMBOLIC_ONLY
-from proofs_checks.symbolic_emo import (
+from proofs_checks.families.emo import CHECKS, SYMBOLIC_ONLY
+from proofs_checks.proofs.symbolic_emo import (
     all_symbolic_checks,
     check_semo_oneminmax_constant,
     exact_semo_oneminmax_expectation,
@@ -248,7 +248,7 @@ def test_semo_probe_options_default_to_the_published_algorithm() -> None:
 # -- the 2 <= k <= n/4 probe of NSGA-II on OneJumpZeroJump -------------------------------------
 
 def test_gap_one_probe_runs_k_1_with_the_required_population() -> None:
-    from proofs_checks.emo import GAP_ONE_NS, NSGA_GAP_ONE, NsgaOjzjLower, NsgaOjzjOrder
+    from proofs_checks.families.emo import GAP_ONE_NS, NSGA_GAP_ONE, NsgaOjzjLower, NsgaOjzjOrder
 
     for check in (NsgaOjzjOrder(), NsgaOjzjLower()):
         assert NSGA_GAP_ONE in check.sabotages
@@ -282,7 +282,7 @@ def test_gap_one_breaks_the_upper_order_not_the_lower(context: CheckContext) -> 
 # -- the power of the order checks (issue 14) -----------------------------------------------
 
 def _quick_ns(check: object) -> tuple[int, ...]:
-    from proofs_checks.emo import SEMO_NS
+    from proofs_checks.families.emo import SEMO_NS
 
     for name in ("quick_ns", "ns"):
         if hasattr(check, name):
@@ -291,7 +291,7 @@ def _quick_ns(check: object) -> tuple[int, ...]:
 
 
 def test_order_checks_have_a_scaled_sabotage_and_a_4x_range() -> None:
-    from proofs_checks.nsga2 import NSGA2_CHECKS
+    from proofs_checks.families.nsga2 import NSGA2_CHECKS
     from theory.bound import Mode
 
     orders = [c for c in (*CHECKS, *NSGA2_CHECKS) if c.bound.mode is Mode.ORDER]

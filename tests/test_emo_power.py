@@ -5,7 +5,7 @@
   error is statsmodels' own on the sabotaged design, and the expected slope is the ratio of
   the exponents (3/2); with an extra regressor the inflation is the ratio of the two
   standard errors;
-* ``proofs_checks.emo.order_power`` against a seeded simulation of the sabotaged test: the
+* ``proofs_checks.families.emo.order_power`` against a seeded simulation of the sabotaged test: the
   share of simulated data sets (truth: the claimed order exactly, normal noise) in which the
   one-sided slope test on log g' rejects at ALPHA matches the noncentral-t power.
 """
@@ -19,7 +19,7 @@ from scipy import stats
 
 from analysis.scaling import sabotage_slope
 from proofs_checks.check import ALPHA
-from proofs_checks.emo import order_power
+from proofs_checks.families.emo import order_power
 from theory.errors import InvalidParameterError
 
 

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from proofs_checks.bayesopt import crossover_horizon
-from proofs_checks.gradient import SGD_SCALE, _SGDCheck, claimed_constants, solver_step
+from proofs_checks.families.bayesopt import crossover_horizon
+from proofs_checks.families.gradient import SGD_SCALE, _SGDCheck, claimed_constants, solver_step
 from solvers.problems.smooth import (
     Quadratic,
     QuadraticConfig,

@@ -3,7 +3,7 @@
 * the refinement hook of ``solvers.algorithms.nsga2``: rules, the E candidates it adds,
   the evaluation count, reproducibility, and the default left untouched;
 * the survival lemma as a property on Hypothesis-drawn hybrids (N >= 4(n+1));
-* the exact crowding distance of ``proofs_checks.symbolic_hybrid`` against the solver's;
+* the exact crowding distance of ``proofs_checks.proofs.symbolic_hybrid`` against the solver's;
 * every symbolic check proves its claim, and a wrong constant makes it fail;
 * every empirical check passes as stated and catches every sabotage (quick profile).
 """
@@ -20,9 +20,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofs_checks import symbolic_hybrid as sym
 from proofs_checks.check import CheckContext
-from proofs_checks.hybrid import (
+from proofs_checks.families.hybrid import (
     CHECKS,
     SYMBOLIC_ONLY,
     TAIL_EPSILON,
@@ -30,6 +29,7 @@ from proofs_checks.hybrid import (
     p0_covers,
     tail_cap,
 )
+from proofs_checks.proofs import symbolic_hybrid as sym
 from solvers.algorithms.nsga2 import NSGA2, REFINEMENTS, NSGA2Config
 from solvers.algorithms.sorting import crowding_distance
 from solvers.lab import Lab
@@ -200,7 +200,7 @@ def test_p0_covers_matches_brute_force_and_is_not_automatic() -> None:
 
 def test_clearing_mutation_never_creates_the_all_ones_string() -> None:
     """The sabotage's alternative (1 - 2^-n)^N rests on this: offspring have no more ones."""
-    from proofs_checks.hybrid import _ClearingMutationNSGA2
+    from proofs_checks.families.hybrid import _ClearingMutationNSGA2
 
     solver = _ClearingMutationNSGA2(NSGA2Config(pop=20, mutation="bitwise"))
     parents = np.random.default_rng(0).random((200, 4)) < 0.5
@@ -283,7 +283,7 @@ def test_probe_reports_a_finding(check: Any, sabotage: Any, context: CheckContex
 
 def test_replacing_refinement_loses_a_front_value() -> None:
     """The replacing refinement drops the sole holders of values: some value is lost."""
-    from proofs_checks.hybrid import _ReplacingNSGA2
+    from proofs_checks.families.hybrid import _ReplacingNSGA2
 
     config = NSGA2Config(pop=16, selection="fair", mutation="one-bit", max_generations=30,
                          stop_when_covered=False, extra_candidates=8, refinement="random")
@@ -296,7 +296,7 @@ def test_replacing_refinement_loses_a_front_value() -> None:
 
 
 def test_heavy_tailed_mutation_flips_between_1_and_half_n_bits() -> None:
-    from proofs_checks.nsga2 import HeavyTailedNSGA2
+    from proofs_checks.families.nsga2 import HeavyTailedNSGA2
 
     solver = HeavyTailedNSGA2(NSGA2Config(pop=400, mutation="bitwise"))
     parents = np.zeros((400, 20), dtype=bool)

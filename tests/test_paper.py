@@ -40,7 +40,7 @@ from paper.reproduce import (
 )
 from paper.tables import catalogue_frame, catalogue_table, checks_frame, checks_table
 from proofs_checks.check import CheckContext, CheckResult, Outcome
-from proofs_checks.nsga2 import OneMinMaxOrderCheck
+from proofs_checks.families.nsga2 import OneMinMaxOrderCheck
 from proofs_checks.registry import checks_for
 from solvers.execute import make_spec
 from solvers.lab import Lab

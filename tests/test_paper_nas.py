@@ -37,7 +37,7 @@ from paper.tables import (
     method_comparison_table,
 )
 from proofs_checks.check import CheckContext
-from proofs_checks.emo import GsemoLotzOrder, GsemoOneMinMaxOrder
+from proofs_checks.families.emo import GsemoLotzOrder, GsemoOneMinMaxOrder
 from solvers.lab import Lab
 from solvers.store import RunStore
 from theory.errors import InvalidParameterError, UnknownNameError
@@ -321,7 +321,7 @@ def test_shipped_profiles_run_the_nas_section_with_the_paper_sizes() -> None:
     assert set(quick.nas.methods) == set(full.nas.methods) >= {
         "hybrid", "random-search", "reg-evolution", "nsga2-cells", "local-search",
         "optuna-tpe", "optuna-nsgaii"}
-    from proofs_checks.emo import SEMO_NS, SEMO_SEEDS
+    from proofs_checks.families.emo import SEMO_NS, SEMO_SEEDS
 
     # the scaling figure reads the emo order checks' own plans at their sizes
     for profile, ns, seeds in zip((quick, full), SEMO_NS, SEMO_SEEDS, strict=True):

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofs_checks import progressive
 from proofs_checks.check import CheckContext
-from proofs_checks.progressive import exact_value
+from proofs_checks.families import progressive
+from proofs_checks.families.progressive import exact_value
 from solvers.algorithms.halving import (
     PullLedger,
     ResourceLedger,

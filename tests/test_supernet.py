@@ -267,7 +267,7 @@ def _assert_head_hypergradient_errors_within_bounds(row: dict[str, float]) -> No
 def test_head_hypergradient_errors_within_first_order_bound() -> None:
     """A three-operation NB201 supernet and 32-image batches (a third fewer traced ops than
     the full cell; the slow test below runs the full cell with 64-image batches)."""
-    from proofs_checks.supernet import hypergradient_measurements
+    from proofs_checks.families.supernet import hypergradient_measurements
 
     (row,) = hypergradient_measurements(seeds=(0,), batch=32,
                                         ops="skip_connect,nor_conv_1x1,nor_conv_3x3")
@@ -276,7 +276,7 @@ def test_head_hypergradient_errors_within_first_order_bound() -> None:
 
 @pytest.mark.slow
 def test_head_hypergradient_errors_within_bounds_full_cell() -> None:
-    from proofs_checks.supernet import hypergradient_measurements
+    from proofs_checks.families.supernet import hypergradient_measurements
 
     (row,) = hypergradient_measurements(seeds=(0,))
     _assert_head_hypergradient_errors_within_bounds(row)
@@ -306,7 +306,7 @@ def test_head_mixed_jacobian_equals_the_vectorised_second_derivative() -> None:
 
 def test_supernet_checks_quick_profile() -> None:
     from proofs_checks.check import CheckContext
-    from proofs_checks.supernet import CHECKS
+    from proofs_checks.families.supernet import CHECKS
     from tests.verdicts import assert_expected_verdict
 
     context = CheckContext(profile="quick")
@@ -319,7 +319,7 @@ def test_supernet_checks_quick_profile() -> None:
 def test_fd_check_measures_the_shipped_finite_difference(monkeypatch) -> None:
     """The FD-HVP check's error is that of darts.fd_mixed_hvp, not of a copy in the check:
     a shipped finite difference that is off by the exact product doubles what it measures."""
-    from proofs_checks import supernet
+    from proofs_checks.families import supernet
     from solvers.supernet import darts
 
     args = (0, 0.0, 1.0, 1e-2, supernet._FD_QUICK_OPS)

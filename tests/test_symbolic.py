@@ -1,4 +1,4 @@
-"""Tests of ``proofs_checks.symbolic``: every check proves its claim, names real bounds and
+"""Tests of ``proofs_checks.proofs.symbolic``: every check proves its claim, names real bounds and
 can fail.
 
 * one test per check (parametrised over ``CHECKS``): it proves, by a declared method, and
@@ -32,8 +32,8 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proofs_checks import symbolic
-from proofs_checks.symbolic import (
+from proofs_checks.proofs import symbolic
+from proofs_checks.proofs.symbolic import (
     CHECKS,
     CONSISTENCY,
     HYPOTHESIS,
@@ -126,7 +126,7 @@ def test_all_symbolic_checks_is_quick_and_names_are_unique(
 
 @pytest.fixture(scope="module")
 def every_result() -> tuple[SymbolicCheck, ...]:
-    from proofs_checks.symbolic_all import all_symbolic_checks as every_family
+    from proofs_checks.proofs.symbolic_all import all_symbolic_checks as every_family
 
     return every_family()
 

@@ -82,7 +82,7 @@ class Source:
 
     ``locator`` is the theorem, lemma, corollary or section. ``derived`` marks a constant
     derived in this project rather than quoted; its proof is checked step by step in
-    ``proofs_checks.symbolic``. ``locator_checked`` is False where the locator could not be
+    ``proofs_checks.proofs.symbolic``. ``locator_checked`` is False where the locator could not be
     read against the published text when the entry was written; such entries are listed by
     ``nasbound bounds list`` so that a reader knows what to verify, and ``note`` then says what
     was tried and what is missing. ``rests_on`` names the ids of the catalogue bounds whose

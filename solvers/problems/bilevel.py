@@ -26,7 +26,7 @@ DARTS (Liu, Simonyan & Yang, ICLR 2019) solves
   unbounded). grad_a g = -B^T w + gamma phi'(U w + a) is nonlinear in w, so DARTS's finite
   difference has a nonzero error. Its third w-derivative is
   gamma phi''''(z_i) (u_i^T v)^3 componentwise; for softplus phi'''' = sigma''' and
-  |sigma'''| <= 1/8 (proofs_checks.symbolic_bilevel), hence
+  |sigma'''| <= 1/8 (proofs_checks.proofs.symbolic_bilevel), hence
   ||D^3_w grad_a g [v, v, v]|| <= rho ||v||^3 with rho = gamma ||U||_2^3 / 8. Since phi'' >= 0
   the inner Hessian is >= A: mu-strongly convex with mu = lambda_min(A); for softplus
   phi'' <= 1/4 so L <= lambda_max(A) + gamma ||U||^2/4. w*(a) is found by Newton's method.

@@ -166,7 +166,7 @@ class RotatedCauchy(SmoothProblem[CauchyConfig]):
     """f(x) = sum_i w_i log(1 + z_i^2), z = Q(x - x*), Q orthogonal, max_i w_i = L/2.
 
     phi(t) = log(1 + t^2) has phi''(t) = 2(1 - t^2)/(1 + t^2)^2, so |phi''| <= 2 with equality
-    at t = 0 (checked in proofs_checks.symbolic). The Hessian is Q^T diag(w_i phi''(z_i)) Q,
+    at t = 0 (checked in proofs_checks.proofs.symbolic). The Hessian is Q^T diag(w_i phi''(z_i)) Q,
     hence grad f is L-Lipschitz with L = 2 max w_i, attained at x*. phi'' < 0 for |t| > 1:
     f is nonconvex, bounded below, f* = 0 at x* only.
     """
@@ -349,7 +349,7 @@ class DroriTeboulleHuber(SmoothProblem[HuberConfig]):
 
     With tau = R/(2Nh+1): phi(x) = L tau ||x|| - L tau^2/2 if ||x|| >= tau, else L/2 ||x||^2.
     Convex, L-smooth, f* = 0 at x* = 0. Started at x_0 = R e_1, N steps of length h/L give
-    f(x_N) = L R^2/(4Nh + 2) exactly (the derivation is checked in proofs_checks.symbolic).
+    f(x_N) = L R^2/(4Nh + 2) exactly (the derivation is checked in proofs_checks.proofs.symbolic).
     """
 
     name = "huber-worst-case"

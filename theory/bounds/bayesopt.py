@@ -147,7 +147,7 @@ INFO_GAIN_IDENTITY = Bound(
     ),
     tight=True,
     notes="proved by the chain rule of mutual information, or the matrix determinant lemma "
-    "det [[A, b], [b', c]] = det(A) (c - b' A^-1 b) (proofs_checks.symbolic_counting)",
+    "det [[A, b], [b', c]] = det(A) (c - b' A^-1 b) (proofs_checks.proofs.symbolic_counting)",
 )
 
 _GAMMA = dict(

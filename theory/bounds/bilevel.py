@@ -179,7 +179,7 @@ IFT_IDENTITY = Bound(
         + "the implicit-function-theorem formula grad f(x) = grad_x F - grad^2_{xy} g "
         "[grad^2_yy g]^{-1} grad_y F at y*(x); equation number not read against the text. "
         "Proved symbolically on generic 2x2 bilevel quadratics in "
-        "proofs_checks.symbolic_bilevel",
+        "proofs_checks.proofs.symbolic_bilevel",
     ),
     tight=True,
     tight_note="an identity",
@@ -208,7 +208,7 @@ ITD_ERROR = Bound(
         note=TRIED_GRAZZI
         + "the quadratic case with its explicit constant is derived here: h_K - grad F = "
         "B^T A^{-1}[Q P^K (w_0 - w*) - P^K Q (w_K - w_t)] with P = I - A/L, ||P|| <= q, "
-        "||A^{-1}|| <= 1/mu; steps in proofs_checks.symbolic_bilevel",
+        "||A^{-1}|| <= 1/mu; steps in proofs_checks.proofs.symbolic_bilevel",
     ),
     tight_note="nearly attained by the aligned instance (A diagonal, Q = B = e_1 e_1^T) when "
     "Dt >> D0: the ratio tends to 1 as D0/Dt -> 0",
@@ -269,7 +269,7 @@ FD_HVP_ERROR = Bound(
         derived=True,
         locator_checked=True,
         note="DARTS states the approximation, not its error; the constant rho/6 is derived "
-        "here by Taylor's theorem with integral remainder (proofs_checks.symbolic_bilevel). "
+        "here by Taylor's theorem with integral remainder (proofs_checks.proofs.symbolic_bilevel). "
         "On quadratic inner losses the error is 0",
     ),
     tight_note="nearly attained as eps -> 0 by the aligned softplus instance (dim_alpha = 1,"
@@ -301,7 +301,8 @@ HGD_INEXACT = Bound(
         "summed over k = 0..N",
         derived=True,
         note="F(a_{k+1}) <= F(a_k) - (||grad F(a_k)||^2 - ||e_k||^2)/(2 L_F); closed form "
-        "assembled here, steps in proofs_checks.symbolic_bilevel. The same argument underlies "
+        "assembled here, steps in proofs_checks.proofs.symbolic_bilevel. The same argument "
+        "underlies "
         "Ji, Yang & Liang (2021), Theorems 1-2",
     ),
 )
@@ -469,7 +470,7 @@ DARTS_FIRST_ORDER_ERROR = Bound(
         note="DARTS states the first-order approximation, not its error. Derived here from "
         "the implicit-function formula (bilevel.hypergradient.ift-identity): h_1 - grad F = "
         "grad^2_{aw} g (grad^2_ww g)^{-1} grad_w f, ||(grad^2_ww g)^{-1}|| <= 1/mu; steps in "
-        "proofs_checks.symbolic_bilevel",
+        "proofs_checks.proofs.symbolic_bilevel",
         rests_on=("bilevel.hypergradient.ift-identity",),
     ),
     tight=True,
@@ -507,7 +508,7 @@ DARTS_SECOND_ORDER_ERROR = Bound(
         "grad_w f and ||A^{-1} - xi I|| = max over spec(A) in [mu, L] of |1/lambda - xi|. "
         "xi = 0 gives bilevel.darts.first-order-error; the best xi is (1/mu + 1/L)/2 with "
         "value ||B|| ||grad_w f|| (1/mu - 1/L)/2, and the bound beats the first-order one "
-        "only for 0 < xi < 1/mu + 1/L. Steps in proofs_checks.symbolic_bilevel",
+        "only for 0 < xi < 1/mu + 1/L. Steps in proofs_checks.proofs.symbolic_bilevel",
         rests_on=("bilevel.hypergradient.ift-identity", "bilevel.darts.fd-hvp-error"),
     ),
     tight=True,

@@ -264,7 +264,7 @@ DARTS_CELLS = Bound(
     symbols={"O": "non-zero operations (7 in DARTS)",
              "k": "intermediate nodes per cell (4 in DARTS)"},
     definitions={"per cell": "prod_{j=0}^{k-1} C(j+2, 2) O^2 = O^(2k) k! (k+1)! / 2^k "
-                 "(proved in proofs_checks.symbolic_counting)"},
+                 "(proved in proofs_checks.proofs.symbolic_counting)"},
     assumptions=(Assumption("two-distinct-inputs", "each intermediate node keeps exactly two "
                             "distinct predecessors (an unordered pair)", two_distinct_inputs),),
     source=LIU_2019(locator="Sec. 2.1 and 2.4 (discrete cell: the top-2 incoming edges per "

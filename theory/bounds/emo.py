@@ -265,7 +265,7 @@ SEMO_ONEMINMAX_EXPLICIT = Bound(
         locator="constant derived here by the fitness-level argument for the O(n^2 log n) "
         "bound",
         derived=True,
-        note="proof in proofs_checks.symbolic_emo: the population covers an interval of "
+        note="proof in proofs_checks.proofs.symbolic_emo: the population covers an interval of "
         "ones-counts, has at most n+1 members, and each end extends with probability >= "
         "(n-b)/(n(n+1)) (resp. a/(n(n+1))) per iteration; it cites Giel & Lehre's "
         "O(n^2 log n) bound (emo.semo.oneminmax.runtime-order), whose locator is unchecked",

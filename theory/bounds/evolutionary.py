@@ -134,7 +134,7 @@ ONEMINMAX_FAIR_UNIFORM = Bound(
     source=ZLD_2022(
         locator="constant derived here by the fitness-level argument of their OneMinMax proof",
         derived=True,
-        note="proof in paper/main.tex; each step checked in proofs_checks.symbolic; the "
+        note="proof in paper/main.tex; each step checked in proofs_checks.proofs.symbolic; the "
         "argument uses the survival lemma (nsga2.oneminmax.survival) and follows the proof "
         "of nsga2.oneminmax.runtime-order",
         rests_on=("nsga2.oneminmax.survival", "nsga2.oneminmax.runtime-order"),

@@ -2,7 +2,7 @@
 
 Each entry quotes its source's statement in the source's notation; where the closed form
 is assembled here from a quoted lemma, the source says ``derived`` and
-``proofs_checks.symbolic`` checks every algebraic step.
+``proofs_checks.proofs.symbolic`` checks every algebraic step.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ GD_NONCONVEX = Bound(
         locator="Sec. 1.2.3: the descent inequality f(x_k) - f(x_{k+1}) >= ||grad f(x_k)||^2"
         "/(2L) for h = 1/L (from Lemma 1.2.3), summed over k = 0..N",
         derived=True,
-        note="closed form assembled here; steps checked in proofs_checks.symbolic",
+        note="closed form assembled here; steps checked in proofs_checks.proofs.symbolic",
     ),
 )
 

@@ -9,7 +9,7 @@ crowding distance) keeps N of them. ``solvers.algorithms.nsga2`` implements it w
 config fields ``extra_candidates`` (E) and ``refinement``.
 
 Every claim here is ours (``source.derived``): proofs in ``paper/hybrid.tex``, each algebraic
-step checked in ``proofs_checks.symbolic_hybrid``. They rest on the survival lemma of Zheng,
+step checked in ``proofs_checks.proofs.symbolic_hybrid``. They rest on the survival lemma of Zheng,
 Liu & Doerr and, for convergence with probability one, follow the argument of Rudolph &
 Agapie (CEC 2000) for elitist multi-objective EAs.
 

@@ -10,7 +10,7 @@
   <= IDENTITY_TOL (1 + |value|) for every T.
 * Theorem 5 (orders of gamma_T): greedy information gain on fixed compact grids over a
   geometric grid of T, log-log slope against the claimed order (see
-  ``proofs_checks.complexity.order_slope_verdict``).
+  ``proofs_checks.families.complexity.order_slope_verdict``).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from proofs_checks.check import (
     Sabotage,
     Triviality,
 )
-from proofs_checks.complexity import ORDER_SLOPE_TOLERANCE, order_slope_verdict
+from proofs_checks.families.complexity import ORDER_SLOPE_TOLERANCE, order_slope_verdict
 from proofs_checks.power import binomial_power, slope_test_power
 from solvers.algorithms.gp_ucb import (
     GREEDY_FACTOR,

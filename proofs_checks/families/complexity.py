@@ -797,7 +797,8 @@ class FastSortOrderCheck(_CountOrderCheck):
 class JensenOrderCheck(_CountOrderCheck):
     bound_id = "nds.jensen2003.order"
     name = "jensen-sort-order"
-    measured_code = ("proofs_checks.complexity.counted_ranks, a reference implementation of "
+    measured_code = ("proofs_checks.families.complexity.counted_ranks, a reference "
+                     "implementation of "
                      "Jensen's (2003) divide and conquer written in this module (not the "
                      "shipped moocore.pareto_rank), every primitive counted")
     shipped_code = "solvers.algorithms.sorting.pareto_ranks (moocore.pareto_rank), NSGA-II's"
@@ -846,7 +847,7 @@ class JensenOrderCheck(_CountOrderCheck):
 class CrowdingOrderCheck(_CountOrderCheck):
     bound_id = "crowding.deb2002.order"
     name = "crowding-order"
-    measured_code = ("proofs_checks.complexity.counted_crowding_distance, a reference "
+    measured_code = ("proofs_checks.families.complexity.counted_crowding_distance, a reference "
                      "implementation written in this module (M merge sorts and a sweep, every "
                      "primitive counted; tests/test_counting.py checks it equals the shipped "
                      "one)")
@@ -893,7 +894,7 @@ class CrowdingOrderCheck(_CountOrderCheck):
 class HypervolumeOrderCheck(_CountOrderCheck):
     bound_id = "hv.beume2009.upper-order"
     name = "hypervolume-order"
-    measured_code = ("proofs_checks.complexity.counted_hypervolume, a reference "
+    measured_code = ("proofs_checks.families.complexity.counted_hypervolume, a reference "
                      "implementation of Beume et al.'s (2009) dimension sweep written in this "
                      "module (not moocore), every primitive counted: comparisons, element "
                      "copies and writes, and each node visit of the balanced staircase tree")
@@ -1109,6 +1110,6 @@ SYMBOLIC_ONLY: dict[str, str] = {
     "hv.beume2009.lower-order": (
         "a lower bound over every algorithm in the algebraic computation tree model: runs of "
         "one implementation can only show that it is slow, never that no algorithm is "
-        "faster; proofs_checks.symbolic_counting checks that it matches the upper order and "
+        "faster; proofs_checks.proofs.symbolic_counting checks that it matches the upper order and "
         "the log(n!) = Theta(n log n) decision-tree count behind such bounds"),
 }

@@ -39,7 +39,7 @@ from proofs_checks.check import (
     Sabotage,
     Triviality,
 )
-from proofs_checks.emo import NO_TRIVIAL_RUNTIME, order_power, scaled_t_power
+from proofs_checks.families.emo import NO_TRIVIAL_RUNTIME, order_power, scaled_t_power
 from proofs_checks.power import binomial_power
 from solvers.algorithms.nsga2 import NSGA2, SELECTIONS, NSGA2Config
 from solvers.plans import PlanRecipe, RunPlan, register_plan

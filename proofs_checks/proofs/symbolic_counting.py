@@ -4,7 +4,7 @@ What it is for: the closed forms the complexity, bayesopt and progressive catalo
 (the DARTS count, the Hyperband iteration budget) and the identities they rest on (Lemma 5.3
 of Srinivas et al., the NAS-Bench-201 edge count), re-derived with sympy, and the reason the
 hypervolume lower bound is consistent with the upper bound. Same conventions as
-``proofs_checks.symbolic``: each check returns a :class:`SymbolicCheck`, takes the
+``proofs_checks.proofs.symbolic``: each check returns a :class:`SymbolicCheck`, takes the
 catalogue's expression as a keyword default (a wrong one must fail), and records its steps.
 """
 
@@ -17,7 +17,7 @@ from typing import Final
 
 import sympy as sp
 
-from proofs_checks.symbolic import CONSISTENCY, Chain, Link, SymbolicCheck, _Proof
+from proofs_checks.proofs.symbolic import CONSISTENCY, Chain, Link, SymbolicCheck, _Proof
 from theory.bounds.bayesopt import INFO_GAIN_IDENTITY
 from theory.bounds.complexity import (
     DARTS_CELLS,
@@ -106,7 +106,8 @@ def check_hv_lower_bound(upper: sp.Expr = HV_UPPER_ORDER.expression,
     p.note("a consistency check, not a proof: it compares the two catalogue entries' "
            "orders; the lower bound itself quantifies over every algorithm in the algebraic "
            "computation tree model (reduction from UNIFORM-GAP, Ben-Or's theorem) and has no "
-           "derivation here nor an empirical check (proofs_checks.complexity.SYMBOLIC_ONLY)")
+           "derivation here nor an empirical check "
+           "(proofs_checks.families.complexity.SYMBOLIC_ONLY)")
     p.equal("lim upper/lower = 1: the entries state one order", sp.Limit(upper / lower, n_hv,
                                                                          sp.oo), sp.Integer(1))
     p.equal("lim log Gamma(n+1) / (n log n) (Stirling)",

@@ -1,9 +1,9 @@
 """Symbolic proofs of the bilevel family's derived constants (theory.bounds.bilevel).
 
-One function per claim; each returns a :class:`proofs_checks.symbolic.SymbolicCheck` and
+One function per claim; each returns a :class:`proofs_checks.proofs.symbolic.SymbolicCheck` and
 takes the catalogue's expression as a keyword argument (a wrong constant passed in must
 make it fail; ``tests/test_bilevel.py`` does that for each). Steps are exact sympy
-identities, sympy sums and integrals, or sign certificates (see ``proofs_checks.symbolic``);
+identities, sympy sums and integrals, or sign certificates (see ``proofs_checks.proofs.symbolic``);
 matrix identities whose factors do not commute use noncommutative symbols, and the steps
 that use a classical fact (triangle inequality, submultiplicativity of the operator norm,
 the spectral theorem) say so in a ``note``.
@@ -18,7 +18,7 @@ from typing import Final
 import numpy as np
 import sympy as sp
 
-from proofs_checks.symbolic import CONSISTENCY, Chain, Link, SymbolicCheck, _Proof
+from proofs_checks.proofs.symbolic import CONSISTENCY, Chain, Link, SymbolicCheck, _Proof
 from theory.bounds.bilevel import (
     AID_NEUMANN_ERROR,
     D0,

@@ -29,7 +29,7 @@ from typing import Final
 
 import sympy as sp
 
-from proofs_checks.symbolic import SymbolicCheck, _Proof, runtime_chain
+from proofs_checks.proofs.symbolic import SymbolicCheck, _Proof, runtime_chain
 from theory.bounds.emo import SEMO_ONEMINMAX_EXPLICIT
 from theory.symbols import H_n, n
 

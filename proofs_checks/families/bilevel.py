@@ -1255,5 +1255,5 @@ CHECKS: tuple[Check, ...] = (IFTIdentityCheck(), ITDErrorCheck(), AIDNeumannErro
                              DartsFirstOrderErrorCheck(), DartsSecondOrderErrorCheck())
 #: bound id -> why it has no empirical check (it is checked symbolically instead)
 #: (bilevel.darts.supernet-activation-memory is checked on the real TensorFlow supernet in
-#: proofs_checks.supernet, and proved in proofs_checks.symbolic_bilevel)
+#: proofs_checks.families.supernet, and proved in proofs_checks.proofs.symbolic_bilevel)
 SYMBOLIC_ONLY: dict[str, str] = {}

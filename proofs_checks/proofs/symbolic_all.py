@@ -1,6 +1,6 @@
 """Every symbolic proof check of the catalogue, gathered from the family modules.
 
-``proofs_checks.symbolic`` holds the gradient, NSGA-II and counting proofs of the spine;
+``proofs_checks.proofs.symbolic`` holds the gradient, NSGA-II and counting proofs of the spine;
 each later family keeps its own module (``symbolic_bilevel``, ``symbolic_emo``,
 ``symbolic_hybrid``, ``symbolic_counting``). ``all_symbolic_checks`` runs them all; the
 conformance test asserts that every bound whose constant is derived here is covered, that
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from proofs_checks.symbolic import SymbolicCheck
+from proofs_checks.proofs.symbolic import SymbolicCheck
 
 __all__ = ["SYMBOLIC_MODULES", "all_symbolic_checks"]
 
-SYMBOLIC_MODULES = ("proofs_checks.symbolic", "proofs_checks.symbolic_bilevel",
-                    "proofs_checks.symbolic_emo", "proofs_checks.symbolic_hybrid",
-                    "proofs_checks.symbolic_counting")
+SYMBOLIC_MODULES = ("proofs_checks.proofs.symbolic", "proofs_checks.proofs.symbolic_bilevel",
+                    "proofs_checks.proofs.symbolic_emo", "proofs_checks.proofs.symbolic_hybrid",
+                    "proofs_checks.proofs.symbolic_counting")
 
 
 def all_symbolic_checks() -> tuple[SymbolicCheck, ...]:

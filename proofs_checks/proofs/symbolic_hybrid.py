@@ -2,7 +2,7 @@
 
 What it is for: every hybrid bound is derived here (``source.derived``); this module checks
 each algebraic step of the proofs in ``paper/hybrid.tex`` with sympy (exact identities and
-sign certificates, via :class:`proofs_checks.symbolic._Proof`) and the combinatorial steps by
+sign certificates, via :class:`proofs_checks.proofs.symbolic._Proof`) and the combinatorial steps by
 exhaustive enumeration with exact rational arithmetic, independent of the solver's code:
 
 1. crowding count: in a multiset of OneMinMax values, at most two members per value and
@@ -29,7 +29,7 @@ from typing import Final
 
 import sympy as sp
 
-from proofs_checks.symbolic import Chain, Link, SymbolicCheck, _Proof, runtime_chain
+from proofs_checks.proofs.symbolic import Chain, Link, SymbolicCheck, _Proof, runtime_chain
 from theory.bounds.hybrid import (
     HYBRID_CONVERGENCE,
     HYBRID_COVER_TAIL,

@@ -33,11 +33,11 @@ configuration does), and every row keeps its own.
 Dropped "refinement-only-adds": ``_ReplacingNSGA2`` makes the refinement's candidates replace
 members of P_t (sole holders of a value first) instead of joining R_t; it must break the
 survival lemma and the runtime bounds, and is a probe for the evaluation count and the tail.
-The heavy-tailed mutation (``proofs_checks.nsga2.HeavyTailedNSGA2``), uniform crossover,
+The heavy-tailed mutation (``proofs_checks.families.nsga2.HeavyTailedNSGA2``), uniform crossover,
 tournament selection and a memoising evaluator are probes of the explicit bounds.
 
 The almost-sure claim ``hybrid.oneminmax.convergence-as`` speaks about an infinite horizon
-and is checked symbolically (``proofs_checks.symbolic_hybrid``).
+and is checked symbolically (``proofs_checks.proofs.symbolic_hybrid``).
 """
 
 from __future__ import annotations
@@ -61,13 +61,13 @@ from proofs_checks.check import (
     Sabotage,
     Triviality,
 )
-from proofs_checks.nsga2 import (
+from proofs_checks.families.nsga2 import (
     MUTATIONS,
     draw_operators,
     front_values_lost,
     stated_survival_instance,
 )
-from proofs_checks.nsga2 import HeavyTailedNSGA2 as _HeavyTailedNSGA2
+from proofs_checks.families.nsga2 import HeavyTailedNSGA2 as _HeavyTailedNSGA2
 from proofs_checks.power import binomial_power, one_sided_t_power
 from solvers.algorithms.nsga2 import NSGA2, NSGA2Config
 from solvers.plans import RunPlan
@@ -648,5 +648,5 @@ SYMBOLIC_ONLY: dict[str, str] = {
     HYBRID_CONVERGENCE.id: "P(T = infinity) = 0 is a statement about an infinite horizon that "
     "no finite run can observe; its quantitative form hybrid.oneminmax.cover-tail is held "
     "against runs, and the limit (n+1)(1-delta)^t -> 0 is proved in "
-    "proofs_checks.symbolic_hybrid",
+    "proofs_checks.proofs.symbolic_hybrid",
 }

@@ -65,7 +65,7 @@ from theory.bounds.bilevel import DARTS_FIRST_ORDER_ERROR, DARTS_SECOND_ORDER_ER
 
 __all__ = ["CHECKS", "SYMBOLIC_ONLY", "hypergradient_measurements"]
 
-#: float allowance factor of a central difference (as in proofs_checks.bilevel)
+#: float allowance factor of a central difference (as in proofs_checks.families.bilevel)
 FD_ROUNDOFF = 8.0
 _MACHINE_EPS = float(np.finfo(float).eps)
 _GRID = 21

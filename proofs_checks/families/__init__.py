@@ -1,0 +1,9 @@
+"""The empirical check families: each module holds one family's bounds against instrumented
+runs (``Check`` subclasses, their sabotaged settings, and the run plans they register).
+
+``bayesopt`` (GP-UCB), ``bilevel`` (hypergradient descent, DARTS's approximations),
+``complexity`` (sorting, counting, search-space sizes), ``emo`` (SEMO/GSEMO and NSGA-II
+variants), ``gradient`` (GD, SGD), ``hybrid`` (the hybrid optimiser's own theorems),
+``nsga2`` (NSGA-II on OneMinMax / LOTZ), ``progressive`` (successive halving, Hyperband),
+``supernet`` (the TensorFlow supernet). ``proofs_checks.registry`` lists them all.
+"""
