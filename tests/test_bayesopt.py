@@ -96,7 +96,7 @@ def test_probe_reports_a_finding(check, sabotage, tmp_path) -> None:
 def test_regret_bound_is_below_the_trivial_regret_at_the_quick_horizon(check) -> None:
     """Issue 14: at the quick horizon the bound is below T (max f - min f) on the first
     domain (SE, 40 points), so a policy could violate it; the crossover lies before T."""
-    horizon = check.horizons[0]
+    horizon = check.SIZES["quick"]["horizon"]
     domain = bayesopt._DOMAINS[0]
     kernel = domain.kernel(1.0)
     gamma = greedy_information_gain(kernel, bayesopt.NOISE_STD**2, horizon) * GREEDY_FACTOR

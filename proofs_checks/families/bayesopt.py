@@ -16,9 +16,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -118,10 +118,8 @@ class _RegretCheck(Check):
     rkhs: bool
     #: the RKHS-norm bound B of the instances (Theorem 3); Theorem 1 does not read it
     norm_bound: float = 1.0
-    #: horizon T of the quick and the full profile
-    horizons: tuple[int, int]
-    #: seeded runs per domain in the quick and the full profile
-    seed_counts: tuple[int, int] = (30, 100)
+    # each subclass declares its SIZES: "horizon", the horizon T, and "seeds", the seeded
+    # runs per domain (as stated; a sabotage runs half of them)
 
     def _beta_schedule(self, gamma: NDArray[np.float64], size: int) -> Callable[[int], float]:
         """beta_t of Theorem 3 (with the gamma_t upper bound) or of Theorem 1."""
@@ -130,8 +128,9 @@ class _RegretCheck(Check):
         return lambda t: beta_theorem1(t, size, DELTA)
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        horizon = self.horizons[0] if context.quick else self.horizons[1]
-        seeds = self.seed_counts[0] if context.quick else self.seed_counts[1]
+        sizes = self.sizes(context)
+        horizon = sizes["horizon"]
+        seeds = sizes["seeds"]
         if setting.kind != "none":
             # a sabotage violates in most runs (p1 near 1): half the seeds still reject at
             # ALPHA/2 (quick: 15 runs, reject from 6 violating; P(X >= 6 | delta) = 0.002)
@@ -231,8 +230,11 @@ class GPUCBFiniteCheck(_RegretCheck):
     method = ("GP-UCB on f ~ GP(0, k), seeded runs; exact binomial test of H1: "
               "P(violation) > delta per domain, Holm-corrected")
     rkhs = False
-    #: T = 800: past the crossover of the SE domain (about 600, printed per domain)
-    horizons = (800, 1600)
+    #: the horizon T and the seeded runs per domain; T = 800: past the crossover of the SE
+    #: domain (about 600, printed per domain)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"horizon": 800, "seeds": 30},
+        "full": {"horizon": 1600, "seeds": 100}}
     sabotages = (
         Sabotage("k(x,x)=1e4", "assumption-dropped",
                  "prior variance 1e4 (f and the kernel GP-UCB uses scaled up)",
@@ -258,7 +260,10 @@ class GPUCBRKHSCheck(_RegretCheck):
     #: gamma_T), and it crosses the trivial T (max f - min f) ~ 1.1 B T at T ~ 140-180; with B
     #: = 1 the 300 gamma_T log^3 term keeps it above 1000 x trivial for every T <= 1e6
     norm_bound = 1e4
-    horizons = (400, 1000)
+    #: the horizon T and the seeded runs per domain
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"horizon": 400, "seeds": 30},
+        "full": {"horizon": 1000, "seeds": 100}}
     sabotages = (
         Sabotage("||f||=1000B", "assumption-dropped", "f of RKHS norm 1000 B",
                  assumption="||f||_k<=B"),
@@ -284,10 +289,16 @@ class InfoGainIdentityCheck(Check):
                  assumption="same-sigma"),
         Sabotage("scaled-2", "bound-scaled", "the factor 1/2 dropped", factor=2.0),
     )
+    #: seeded GP-UCB runs per domain and their horizon T (the identity is checked at every
+    #: T <= horizon)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"seeds": 10, "horizon": 25},
+        "full": {"seeds": 50, "horizon": 60}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        seeds = 10 if context.quick else 50
-        horizon = 25 if context.quick else 60
+        sizes = self.sizes(context)
+        seeds = sizes["seeds"]
+        horizon = sizes["horizon"]
         det_std = 2 * NOISE_STD if setting.name == "sigma-mismatch" else NOISE_STD
         failed = {a.name for a in self.bound.failed_assumptions(
             {"sigma": NOISE_STD, "sigma_det": det_std})}
@@ -331,8 +342,6 @@ class InfoGainIdentityCheck(Check):
 
 
 # -- Theorem 5: orders of gamma_T ---------------------------------------------------------------
-_T_QUICK = np.array([8, 16, 32, 64, 128, 256])
-_T_FULL = np.array([8, 16, 32, 64, 128, 256, 512, 1024])
 _GAMMA_NOISE = 0.01  # sigma^2 of the order checks
 
 
@@ -347,6 +356,10 @@ class _GammaOrderCheck(Check):
     kernel_name: str
     dimension: int
     nu: float = 2.5
+    #: the geometric grid of horizons T of the slope fit
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"horizons": (8, 16, 32, 64, 128, 256)},
+        "full": {"horizons": (8, 16, 32, 64, 128, 256, 512, 1024)}}
 
     def compact_kernel(self) -> NDArray[np.float64]:
         raise NotImplementedError
@@ -363,7 +376,8 @@ class _GammaOrderCheck(Check):
         return np.array([self.bound.evaluate(T=float(t), **constants) for t in ts])
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        ts = _T_QUICK if context.quick else _T_FULL
+        sizes = self.sizes(context)
+        ts = np.array(sizes["horizons"], dtype=np.int64)
         compact = setting.name != "non-compact-D"
         scale = 1e4 if setting.name == "k(x,x)=1e4" else 1.0
         nu = 0.5 if setting.name == "matern-nu=1/2" else self.nu

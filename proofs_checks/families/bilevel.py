@@ -162,6 +162,10 @@ class IFTIdentityCheck(Check):
                  "differences of F (step 1e-6, instances where they disagree by > 1e-5 are "
                  "skipped as kinks of F)", assumption="twice-differentiable", probe=True),
     )
+    #: Hypothesis examples per setting (the kinked probe's too)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 40},
+        "full": {"examples": 300}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         bound = self.bound
@@ -200,8 +204,8 @@ class IFTIdentityCheck(Check):
 
         exact_inner_all = setting.name != "inexact-inner"
         strategy = quadratic_instance(-1.0 if setting.name == "indefinite-inner" else 1.0)
-        examples = 40 if context.quick else 300
-        outcome = self.search(context, setting, strategy, measure, examples)
+        sizes = self.sizes(context)
+        outcome = self.search(context, setting, strategy, measure, sizes["examples"])
         return self.search_result(
             setting, outcome, failed,
             statistic_name=f"relative residual (tolerance {IFT_TOL:g})",
@@ -244,8 +248,9 @@ class IFTIdentityCheck(Check):
                                {**instance, "tau": tau, "residual": residual,
                                 "fd_gap": fd_gap, "zeros_in_w_star": int(np.sum(w_star == 0))})
 
-        examples = 40 if context.quick else 300
-        outcome = self.search(context, setting, quadratic_instance(1.0), measure, examples)
+        sizes = self.sizes(context)
+        outcome = self.search(context, setting, quadratic_instance(1.0), measure,
+                              sizes["examples"])
         return self.search_result(
             setting, outcome, failed,
             statistic_name=f"relative residual (tolerance {IFT_TOL:g})",
@@ -268,6 +273,10 @@ class _HypergradientErrorCheck(Check):
                            "config": i["config"] | {"w0_scale": 1.0}}),
         "softplus-inner": lambda: _softplus_error_instances(),
     }
+    #: Hypothesis examples per setting (ITD and AID-Neumann alike)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 60},
+        "full": {"examples": 400}}
 
     def hypergradient(self, problem: BilevelQuadratic, alpha: np.ndarray, w0: np.ndarray,
                       instance: Mapping[str, Any], eta: float) -> np.ndarray:
@@ -321,8 +330,8 @@ class _HypergradientErrorCheck(Check):
 
         maker = self.sabotage_strategies.get(setting.name)
         strategy = maker() if maker is not None else quadratic_instance()
-        examples = 60 if context.quick else 400
-        outcome = self.search(context, setting, strategy, measure, examples)
+        sizes = self.sizes(context)
+        outcome = self.search(context, setting, strategy, measure, sizes["examples"])
         return self.search_result(
             setting, outcome, failed,
             statistic_name=f"max measured/bound where bound > {MEANINGFUL_BOUND:g}",
@@ -427,6 +436,10 @@ class FDHVPErrorCheck(Check):
                  "the bound halved (aligned instance at z = 0, v along u: ratio -> 1)",
                  factor=0.5),
     )
+    #: Hypothesis examples per setting
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 60},
+        "full": {"examples": 400}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         bound = self.bound
@@ -478,10 +491,10 @@ class FDHVPErrorCheck(Check):
                                 "v_norm": v_norm, "allowance": allowance})
 
         coupling = "exp" if setting.name == "exp-coupling" else "softplus"
-        examples = 60 if context.quick else 400
         strategy = _fd_instance() if coupling == "softplus" else _fd_instance().map(
             lambda i: i | {"config": i["config"] | {"coupling": "exp"}})
-        outcome = self.search(context, setting, strategy, measure, examples)
+        sizes = self.sizes(context)
+        outcome = self.search(context, setting, strategy, measure, sizes["examples"])
         return self.search_result(
             setting, outcome, failed,
             statistic_name="max measured/bound where the float allowance < 1e-6 bound",
@@ -539,6 +552,10 @@ class HGDInexactCheck(Check):
                  "evaluated with Delta_F = inf on the drawn runs",
                  assumption="F-bounded-below", probe=True),
     )
+    #: Hypothesis examples per setting (each one a hypergradient-descent run)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 25},
+        "full": {"examples": 200}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         bound = self.bound
@@ -578,8 +595,8 @@ class HGDInexactCheck(Check):
             strategy = hgd_instance(methods=("itd",), k_range=(0, 2), n_range=(20, 80))
         else:
             strategy = hgd_instance()
-        examples = 25 if context.quick else 200
-        outcome = self.search(context, setting, strategy, measure, examples)
+        sizes = self.sizes(context)
+        outcome = self.search(context, setting, strategy, measure, sizes["examples"])
         return self.search_result(
             setting, outcome, failed,
             statistic_name="max measured/bound", statistic=outcome.worst_tightness,
@@ -651,13 +668,18 @@ class HGDOrderCheck(Check):
                  "strongly convex F), must reject it; the check's power is computed against "
                  "this excess", factor=1.0),
     )
+    #: the outer steps N of the fit and the seeded runs per N and instance; N spans 16x in
+    #: the quick profile (64x in the full one)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"ns": (8, 16, 32, 64, 128), "seeds": 3},
+        "full": {"ns": (8, 16, 32, 64, 128, 256, 512), "seeds": 10}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         bound = self.bound
         null_slope = -1.0 - (ORDER_EXCESS if setting.name == "order-N^-4" else 0.0)
-        # N spans 16x in the quick profile (64x in the full one)
-        ns = (8, 16, 32, 64, 128) if context.quick else (8, 16, 32, 64, 128, 256, 512)
-        seeds = range(context.seed, context.seed + (3 if context.quick else 10))
+        sizes = self.sizes(context)
+        ns = sizes["ns"]
+        seeds = range(context.seed, context.seed + sizes["seeds"])
         failed: set[str] = set()
         rows: list[dict[str, Any]] = []
         for config in ORDER_PROBLEMS:
@@ -747,6 +769,10 @@ class _DartsOrderErrorCheck(Check):
     method = ("deterministic: ||h - grad F|| <= bound*(1+RTOL)+ATOL+float allowance on "
               "Hypothesis-drawn bilevel quadratics, h computed by the solver's DARTS step at w*")
     second_order: ClassVar[bool] = False
+    #: Hypothesis examples per setting (the kinked and softplus settings too)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 60},
+        "full": {"examples": 400}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         if setting.name == KINKED.name:
@@ -825,8 +851,8 @@ class _DartsOrderErrorCheck(Check):
                 strategy: st.SearchStrategy[Any], measure: Callable[[Any], Measurement],
                 failed: set[str], ratios: list[float], details: dict[str, Any],
                 pairs: list[tuple[float, float]]) -> CheckResult:
-        examples = 60 if context.quick else 400
-        outcome = self.search(context, setting, strategy, measure, examples)
+        sizes = self.sizes(context)
+        outcome = self.search(context, setting, strategy, measure, sizes["examples"])
         return self.search_result(
             setting, outcome, failed,
             statistic_name=f"max measured/bound where bound > {MEANINGFUL_BOUND:g}",

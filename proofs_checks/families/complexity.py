@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -61,6 +61,10 @@ class FastSortCountCheck(Check):
     #: the matrix shapes of the settings that drop an assumption
     shapes: ClassVar[dict[str, dict[str, tuple[int, int]]]] = {
         "N=0": {"rows_range": (0, 0)}, "M=0": {"cols_range": (0, 0)}}
+    #: Hypothesis examples per setting (a probe draws a third of them)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 60},
+        "full": {"examples": 300}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         objective_counts_ok = True
@@ -82,7 +86,8 @@ class FastSortCountCheck(Check):
             return Measurement(float(result.pair_comparisons), value,
                                result.pair_comparisons == value, instance)
 
-        examples = 60 if context.quick else 300
+        sizes = self.sizes(context)
+        examples = sizes["examples"]
         if setting.probe:
             examples //= 3
         outcome = self.search(context, setting,
@@ -760,6 +765,13 @@ class FastSortOrderCheck(_CountOrderCheck):
                           "the naive repeated search for the non-dominated set, on chains "
                           "(one point per front)", assumption="fast-nds"),
                  SCALED_ORDER)
+    #: the sizes N as stated and the objective counts M of the naive-peeling sabotage (on
+    #: its own N = 8..64); as stated 16x (quick) / 32x (full) with two seeds per size: 8
+    #: residual degrees of freedom in quick, enough for the scaled-order sabotage's power
+    #: (one seed on 16..128 left 2, and power about 0.5)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"ns": (16, 32, 64, 128, 256), "naive_objectives": (2,)},
+        "full": {"ns": (16, 32, 64, 128, 256, 512), "naive_objectives": (2, 3)}}
 
     def constants(self, setting: Sabotage) -> dict[str, Any]:
         return {"fast_nds_bookkeeping": setting.name != "naive-peeling"}
@@ -773,13 +785,10 @@ class FastSortOrderCheck(_CountOrderCheck):
 
     def measurements(self, context: CheckContext, setting: Sabotage) -> list[Series]:
         naive = setting.name == "naive-peeling"
-        # as stated 16x (quick) / 32x (full) with two seeds per size: 8 residual degrees of
-        # freedom in quick, enough for the scaled-order sabotage's power (one seed on
-        # 16..128 left 2, and power about 0.5)
-        sizes = ((8, 16, 32, 64) if naive else
-                 (16, 32, 64, 128, 256) if context.quick else (16, 32, 64, 128, 256, 512))
+        sizes = self.sizes(context)
+        ns = (8, 16, 32, 64) if naive else sizes["ns"]
         out = []
-        for m in (2,) if naive and context.quick else (2, 3):
+        for m in sizes["naive_objectives"] if naive else (2, 3):
             if naive:
                 def measure(n: int, rng: np.random.Generator, m: int = m) -> float:
                     chain = np.repeat(np.arange(n, dtype=float)[:, None], m, axis=1)
@@ -789,7 +798,7 @@ class FastSortOrderCheck(_CountOrderCheck):
                     result = deb_fast_non_dominated_sort(rng.random((n, m)))
                     return float(result.objective_comparisons + result.pair_comparisons
                                  + result.domination_updates)
-            x, y = _grid(sizes, 1 if naive else 2, measure, context.seed)
+            x, y = _grid(ns, 1 if naive else 2, measure, context.seed)
             out.append((f"M={m}", x, y, m * x**2))
         return out
 
@@ -814,6 +823,10 @@ class JensenOrderCheck(_CountOrderCheck):
                           "integer coordinates in {0..3}: most points share values",
                           assumption="distinct-values", probe=True),
                  SCALED_ORDER)
+    #: the sizes N of the M = 2 and the M = 3 series (the M=1 sabotage: N = 64..4096)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"ns_m2": (64, 256, 1024, 4096), "ns_m3": (64, 128, 256, 512, 1024)},
+        "full": {"ns_m2": (64, 256, 1024, 4096, 16384), "ns_m3": (64, 256, 1024, 2048, 4096)}}
 
     def constants(self, setting: Sabotage) -> dict[str, Any]:
         return {"M": 1 if setting.name == "M=1" else 2,
@@ -827,18 +840,17 @@ class JensenOrderCheck(_CountOrderCheck):
         return _pareto_rank_calls(lambda n, m: self.bound.evaluate(N=n, M=m))
 
     def measurements(self, context: CheckContext, setting: Sabotage) -> list[Series]:
-        quick = context.quick
+        sizes = self.sizes(context)
         plans = ([(1, (64, 256, 1024, 4096))] if setting.name == "M=1" else
-                 [(2, (64, 256, 1024, 4096) if quick else (64, 256, 1024, 4096, 16384)),
-                  (3, (64, 128, 256, 512, 1024) if quick else (64, 256, 1024, 2048, 4096))])
+                 [(2, sizes["ns_m2"]), (3, sizes["ns_m3"])])
         ties = setting.name == "ties"
         out = []
-        for m, sizes in plans:
+        for m, ns in plans:
             def measure(n: int, rng: np.random.Generator, m: int = m) -> float:
                 points = rng.integers(0, 4, (n, m)).astype(float) if ties else \
                     rng.random((n, m))
                 return float(counted_ranks(points)[1])
-            x, y = _grid(sizes, 2, measure, context.seed)
+            x, y = _grid(ns, 2, measure, context.seed)
             g = np.array([self.bound.evaluate(N=v, M=m) for v in x])
             out.append((f"M={m}", x, y, g))
         return out
@@ -863,6 +875,10 @@ class CrowdingOrderCheck(_CountOrderCheck):
                           "the per-objective sorts are insertion sorts (Theta(N^2))",
                           assumption="O(N log N)-sort"),
                  SCALED_ORDER)
+    #: the sizes N (the insertion-sort sabotage: N = 64..512)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"ns": (64, 256, 1024, 4096)},
+        "full": {"ns": (64, 256, 1024, 4096, 16384)}}
 
     def constants(self, setting: Sabotage) -> dict[str, Any]:
         return {"n_log_n_comparison_sort": setting.name != "insertion-sort"}
@@ -880,14 +896,14 @@ class CrowdingOrderCheck(_CountOrderCheck):
 
     def measurements(self, context: CheckContext, setting: Sabotage) -> list[Series]:
         sort = "insertion" if setting.name == "insertion-sort" else "merge"
-        sizes = ((64, 128, 256, 512) if sort == "insertion" else
-                 (64, 256, 1024, 4096) if context.quick else (64, 256, 1024, 4096, 16384))
+        sizes = self.sizes(context)
+        ns = (64, 128, 256, 512) if sort == "insertion" else sizes["ns"]
         m = 3
 
         def measure(n: int, rng: np.random.Generator) -> float:
             return float(counted_crowding_distance(rng.random((n, m)), sort)[1])
 
-        x, y = _grid(sizes, 2, measure, context.seed)
+        x, y = _grid(ns, 2, measure, context.seed)
         return [(f"M={m}", x, y, np.array([self.bound.evaluate(N=v, M=m) for v in x]))]
 
 
@@ -910,6 +926,10 @@ class HypervolumeOrderCheck(_CountOrderCheck):
                           "four objectives (slicing into 3-D sweeps: O(n^2 log n))",
                           assumption="d<=3"),
                  SCALED_ORDER)
+    #: the sizes n of the d = 2 and the d = 3 series (the d=4 sabotage: n = 16..128)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"ns": (64, 256, 1024, 4096)},
+        "full": {"ns": (64, 256, 1024, 4096, 16384)}}
 
     def constants(self, setting: Sabotage) -> dict[str, Any]:
         return {"d": 4 if setting.name == "d=4" else 3}
@@ -930,14 +950,14 @@ class HypervolumeOrderCheck(_CountOrderCheck):
         return _front_points(n, columns, rng)
 
     def measurements(self, context: CheckContext, setting: Sabotage) -> list[Series]:
+        sizes = self.sizes(context)
         plans = ([(4, (16, 32, 64, 128))] if setting.name == "d=4" else
-                 [(2, (64, 256, 1024, 4096)), (3, (64, 256, 1024, 4096))] if context.quick
-                 else [(2, (64, 256, 1024, 4096, 16384)), (3, (64, 256, 1024, 4096, 16384))])
+                 [(2, sizes["ns"]), (3, sizes["ns"])])
         out = []
-        for d, sizes in plans:
+        for d, ns in plans:
             def measure(n: int, rng: np.random.Generator, d: int = d) -> float:
                 return float(counted_hypervolume(_front_points(n, d, rng), [1.1] * d)[1])
-            x, y = _grid(sizes, 2, measure, context.seed)
+            x, y = _grid(ns, 2, measure, context.seed)
             out.append((f"d={d}", x, y, np.array([self.bound.evaluate(n=v) for v in x])))
         return out
 

@@ -50,7 +50,7 @@ from solvers.problems.base import SmoothProblem
 from solvers.problems.smooth import Misdescribed, RippledQuadratic, RippledQuadraticConfig
 from solvers.registry import make_problem
 from solvers.trace import TraceRecorder
-from theory.errors import UnknownNameError
+from theory.errors import InvalidParameterError, UnknownNameError
 
 __all__ = ["GD_CHECKS", "SGD_CHECKS"]
 
@@ -239,6 +239,10 @@ class _DeterministicGDCheck(Check):
     #: the family on which a bound declared tight is attained (its ``tight_note``): there the
     #: check also asserts measured >= bound (1 - TIGHT_RTOL), so the tightness claim can fail
     attained_by: ClassVar[str] = ""
+    #: Hypothesis examples per setting
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 60},
+        "full": {"examples": 400}}
 
     def strategy(self, setting: Sabotage) -> st.SearchStrategy[Any]:
         if setting.name in self.sabotage_instances:
@@ -273,8 +277,9 @@ class _DeterministicGDCheck(Check):
                     described = {**described, "claim": "attained (bound declared tight)"}
             return Measurement(reading.measured, value, holds, described)
 
-        examples = 60 if context.quick else 400
-        outcome = self.search(context, setting, self.strategy(setting), measure, examples)
+        sizes = self.sizes(context)
+        outcome = self.search(context, setting, self.strategy(setting), measure,
+                              sizes["examples"])
         return self.search_result(
             setting, outcome, failed_assumptions,
             statistic_name="max measured/bound", statistic=outcome.worst_tightness,
@@ -447,9 +452,12 @@ GD_CHECKS: tuple[Check, ...] = (GDNonconvexCheck(), GDConvexNesterovCheck(),
 
 # -- SGD: expectation claims ----------------------------------------------------------------
 
-def _sgd_grid(quick: bool, sabotage: bool, sigma: float | None = None) -> list[dict[str, Any]]:
+def _sgd_grid(instances: int, sabotage: bool, sigma: float | None = None
+              ) -> list[dict[str, Any]]:
     """The instances of the SGD checks (fixed, so the statistics are reproducible).
 
+    The as-stated grid is the first ``instances`` of its six rows (the quick profile runs
+    three, the full one all six); the sabotage grid is its own two rows at every profile.
     ``sigma`` replaces the noise level of the as-stated grid (``sigma=0``: exact gradients).
     The isotropic quadratic (A = L I) is where both bounds are nearly attained: with the
     constant step 1/(2L) of Theorem 2.1, E||grad f(x_k)||^2 = 4^-(k-1) L^2 R^2 + (sigma^2/3)
@@ -461,7 +469,7 @@ def _sgd_grid(quick: bool, sabotage: bool, sigma: float | None = None) -> list[d
     """
     if sigma is not None:
         return [{"problem": i["problem"], "params": i["params"] | {"sigma": sigma}}
-                for i in _sgd_grid(quick, sabotage=False)]
+                for i in _sgd_grid(instances, sabotage=False)]
     if sabotage:  # noise dominates: small start, large sigma
         return [{"problem": "quadratic", "params": {"dim": 5, "L": 1.0, "mu": 0.05,
                                                     "sigma": 2.0, "x0_radius": 0.05}},
@@ -473,17 +481,17 @@ def _sgd_grid(quick: bool, sabotage: bool, sigma: float | None = None) -> list[d
         {"problem": "quadratic", "params": {"dim": 5, "L": 1.0, "mu": 0.01, "sigma": 0.5,
                                             "x0_radius": 2.0}},
         {"problem": "cauchy", "params": {"dim": 5, "L": 2.0, "sigma": 1.0, "x0_radius": 3.0}},
+        {"problem": "logistic", "params": {"dim": 5, "samples": 30, "mu": 0.01,
+                                           "sigma": 0.3, "x0_radius": 1.0}},
+        {"problem": "quadratic", "params": {"dim": 20, "L": 10.0, "mu": 0.0, "sigma": 3.0,
+                                            "x0_radius": 1.0, "instance_seed": 3}},
+        {"problem": "cauchy", "params": {"dim": 10, "L": 0.5, "sigma": 0.1,
+                                         "x0_radius": 10.0, "instance_seed": 4}},
     ]
-    if not quick:
-        grid += [
-            {"problem": "logistic", "params": {"dim": 5, "samples": 30, "mu": 0.01,
-                                               "sigma": 0.3, "x0_radius": 1.0}},
-            {"problem": "quadratic", "params": {"dim": 20, "L": 10.0, "mu": 0.0, "sigma": 3.0,
-                                                "x0_radius": 1.0, "instance_seed": 3}},
-            {"problem": "cauchy", "params": {"dim": 10, "L": 0.5, "sigma": 0.1,
-                                             "x0_radius": 10.0, "instance_seed": 4}},
-        ]
-    return grid
+    if not 1 <= instances <= len(grid):
+        raise InvalidParameterError(f"1 <= instances <= {len(grid)} (the rows of the SGD grid)",
+                                    f"instances={instances}")
+    return grid[:instances]
 
 
 #: the biased oracle of the "biased-oracle" settings: G(x) = grad f(x) + xi + BIAS u, |u| = 1
@@ -517,6 +525,11 @@ class _SGDCheck(Check):
     setting_configs: ClassVar[dict[str, tuple[dict[str, Any], ...]]] = {}
     #: the factor of the declared L in the "L-understated" setting
     l_understated: ClassVar[float] = 0.25
+    #: the rows of the as-stated grid (``_sgd_grid``), the seeded runs per row and
+    #: configuration (as stated; a sabotage runs a third of them), and the SGD steps N
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"instances": 3, "seeds": 30, "steps": 300},
+        "full": {"instances": 6, "seeds": 100, "steps": 1000}}
     trivial_note: ClassVar[str] = (
         "E||grad f(x_R)||^2 <= E||grad f(x_1)||^2 is what the method that returns its start "
         "attains (R = 1 for every draw), so a bound above it says nothing; mean over the "
@@ -532,12 +545,13 @@ class _SGDCheck(Check):
         return problem
 
     def grid(self, context: CheckContext, setting: Sabotage) -> list[dict[str, Any]]:
+        instances = self.sizes(context)["instances"]
         if setting.name == "sigma=0":
-            return _sgd_grid(context.quick, False, sigma=0.0)
-        return _sgd_grid(context.quick, setting.kind == "assumption-dropped")
+            return _sgd_grid(instances, False, sigma=0.0)
+        return _sgd_grid(instances, setting.kind == "assumption-dropped")
 
     def seeds(self, context: CheckContext, setting: Sabotage) -> int:
-        seeds = 30 if context.quick else 100
+        seeds: int = self.sizes(context)["seeds"]
         if setting.name == "sigma=0":  # exact gradients: only x_1 varies with the seed
             return seeds // 3
         if setting.kind != "none":
@@ -558,7 +572,8 @@ class _SGDCheck(Check):
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         bound = self.bound
         seeds = self.seeds(context, setting)
-        steps = 300 if context.quick else 1000
+        sizes = self.sizes(context)
+        steps = sizes["steps"]
         rows: list[dict[str, Any]] = []
         samples: list[tuple[np.ndarray, np.ndarray]] = []
         pairs: list[tuple[float, float]] = []
