@@ -175,6 +175,8 @@ class Profile:
     compile_pdf: bool = True
     #: ``[plans."NAME"]`` tables: sizes of run plans (``solvers.plans``) overridden
     plan_sizes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: ``[check_sizes."NAME"]`` tables: a check's own sizes (``Check.SIZES``) overridden
+    check_sizes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     nas: NASSpec = field(default_factory=NASSpec)
     supernet: SupernetSpec = field(default_factory=SupernetSpec)
     nas_supernet: NASSupernetSpec = field(default_factory=NASSupernetSpec)
@@ -320,6 +322,7 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
     sections: dict[str, dict[str, Any]] = {"nas": {}, "supernet": {}, "nas_supernet": {}}
     data = dict(data)
     plan_sizes = _plan_sizes(data.pop("plans", {}), name)
+    check_sizes = _check_sizes(data.pop("check_sizes", {}), name)
     for path, value in _flatten(data).items():
         key = PROFILE_KEYS.get(path)
         if key is None:
@@ -411,8 +414,53 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
                     f"the plan {plan_name!r} of figure {figure!r} has at least two "
                     "distinct problem sizes", f"{len(distinct)} at [plans.{plan_name!r}] = "
                     f"{dict(plan_sizes.get(plan_name, {}))}", f"profile {name!r}")
-    return Profile(**top, plan_sizes=plan_sizes, nas=nas, supernet=supernet,
-                   nas_supernet=nas_supernet)
+    return Profile(**top, plan_sizes=plan_sizes, check_sizes=check_sizes, nas=nas,
+                   supernet=supernet, nas_supernet=nas_supernet)
+
+
+def _sized(defaults: Mapping[str, Any], overrides: Any, where: str, name: str
+           ) -> dict[str, Any]:
+    """``overrides`` checked against ``defaults``: known keys, values of the default's type
+    (lists of integers become tuples)."""
+    if not isinstance(overrides, dict):
+        raise InvalidParameterError(f"[{where}] is a table of sizes", f"{overrides!r}",
+                                    f"profile {name!r}")
+    for key, value in overrides.items():
+        if key not in defaults:
+            raise InvalidParameterError(
+                f"a key of [{where}] is one of its sizes ({', '.join(defaults)})",
+                f"{key}={value!r}", f"profile {name!r}")
+        default = defaults[key]
+        if isinstance(default, tuple):
+            ok = isinstance(value, list) and all(
+                isinstance(v, type(default[0])) and not isinstance(v, bool) for v in value)
+        elif isinstance(default, float):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, type(default)) and (isinstance(default, bool)
+                                                       or not isinstance(value, bool))
+        if not ok:
+            raise InvalidParameterError(
+                f"{where}.{key} has the type of its default ({type(default).__name__}, "
+                f"e.g. {default!r})", f"{key}={value!r}", f"profile {name!r}")
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
+
+
+def _check_sizes(table: Any, name: str) -> dict[str, dict[str, Any]]:
+    """``[check_sizes."NAME"]`` tables: every name a registered check with ``SIZES``."""
+    if not isinstance(table, dict):
+        raise InvalidParameterError("[check_sizes] is a table of check names",
+                                    f"check_sizes={table!r}", f"profile {name!r}")
+    from proofs_checks.registry import all_checks
+
+    checks = {check.name: check for check in all_checks()}
+    sizes: dict[str, dict[str, Any]] = {}
+    for check_name, overrides in table.items():
+        if check_name not in checks:
+            raise UnknownNameError("check", check_name, sorted(checks))
+        defaults = checks[check_name].SIZES.get("quick", {})
+        sizes[check_name] = _sized(defaults, overrides, f"check_sizes.{check_name}", name)
+    return sizes
 
 
 def _plan_sizes(table: Any, name: str) -> dict[str, dict[str, Any]]:
@@ -425,32 +473,8 @@ def _plan_sizes(table: Any, name: str) -> dict[str, dict[str, Any]]:
     for plan_name, overrides in table.items():
         if plan_name not in PLANS:
             raise UnknownNameError("run plan", plan_name, sorted(PLANS))
-        if not isinstance(overrides, dict):
-            raise InvalidParameterError(f"[plans.{plan_name!r}] is a table of sizes",
-                                        f"{overrides!r}", f"profile {name!r}")
-        defaults = PLANS[plan_name].sizes["quick"]
-        for key, value in overrides.items():
-            if key not in defaults:
-                raise InvalidParameterError(
-                    f"a key of [plans.{plan_name!r}] is one of its sizes "
-                    f"({', '.join(defaults)})", f"{key}={value!r}", f"profile {name!r}")
-            default = defaults[key]
-            if isinstance(default, tuple):
-                ok = isinstance(value, list) and all(
-                    isinstance(v, type(default[0])) and not isinstance(v, bool) for v in value)
-            elif isinstance(default, float):
-                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            else:
-                ok = isinstance(value, type(default)) and not (isinstance(value, bool)
-                                                               and not isinstance(default,
-                                                                                  bool))
-            if not ok:
-                raise InvalidParameterError(
-                    f"plans.{plan_name}.{key} has the type of its default "
-                    f"({type(default).__name__}, e.g. {default!r})", f"{key}={value!r}",
-                    f"profile {name!r}")
-        sizes[plan_name] = {k: tuple(v) if isinstance(v, list) else v
-                            for k, v in overrides.items()}
+        sizes[plan_name] = _sized(PLANS[plan_name].sizes["quick"], overrides,
+                                  f"plans.{plan_name}", name)
     return sizes
 
 
@@ -991,7 +1015,7 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
     stored_before = _stored_runs(store)
     lab = Lab(store, workers=workers, progress=progress, scheduler=scheduler)
     context = CheckContext(profile=profile.check_profile, lab=lab,
-                           plan_sizes=profile.plan_sizes)
+                           plan_sizes=profile.plan_sizes, check_sizes=profile.check_sizes)
 
     # 1. checks
     stage = time.perf_counter()

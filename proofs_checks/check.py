@@ -202,6 +202,8 @@ class CheckContext:
     seed: int = 0
     database_dir: Path | None = None
     plan_sizes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: a profile file's overrides of checks' own sizes (``Check.SIZES``), by check name
+    check_sizes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -486,10 +488,28 @@ class Check(ABC):
     #: "low power: the quick sizes span 2x"), printed with its result; empty when the check
     #: is expected to ``pass`` outright (the conformance suite holds it to that)
     known_weakness: ClassVar[str] = ""
+    #: the check's own sizes per check profile that are not run plans (Hypothesis examples,
+    #: Monte-Carlo replicates, horizons of in-process runs): data, read by :meth:`sizes`,
+    #: overridable by a profile file's ``[check_sizes."NAME"]`` table
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
 
     @property
     def bound(self) -> Bound:
         return get_bound(self.bound_id)
+
+    def sizes(self, context: CheckContext) -> dict[str, Any]:
+        """This check's sizes at ``context``'s profile, with the context's overrides."""
+        if context.profile not in self.SIZES:
+            raise InvalidParameterError(f"check {self.name!r} declares sizes for profile "
+                                        f"{context.profile!r}", f"SIZES={dict(self.SIZES)}")
+        sizes = dict(self.SIZES[context.profile])
+        for key, value in context.check_sizes.get(self.name, {}).items():
+            if key not in sizes:
+                raise InvalidParameterError(
+                    f"an override names a size of check {self.name!r} ({', '.join(sizes)})",
+                    f"{key}={value!r}")
+            sizes[key] = tuple(value) if isinstance(value, list) else value
+        return sizes
 
     def settings(self) -> tuple[Sabotage, ...]:
         return (AS_STATED, *self.sabotages)

@@ -53,7 +53,8 @@ def _run_group_in_worker(pairs: list[tuple[str, str]], fields: dict[str, Any]
     after another in this process (the first computes the runs, the others reuse them)."""
     context = CheckContext(profile=fields["profile"], lab=fields["lab"], seed=fields["seed"],
                            database_dir=fields["database_dir"],
-                           plan_sizes=fields["plan_sizes"])
+                           plan_sizes=fields["plan_sizes"],
+                           check_sizes=fields["check_sizes"])
     return [_worker_check(name).run(context, setting) for name, setting in pairs]
 
 
@@ -91,7 +92,8 @@ def run_settings(jobs: Sequence[tuple[Check, str]], context: CheckContext,
     lab = context.lab.with_options(store=RunStore(Path(context.lab.store.root).resolve()),
                                    workers=1, progress=False)
     fields = {"profile": context.profile, "lab": lab, "seed": context.seed,
-              "database_dir": context.database_dir, "plan_sizes": dict(context.plan_sizes)}
+              "database_dir": context.database_dir, "plan_sizes": dict(context.plan_sizes),
+              "check_sizes": dict(context.check_sizes)}
     groups: dict[str, list[int]] = {}  # run group -> its jobs' indices, in job order
     group_of: list[str] = []  # job index -> its run group
     for check, _ in jobs:

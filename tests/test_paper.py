@@ -389,6 +389,8 @@ def _profile(tmp_path: Path, body: str) -> Path:
      ["figures.gradient", "`L > 0` must hold, got L=-1.0"]),
     ('[plans."no.such.plan"]\nseeds = 3\n', UnknownNameError,
      ["'no.such.plan'", "nsga2.oneminmax-cover"]),
+    ('[check_sizes."no-such-check"]\nexamples = 3\n', UnknownNameError,
+     ["'no-such-check'", "nsga2-survival"]),
     ('bounds = ["no.such.bound"]\n', InvalidParameterError,
      ["checks.bounds", "'no.such.bound'", "gd.convex.nesterov"]),
     ("[pdf]\ncompile = 1\n", InvalidParameterError, ["pdf.compile is true or false",
