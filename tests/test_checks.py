@@ -95,3 +95,30 @@ def test_same_seed_same_verdict_and_statistics(tmp_path) -> None:
     second = check.run(CheckContext(profile="quick", lab=Lab(RunStore(tmp_path))))
     assert first.details["instances"] == second.details["instances"]
     assert first.p_value == second.p_value
+
+
+def test_check_sizes_are_data_per_profile_with_overrides() -> None:
+    """Every size a check chooses per profile is in its SIZES table (no `x if quick else y`
+    in code), and a profile's [check_sizes."NAME"] reaches it; bad keys name the rule."""
+    import re
+    from pathlib import Path
+
+    from theory.errors import InvalidParameterError
+
+    families = Path(__file__).resolve().parents[1] / "proofs_checks" / "families"
+    literals = [f"{p.name}:{i}" for p in sorted(families.glob("*.py"))
+                for i, line in enumerate(p.read_text().splitlines(), 1)
+                if re.search(r"\bif context\.quick else\b", line)]
+    assert literals == []  # sizes live in SIZES (checks) or run plans (shared runs)
+    sized = [c for c in all_checks() if c.SIZES]
+    assert sized, "some check declares its sizes as data"
+    check = sized[0]
+    for profile in ("quick", "full"):
+        assert set(check.SIZES[profile]) == set(check.SIZES["quick"])  # same names
+    key = next(iter(check.SIZES["quick"]))
+    value = check.SIZES["quick"][key]
+    context = CheckContext(profile="quick", check_sizes={check.name: {key: value}})
+    assert check.sizes(context)[key] == value
+    assert check.sizes(CheckContext(profile="full"))[key] == check.SIZES["full"][key]
+    with pytest.raises(InvalidParameterError, match="names a size of check"):
+        check.sizes(CheckContext(profile="quick", check_sizes={check.name: {"nope": 1}}))

@@ -282,12 +282,13 @@ def test_gap_one_breaks_the_upper_order_not_the_lower(context: CheckContext) -> 
 # -- the power of the order checks (issue 14) -----------------------------------------------
 
 def _quick_ns(check: object) -> tuple[int, ...]:
-    from proofs_checks.families.emo import SEMO_NS
-
-    for name in ("quick_ns", "ns"):
-        if hasattr(check, name):
-            return tuple(getattr(check, name))
-    return SEMO_NS[0]
+    """The quick sizes n of an order check: its own SIZES, else its run plan's."""
+    sizes = getattr(check, "SIZES", {}).get("quick", {})
+    if "ns" in sizes:
+        return tuple(sizes["ns"])
+    plan_name = getattr(check, "plan_name", None)
+    assert plan_name is not None, f"{check!r} declares its sizes n nowhere"
+    return tuple(CheckContext(profile="quick").sizes(plan_name)["ns"])
 
 
 def test_order_checks_have_a_scaled_sabotage_and_a_4x_range() -> None:

@@ -18,6 +18,7 @@ per profile in :data:`SEMO_ORDER_SIZES`) that the scaling figure reads too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -104,8 +105,6 @@ NSGA_GAP_ONE = Sabotage(
     "also 64), 10 seeds per n (full: 30), bitwise mutation, Deb's tournament; the slope "
     "of log T_eval on log(N n^k) at k = 1, i.e. on log(N n)", assumption="2<=k<=n/4",
     probe=True)
-#: the sizes of the k = 1 probe (quick, full)
-GAP_ONE_NS = ((16, 24, 32, 48), (16, 24, 32, 48, 64))
 
 
 def _probe_params(setting: Sabotage) -> dict[str, Any]:
@@ -315,9 +314,14 @@ class _ExplicitCheck(Check):
     ns: ClassVar[tuple[int, ...]]
     k: ClassVar[int] = 0
     cap: ClassVar[int]
+    #: seeds per n of the as-stated runs (the sabotages set their own)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"seeds": 15},
+        "full": {"seeds": 50}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        seeds = 15 if context.quick else 50
+        sizes = self.sizes(context)
+        seeds: int = sizes["seeds"]
         ns, cap = self.ns, self.cap
         frozen = 1 if setting.name == FROZEN.name else 0
         if frozen:  # censored at a cap 10x above the bound at the smallest n
@@ -390,11 +394,16 @@ class ConvergenceCheck(Check):
     p0 = 0.99
     #: the shortfall the test must see: one run in five not covering
     shortfall = 0.8
+    #: seeds per instance (three instances: 30 runs in the quick profile, see above)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"seeds": 10},
+        "full": {"seeds": 30}}
     sabotages = (Sabotage(FROZEN.name, FROZEN.kind, FROZEN.description,
                           assumption="mutation-reaches-every-point"), NON_ELITIST)
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        seeds = 10 if context.quick else 30
+        sizes = self.sizes(context)
+        seeds: int = sizes["seeds"]
         frozen = 1 if setting.name == FROZEN.name else 0
         cap = 250_000 if not frozen else 2_000  # the frozen runs never cover: short runs
         if setting.name == NON_ELITIST.name:
@@ -489,18 +498,17 @@ def _eval_times(runs: list[StoredRun]) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 class _NsgaOrderCheck(Check):
-    """Order claims on NSGA-II runs: slope of log T_eval on log g (g the claimed order)."""
+    """Order claims on NSGA-II runs: slope of log T_eval on log g (g the claimed order).
+
+    Each subclass's ``SIZES`` names per profile "ns" (the sizes n), "seeds" (per size) and,
+    where the k = 1 probe (``NSGA_GAP_ONE``) runs, "gap_one_ns" (its sizes)."""
 
     problem: ClassVar[str]
     k: ClassVar[int] = 0
-    quick_ns: ClassVar[tuple[int, ...]]
-    full_ns: ClassVar[tuple[int, ...]]
     cap: ClassVar[int]
     lower: ClassVar[bool] = False
     correction: ClassVar[bool] = False
     selection: ClassVar[str] = "deb-tournament"
-    #: seeds per size (quick, full)
-    seeds: ClassVar[tuple[int, int]] = (10, 30)
 
     def population(self, n: int, k: int) -> int:
         raise NotImplementedError
@@ -513,11 +521,12 @@ class _NsgaOrderCheck(Check):
         return 1 if self.k and setting.name == NSGA_GAP_ONE.name else self.k
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        ns = self.quick_ns if context.quick else self.full_ns
-        seeds = self.seeds[0] if context.quick else self.seeds[1]
+        sizes = self.sizes(context)
+        ns: tuple[int, ...] = tuple(sizes["ns"])
+        seeds: int = sizes["seeds"]
         k = self.gap(setting)
         if setting.name == NSGA_GAP_ONE.name:  # probe: k = 1 over a wider range of n
-            ns = GAP_ONE_NS[0] if context.quick else GAP_ONE_NS[1]
+            ns = tuple(sizes["gap_one_ns"])
         cap, mutation, selection = self.cap, "bitwise", self.selection
         if setting.name == "one-bit":  # never crosses the gap: short censored runs show it
             ns, seeds, cap, mutation = ns[:2], 4, 300, "one-bit"
@@ -531,16 +540,16 @@ class _NsgaOrderCheck(Check):
         if setting.name == "one-bit-probe":  # probe: one-bit mutation
             ns, seeds, mutation = ns[:2], 4, "one-bit"
             cap = 300 if self.problem == "ojzj" else cap  # on OJZJ it never covers
-        sizes = {v: self.population(v, k) for v in ns}
+        pops = {v: self.population(v, k) for v in ns}
         if setting.name == "quarter-population":  # probe: a quarter of the required N
             ns, seeds, cap = ns[:2], 4, min(cap, 1_000)
-            sizes = {v: max(2, 2 * round(self.population(v, k) / 8)) for v in ns}
+            pops = {v: max(2, 2 * round(self.population(v, k) / 8)) for v in ns}
         instances = [{"n": v, "k": k} if k else {"n": v} for v in ns]
-        runs = _nsga2_runs(context, self.problem, instances, [sizes[v] for v in ns],
+        runs = _nsga2_runs(context, self.problem, instances, [pops[v] for v in ns],
                            seeds, cap, selection, mutation, self.name, crossover)
         n, pop, t, censored = _eval_times(runs)
         failed = {a.name for a in self.bound.failed_assumptions(_constants(
-            ns[0], k=k or 2, pop=sizes[ns[0]], mutation=mutation,
+            ns[0], k=k or 2, pop=pops[ns[0]], mutation=mutation,
             selection=selection, crossover=crossover))}
         # the 1/n term needs four sizes, and models the stochastic tournament's transient
         correction = (self.correction and len(ns) >= 4
@@ -606,10 +615,13 @@ class NsgaOjzjOrder(_NsgaOrderCheck):
     #: a geometric grid over 2x (full: 2.8x): T_eval ~ 0.9 N n^2 evaluations, i.e. about
     #: 0.9 n^2 generations of N = 4(n-1) (measured 230 at n = 16, 920 at n = 32), 3-12 ms a
     #: generation on the shared cores, so one run at n = 64 (3,700 generations) costs 10-40
-    #: s; below n = 16 the start effect (see the bound's notes) bends the slope
-    quick_ns, full_ns, cap = (16, 23, 32), (16, 23, 32, 45), 20_000
-    #: 10 seeds a size (full: 20 at four sizes, about 1.5x the former 30 at n <= 32)
-    seeds = (10, 20)
+    #: s; below n = 16 the start effect (see the bound's notes) bends the slope. 10 seeds
+    #: a size (full: 20 at four sizes, about 1.5x the former 30 at n <= 32). "gap_one_ns":
+    #: the sizes of the k = 1 probe (NSGA_GAP_ONE), a wider range
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"ns": (16, 23, 32), "seeds": 10, "gap_one_ns": (16, 24, 32, 48)},
+        "full": {"ns": (16, 23, 32, 45), "seeds": 20, "gap_one_ns": (16, 24, 32, 48, 64)}}
+    cap = 20_000
     known_weakness = (
         "sizes n in {16, 23, 32} span 2x, not 4x (a 4x range needs n = 64: ~3,700 "
         "generations of N = 252, 10-40 s a run on the shared cores, beyond the quick budget; "
@@ -710,6 +722,10 @@ class NsgaOjzjLower(NsgaOjzjOrder):
             lower=True)
 
 
+#: the sizes of the k = 1 probe (quick, full), read from NsgaOjzjOrder.SIZES
+GAP_ONE_NS = tuple(tuple(NsgaOjzjOrder.SIZES[p]["gap_one_ns"]) for p in ("quick", "full"))
+
+
 class NsgaStochasticLotzOrder(_NsgaOrderCheck):
     """Bian & Qian's O(n^2) evaluations with stochastic tournament selection, N = 4(n+1).
 
@@ -730,8 +746,10 @@ class NsgaStochasticLotzOrder(_NsgaOrderCheck):
     method = "OLS of log T_eval on log n^2, one-sided slope test (H1: slope > 1)"
     problem = "lotz"
     #: a geometric grid over 4x, 8 seeds a size in both profiles (see the docstring)
-    quick_ns, full_ns, cap = (16, 23, 32, 45, 64), (16, 23, 32, 45, 64), 5_000
-    seeds = (8, 8)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"ns": (16, 23, 32, 45, 64), "seeds": 8},
+        "full": {"ns": (16, 23, 32, 45, 64), "seeds": 8}}
+    cap = 5_000
     correction = False
     selection = "stochastic-tournament"
     sabotages = (
@@ -784,14 +802,19 @@ class MommNoCoverCheck(Check):
         Sabotage("one-bit", "assumption-dropped", "one-bit mutation",
                  assumption="bitwise-mutation", probe=True),
     )
+    #: seeds (the probes at most 6) and the horizon in generations
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"seeds": 10, "horizon": 200},
+        "full": {"seeds": 30, "horizon": 1000}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         from solvers.problems.many_objective import momm_front_size
 
         n = 12
         m = 2 if setting.name == "m=2" else 4
-        seeds = 10 if context.quick else 30
-        horizon = 200 if context.quick else 1000
+        sizes = self.sizes(context)
+        seeds: int = sizes["seeds"]
+        horizon: int = sizes["horizon"]
         front = momm_front_size(n, m)
         pop = 4 * front if m == 2 else (n if setting.name == "N=nM" else 2) * front
         mutation = "one-bit" if setting.name == "one-bit" else "bitwise"

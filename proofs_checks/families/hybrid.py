@@ -43,7 +43,8 @@ and is checked symbolically (``proofs_checks.proofs.symbolic_hybrid``).
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 from hypothesis import strategies as st
@@ -179,6 +180,10 @@ class HybridSurvivalCheck(Check):
     name = "hybrid-survival"
     method = "every generation of every Hypothesis-drawn hybrid configuration (shrunk " \
         "counterexample)"
+    #: generations of each drawn run; Hypothesis examples (drawn configurations)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"generations": 30, "examples": 30},
+        "full": {"generations": 150, "examples": 200}}
     sabotages = (
         Sabotage("N<2(n+1)-adversarial", "assumption-dropped",
                  "population n+1..3n/2+1 and the refinement flooding R_t with copies of <= 3 "
@@ -190,7 +195,8 @@ class HybridSurvivalCheck(Check):
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        generations = 30 if context.quick else 150
+        sizes = self.sizes(context)
+        generations = sizes["generations"]
         small = setting.name == "N<2(n+1)-adversarial"
         replacing = setting.name == "replacing-refinement"
         failed: set[str] = set()
@@ -207,8 +213,8 @@ class HybridSurvivalCheck(Check):
                 solver = _ReplacingNSGA2(solver.config)
             return front_values_lost(solver, instance, generations)
 
-        examples = 30 if context.quick else 200
-        outcome = self.search(context, setting, _survival_instance(small), measure, examples)
+        outcome = self.search(context, setting, _survival_instance(small), measure,
+                              sizes["examples"])
         return self.search_result(
             setting, outcome, failed,
             statistic_name="front values lost (max over generations)",
@@ -273,6 +279,11 @@ class _CoverExpectationCheck(Check):
 
     method = "one-sided t-test per configuration (H1: mean > bound), Holm-corrected"
     quantity: str
+    #: the sizes n and the seeds per (configuration, n) of the as-stated runs (the settings
+    #: reduce them in code)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"ns": (16,), "seeds": 12},
+        "full": {"ns": (10, 25, 50), "seeds": 40}}
 
     def _measured(self, record: dict[str, Any]) -> float:
         summary, config = record["summary"], record["config"]
@@ -302,8 +313,9 @@ class _CoverExpectationCheck(Check):
             crossover="uniform" if setting.name == "crossover" else "none"))
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        ns: tuple[int, ...] = (16,) if context.quick else (10, 25, 50)
-        seeds = 12 if context.quick else 40
+        sizes = self.sizes(context)
+        ns: tuple[int, ...] = tuple(sizes["ns"])
+        seeds: int = sizes["seeds"]
         small = setting.name == "N=n+1"
         configs = [(s, m, k) for s, m in (("fair", "bitwise"), ("uniform", "one-bit"))
                    for k in KINDS]
@@ -461,6 +473,10 @@ class HybridEvaluationCountCheck(Check):
                  "(each candidate is still evaluated once)", assumption="refinement-only-adds",
                  probe=True),
     )
+    #: Hypothesis examples (drawn runs); the replacing-refinement probe's own count
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 40, "replacing_examples": 20},
+        "full": {"examples": 300, "replacing_examples": 300}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         memoised = setting.name == "memoised"
@@ -487,9 +503,8 @@ class HybridEvaluationCountCheck(Check):
             return Measurement(float(problem.evaluated), final, holds,
                                {**instance, "solver_counter": counter[-1]})
 
-        examples = 40 if context.quick else 300
-        if replacing and context.quick:
-            examples = 20
+        sizes = self.sizes(context)
+        examples = sizes["replacing_examples"] if replacing else sizes["examples"]
         outcome = self.search(context, setting, _count_instance(replacing), measure, examples)
         return self.search_result(
             setting, outcome, failed,
@@ -564,10 +579,15 @@ class HybridCoverTailCheck(Check):
                  "(sole holders of a value first), n = 4, 5", assumption="refinement-only-adds",
                  probe=True),
     )
+    #: seeds per (n, refinement) row of the as-stated setting (the sabotages set their own)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"seeds": 20},
+        "full": {"seeds": 60}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
         ns: tuple[int, ...] = _TAIL_NS
-        seeds = 20 if context.quick else 60
+        sizes = self.sizes(context)
+        seeds: int = sizes["seeds"]
         kinds: tuple[str, ...] = ("none", *KINDS)
         solver_class: type[NSGA2] = NSGA2
         factor_of_n_plus_1 = 4

@@ -20,8 +20,8 @@ order claim.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 from hypothesis import strategies as st
@@ -234,13 +234,19 @@ class SurvivalCheck(Check):
     bound_id = "nsga2.oneminmax.survival"
     name = "nsga2-survival"
     method = "every generation of every Hypothesis-drawn configuration (shrunk counterexample)"
+    #: generations of each drawn run (the N = n+1 sabotage runs five times as many);
+    #: Hypothesis examples (drawn configurations)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"generations": 40, "examples": 40},
+        "full": {"generations": 200, "examples": 200}}
     sabotages = (
         Sabotage("N=n+1", "assumption-dropped", "population n+1 (fair selection)",
                  assumption="N>=4(n+1)"),
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        generations = 40 if context.quick else 200
+        sizes = self.sizes(context)
+        generations = sizes["generations"]
         if setting.name == "N=n+1":
             generations *= 5
         failed: set[str] = set()
@@ -254,10 +260,9 @@ class SurvivalCheck(Check):
                                        max_generations=generations, stop_when_covered=False))
             return front_values_lost(solver, instance, generations)
 
-        examples = 40 if context.quick else 200
         strategy = (_small_population_instance() if setting.name == "N=n+1"
                     else stated_survival_instance())
-        outcome = self.search(context, setting, strategy, measure, examples)
+        outcome = self.search(context, setting, strategy, measure, sizes["examples"])
         return self.search_result(
             setting, outcome, failed,
             statistic_name="front values lost (max over generations)",
@@ -400,11 +405,16 @@ class ExplicitConstantCheck(Check):
                  assumption="no-crossover", probe=True),
         _HEAVY,
     )
+    #: seeds of the crossover probe (None: the plan's seeds)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"crossover_seeds": 10},
+        "full": {"crossover_seeds": None}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        sizes = context.sizes(ONEMINMAX_EXPLICIT)
-        ns: tuple[int, ...] = tuple(sizes["ns"])
-        seeds = sizes["seeds"]
+        plan_sizes = context.sizes(ONEMINMAX_EXPLICIT)
+        sizes = self.sizes(context)
+        ns: tuple[int, ...] = tuple(plan_sizes["ns"])
+        seeds = plan_sizes["seeds"]
         small = setting.name == "N=n+1"
         configs = [(s, m) for s in ("fair", "uniform") for m in ("bitwise", "one-bit")]
         crossover = "uniform" if setting.name == "crossover" else "none"
@@ -412,15 +422,17 @@ class ExplicitConstantCheck(Check):
             configs, seeds, ns = configs[:1], 4, ns[:1]
         if setting.name == "tournament":
             configs = [("tournament", "bitwise"), ("deb-tournament", "bitwise")]
-        if setting.name == "crossover":  # a probe: one configuration at n = 25, 10 seeds
-            configs, seeds, ns = configs[:1], 10 if context.quick else seeds, ns[:1]
+        if setting.name == "crossover":  # a probe: one configuration at n = 25 (seeds: SIZES)
+            configs, ns = configs[:1], ns[:1]
+            if sizes["crossover_seeds"] is not None:
+                seeds = sizes["crossover_seeds"]
         heavy = setting.name == "heavy-tailed-mutation"
         if heavy:  # in-process runs; the bound evaluated with bit-wise mutation's q_mut
             configs, seeds, ns = configs[:1], 8, ns[:1]
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
         for selection, mutation in configs:
-            cap = sizes["cap"]
+            cap = plan_sizes["cap"]
             if heavy:
                 n_values, t, censored, _ = heavy_tailed_times(context, "oneminmax", ns, seeds,
                                                               cap, selection=selection)
@@ -473,17 +485,21 @@ class SmallPopulationCheck(Check):
                  "heavy-tailed mutation (flip k ~ k^-1.5 distinct bits) with N = n+1, n = 50",
                  assumption="standard-mutation", probe=True),
     )
+    #: the heavy-tailed probe's seeds and horizon (generations), run in-process (not
+    #: stored, not parallel) at the plan's smallest n: the full profile doubles the quick
+    #: one's (the plan's 50 seeds x 5000 generations at n = 50 and 100 took 425 s)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"heavy_seeds": 8, "heavy_horizon": 300},
+        "full": {"heavy_seeds": 16, "heavy_horizon": 600}}
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
-        sizes = context.sizes(ONEMINMAX_SMALL_POPULATION)
-        ns, seeds, horizon = tuple(sizes["ns"]), sizes["seeds"], sizes["cap"]
+        plan_sizes = context.sizes(ONEMINMAX_SMALL_POPULATION)
+        sizes = self.sizes(context)
+        ns, seeds, horizon = tuple(plan_sizes["ns"]), plan_sizes["seeds"], plan_sizes["cap"]
         large = setting.name == "N=4(n+1)"
         heavy = setting.name == "heavy-tailed-mutation"
-        if heavy:
-            # a probe run in-process (not stored, not parallel): the full profile doubles
-            # the quick one's seeds and horizon at n = 50 only (50 seeds x 5000 generations
-            # at n = 50 and 100 took 425 s)
-            ns, (seeds, horizon) = ns[:1], ((8, 300) if context.quick else (16, 600))
+        if heavy:  # a probe run in-process, at the smallest n only (see SIZES)
+            ns, seeds, horizon = ns[:1], sizes["heavy_seeds"], sizes["heavy_horizon"]
             _, _, censored, fractions = heavy_tailed_times(context, "oneminmax", ns, seeds,
                                                            horizon, selection="fair",
                                                            pop_rule="n+1")

@@ -24,10 +24,10 @@ probability is at most 1.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import sympy as sp
@@ -148,6 +148,10 @@ class SHRoundPullsCheck(Check):
     method = ("exact equality of every round's pulls, as counted by the simulated arms for "
               "every arm asked in every replicate, with the closed form, on Hypothesis-drawn "
               "(n, B)")
+    #: Hypothesis examples, each a drawn (n, B)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 60},
+        "full": {"examples": 300}}
     sabotages = (
         Sabotage("keep-floor-half", "assumption-dropped",
                  "the survivors are floor(|S_k|/2) instead of Karnin et al.'s ceil(|S_k|/2)",
@@ -159,6 +163,7 @@ class SHRoundPullsCheck(Check):
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        sizes = self.sizes(context)
         keep = "floor" if setting.name == "keep-floor-half" else "ceil"
         share = "floor" if setting.name == "share-floor-log2" else "ceil"
         factor = Fraction(str(setting.factor))
@@ -196,9 +201,8 @@ class SHRoundPullsCheck(Check):
             assert worst is not None  # n >= 2 gives at least one round
             return worst
 
-        examples = 60 if context.quick else 300
         outcome = search_instances(_arms_and_budget(keep == "floor" or share == "floor"),
-                                   measure, examples, context.seed,
+                                   measure, sizes["examples"], context.seed,
                                    context.database(f"{self.name}-{setting.name}"))
         return _result_from_search(self, setting, outcome, failed, "measured/claimed (max)",
                                    {"keep": keep, "share": share})
@@ -209,6 +213,10 @@ class SHTotalBudgetCheck(Check):
     name = "sh-total-budget"
     method = ("total pulls counted by the simulated arms <= B in every replicate, on every "
               "Hypothesis-drawn (n, B)")
+    #: Hypothesis examples, each a drawn (n, B)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 60},
+        "full": {"examples": 300}}
     sabotages = (
         Sabotage("share-floor-log2", "assumption-dropped",
                  "the round budget divides by floor(log2 n) < ceil(log2 n) rounds "
@@ -217,6 +225,7 @@ class SHTotalBudgetCheck(Check):
     )
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        sizes = self.sizes(context)
         share = "floor" if setting.name == "share-floor-log2" else "ceil"
         failed: set[str] = set()
 
@@ -230,9 +239,9 @@ class SHTotalBudgetCheck(Check):
             return Measurement(float(total), value, upper_holds(total, value),
                                {"n": n, "B": budget})
 
-        examples = 60 if context.quick else 300
-        outcome = search_instances(_arms_and_budget(share == "floor"), measure, examples,
-                                   context.seed, context.database(f"{self.name}-{setting.name}"))
+        outcome = search_instances(_arms_and_budget(share == "floor"), measure,
+                                   sizes["examples"], context.seed,
+                                   context.database(f"{self.name}-{setting.name}"))
         return _result_from_search(
             self, setting, outcome, failed, "total pulls / B (max)", {"share": share},
             Triviality.none("the total pulls of an arbitrary algorithm have no finite trivial "
@@ -270,6 +279,11 @@ class SHIdentificationCheck(Check):
     name = "sh-identification"
     method = ("per instance an exact one-sided binomial test of H1: P(wrong arm) > bound "
               "(the budget set so that the bound is 0.05), Holm-corrected")
+    #: simulated replicates of Sequential Halving per instance (and as many for the sigma =
+    #: 10 sabotage's alternative); see SH_TARGET_BOUND for the power at 2000
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"replicates": 2000},
+        "full": {"replicates": 20000}}
     sabotages = (
         Sabotage("sigma=10", "assumption-dropped",
                  "Gaussian rewards with sigma = 10 instead of <= 1/2",
@@ -287,7 +301,8 @@ class SHIdentificationCheck(Check):
         keep = "floor" if setting.name == "keep-floor-half" else "ceil"
         share = "floor" if setting.name == "share-floor-log2" else "ceil"
         instances = _SH_PROBE_INSTANCES if setting.probe else _SH_INSTANCES
-        replicates = 2000 if context.quick else 20000
+        sizes = self.sizes(context)
+        replicates = sizes["replicates"]
         rows: list[dict[str, Any]] = []
         failed: set[str] = set()
         # one stream per instance for the setting's runs, one for the sabotage's alternative
@@ -358,6 +373,10 @@ def _hyperband_instance(draw: st.DrawFn, integer_eta: bool) -> dict[str, Any]:
 
 
 class _HyperbandCheck(Check):
+    #: Hypothesis examples, each a drawn (R, eta)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"examples": 40},
+        "full": {"examples": 200}}
     sabotages = (
         Sabotage("eta-non-integer", "assumption-dropped",
                  "eta in {3/2, 5/4, 5/2}: survivors floor(n_i/eta) no longer give "
@@ -370,6 +389,7 @@ class _HyperbandCheck(Check):
         raise NotImplementedError
 
     def _run(self, context: CheckContext, setting: Sabotage) -> CheckResult:
+        sizes = self.sizes(context)
         failed: set[str] = set()
         factor = Fraction(str(setting.factor))
 
@@ -384,10 +404,10 @@ class _HyperbandCheck(Check):
             return Measurement(m.measured, m.bound, m.holds,
                                {"R": big_r, "eta": str(eta), **m.instance})
 
-        examples = 40 if context.quick else 200
         outcome = search_instances(
-            _hyperband_instance(setting.name != "eta-non-integer"), measure, examples,
-            context.seed, context.database(f"{self.name}-{setting.name}"))
+            _hyperband_instance(setting.name != "eta-non-integer"), measure,
+            sizes["examples"], context.seed,
+            context.database(f"{self.name}-{setting.name}"))
         return _result_from_search(self, setting, outcome, failed, "measured/claimed (max)",
                                    {})
 

@@ -45,7 +45,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from hypothesis import strategies as st
@@ -247,6 +247,11 @@ class SupernetFDHVPCheck(Check):
               "bound*(1+RTOL)+ATOL+float allowance on the real supernet's gradients (head-only "
               "inner variable, float64), drawn points, directions and eps (half by the step's "
               "rule eps = 0.01/||v||); rho computed along each segment")
+    #: "ops": the supernet's candidate operations ("" for all five of the NB201 cell: the
+    #: full profile); "examples": Hypothesis examples (drawn point, direction and eps)
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"ops": _FD_QUICK_OPS, "examples": 5},
+        "full": {"ops": "", "examples": 60}}
     sabotages = (
         Sabotage("scaled-0.5", "bound-scaled",
                  "the bound halved (the central difference's error tends to the bound as "
@@ -257,7 +262,8 @@ class SupernetFDHVPCheck(Check):
         bound = self.bound
         failed: set[str] = set()
         trivial_pairs: list[tuple[float, float]] = []
-        ops = _FD_QUICK_OPS if context.quick else ""
+        sizes = self.sizes(context)
+        ops = sizes["ops"]
 
         def measure(instance: dict[str, Any]) -> Measurement:
             m = fd_measurement(instance["point_seed"], instance["scale"],
@@ -271,8 +277,7 @@ class SupernetFDHVPCheck(Check):
                                                               value + m["allowance"]),
                                {**instance, **m})
 
-        examples = 5 if context.quick else 60
-        outcome = search_instances(fd_instance(), measure, examples, context.seed,
+        outcome = search_instances(fd_instance(), measure, sizes["examples"], context.seed,
                                    context.database(f"{self.name}-{setting.name}"))
         counter = outcome.counterexample
         triviality = Triviality.from_pairs(
@@ -358,6 +363,11 @@ class SupernetActivationMemoryCheck(Check):
     name = "supernet-activation-memory"
     method = ("exact: candidate-output floats recorded in eager forward passes of supernets "
               "of both cell families equal the sum over cells of E O B C S^2")
+    #: how many of the supernet configurations (_MEMORY_CONFIGS, in order) are measured:
+    #: the first two (one of each cell family) in the quick profile, all in the full one
+    SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
+        "quick": {"configurations": 2},
+        "full": {"configurations": len(_MEMORY_CONFIGS)}}
     sabotages = (
         Sabotage("scaled-0.5", "bound-scaled", "the count multiplied by 0.5", factor=0.5),
         Sabotage("internal-buffers", "assumption-dropped",
@@ -370,7 +380,8 @@ class SupernetActivationMemoryCheck(Check):
         bound = self.bound
         failed: set[str] = set()
         rows = []
-        configs = _MEMORY_CONFIGS[:2] if context.quick else _MEMORY_CONFIGS
+        sizes = self.sizes(context)
+        configs = _MEMORY_CONFIGS[:sizes["configurations"]]
         buffers = setting.name == "internal-buffers"
         for config in configs:
             m = memory_measurement(config)
