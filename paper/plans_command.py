@@ -4,7 +4,9 @@
 check profile and the figures that read it; ``nasbound plans --figure NAME`` names the
 plans (and other inputs) behind one figure of the paper -- the one step from a figure to
 the runs it shows; ``nasbound plans NAME [--profile full]`` prints the plan itself: every
-solver/problem entry and the seeds, as ``reproduce`` and the checks would run it.
+solver/problem entry and the seeds, as ``reproduce`` and the checks would run it;
+``nasbound plans --checks`` lists every check's own sizes (``Check.SIZES``: Hypothesis
+examples, replicates, ...), which a profile overrides with ``[check_sizes."NAME"]``.
 """
 
 from __future__ import annotations
@@ -37,10 +39,26 @@ class PlansCommand(Command):
                             help="print this plan (its entries and seeds)")
         parser.add_argument("--figure", default=None, help="the plans behind this figure")
         parser.add_argument("--profile", choices=("quick", "full"), default="quick")
+        parser.add_argument("--checks", action="store_true",
+                            help="list every check's own sizes (Check.SIZES) instead")
         parser.add_argument("--json", action="store_true")
 
     def run(self, args: argparse.Namespace, extra: list[str]) -> int:
         plans, figures = _registry()
+        if args.checks:
+            from proofs_checks.registry import all_checks
+
+            sized = {c.name: {p: dict(v) for p, v in c.SIZES.items()}
+                     for c in all_checks() if c.SIZES}
+            if args.json:
+                emit_json({"checks": sized})
+                return 0
+            for name, by_profile in sized.items():
+                print(name)
+                for profile, sizes in by_profile.items():
+                    print(f"    {profile}: "
+                          + ", ".join(f"{k}={v}" for k, v in sizes.items()))
+            return 0
         if args.figure is not None:
             if args.figure not in figures:
                 raise UnknownNameError("figure", args.figure, list(figures))

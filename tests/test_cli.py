@@ -173,3 +173,28 @@ def test_check_out_writes_json_and_latex_tables(capsys, tmp_path: Path) -> None:
     assert {f["bound_id"] for f in findings} == {"gd.convex.nesterov"}
     assert r"\toprule" in (out / "assumptions.tex").read_text()
     assert not list(out.glob("*.partial"))
+
+
+def test_plans_lead_from_a_figure_to_its_runs(capsys) -> None:
+    """`nasbound plans --figure F` names the plans behind a figure (one step); the plan
+    itself lists what runs; `--checks` lists every check's own sizes."""
+    code, out, _ = run_cli(capsys, "plans", "--figure", "nsga2", "--json")
+    assert code == 0
+    figure = json.loads(out)
+    assert figure["plans"] == ["nsga2.oneminmax-cover", "nsga2.oneminmax-small-population"]
+    code, out, _ = run_cli(capsys, "plans", "nsga2.oneminmax-cover", "--profile", "full",
+                           "--json")
+    plan = json.loads(out)
+    assert code == 0 and plan["seeds"] == 50 and plan["runs"] == 4 * 50
+    assert [e["problem_params"]["n"] for e in plan["entries"]] == [25, 50, 100, 200]
+    assert all(e["solver_params"]["pop"] == 4 * (e["problem_params"]["n"] + 1)
+               for e in plan["entries"])
+    code, out, _ = run_cli(capsys, "plans", "--json")
+    listed = {row["plan"]: row for row in json.loads(out)["plans"]}
+    assert "nsga2" in listed["nsga2.oneminmax-cover"]["figures"]
+    assert listed["emo.gsemo-lotz-order"]["sizes"]["quick"]["seeds"] == 5
+    code, out, _ = run_cli(capsys, "plans", "--checks", "--json")
+    checks = json.loads(out)["checks"]
+    assert checks["nsga2-survival"]["quick"]["examples"] == 40
+    code, _, err = run_cli(capsys, "plans", "--figure", "pie")
+    assert code == 2 and "'pie'" in err and "nsga2" in err
