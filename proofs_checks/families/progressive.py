@@ -44,7 +44,6 @@ from proofs_checks.check import (
     Power,
     Sabotage,
     Triviality,
-    search_instances,
     upper_holds,
 )
 from proofs_checks.power import binomial_power
@@ -86,23 +85,6 @@ def exact_value(bound: Bound, constants: dict[str, int | Fraction]) -> Fraction:
             for name, is_int in zip(names, integer, strict=True)]
     value = evaluator(*args)
     return Fraction(value)
-
-
-def _result_from_search(check: Check, setting: Sabotage, outcome: Any, failed: set[str],
-                        statistic_name: str, details: dict[str, Any],
-                        triviality: Triviality = EXACT) -> CheckResult:
-    counter = outcome.counterexample
-    return check.result(
-        setting, assumptions_hold=not failed, instances=outcome.tried, runs=outcome.tried,
-        violations=outcome.violations,
-        outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
-        statistic_name=statistic_name, statistic=outcome.worst_tightness,
-        tightness=outcome.worst_tightness,
-        counterexample=None if counter is None else {
-            **counter.instance, "measured": counter.measured, "bound": counter.bound},
-        details={**details, "failed_assumptions": sorted(failed)},
-        triviality=triviality,
-    )
 
 
 #: means of the arms in the schedule checks (any distinct values do: only counts are checked)
@@ -201,11 +183,14 @@ class SHRoundPullsCheck(Check):
             assert worst is not None  # n >= 2 gives at least one round
             return worst
 
-        outcome = search_instances(_arms_and_budget(keep == "floor" or share == "floor"),
-                                   measure, sizes["examples"], context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        return _result_from_search(self, setting, outcome, failed, "measured/claimed (max)",
-                                   {"keep": keep, "share": share})
+        outcome = self.search(context, setting,
+                              _arms_and_budget(keep == "floor" or share == "floor"), measure,
+                              sizes["examples"])
+        return self.search_result(setting, outcome, failed,
+                                  statistic_name="measured/claimed (max)",
+                                  statistic=outcome.worst_tightness,
+                                  tightness=outcome.worst_tightness, triviality=EXACT,
+                                  details={"keep": keep, "share": share})
 
 
 class SHTotalBudgetCheck(Check):
@@ -239,13 +224,15 @@ class SHTotalBudgetCheck(Check):
             return Measurement(float(total), value, upper_holds(total, value),
                                {"n": n, "B": budget})
 
-        outcome = search_instances(_arms_and_budget(share == "floor"), measure,
-                                   sizes["examples"], context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        return _result_from_search(
-            self, setting, outcome, failed, "total pulls / B (max)", {"share": share},
-            Triviality.none("the total pulls of an arbitrary algorithm have no finite trivial "
-                            "upper bound (it may pull forever); the claim is B itself"))
+        outcome = self.search(context, setting, _arms_and_budget(share == "floor"), measure,
+                              sizes["examples"])
+        return self.search_result(
+            setting, outcome, failed, statistic_name="total pulls / B (max)",
+            statistic=outcome.worst_tightness, tightness=outcome.worst_tightness,
+            details={"share": share},
+            triviality=Triviality.none("the total pulls of an arbitrary algorithm have no "
+                                       "finite trivial upper bound (it may pull forever); "
+                                       "the claim is B itself"))
 
 
 #: (n, gap spread) of the SH test; the budget is chosen so that the bound is SH_TARGET_BOUND
@@ -404,12 +391,13 @@ class _HyperbandCheck(Check):
             return Measurement(m.measured, m.bound, m.holds,
                                {"R": big_r, "eta": str(eta), **m.instance})
 
-        outcome = search_instances(
-            _hyperband_instance(setting.name != "eta-non-integer"), measure,
-            sizes["examples"], context.seed,
-            context.database(f"{self.name}-{setting.name}"))
-        return _result_from_search(self, setting, outcome, failed, "measured/claimed (max)",
-                                   {})
+        outcome = self.search(context, setting,
+                              _hyperband_instance(setting.name != "eta-non-integer"), measure,
+                              sizes["examples"])
+        return self.search_result(setting, outcome, failed,
+                                  statistic_name="measured/claimed (max)",
+                                  statistic=outcome.worst_tightness,
+                                  tightness=outcome.worst_tightness, triviality=EXACT)
 
 
 class HyperbandRungSizesCheck(_HyperbandCheck):

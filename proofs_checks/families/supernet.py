@@ -58,7 +58,6 @@ from proofs_checks.check import (
     Outcome,
     Sabotage,
     Triviality,
-    search_instances,
     upper_holds,
 )
 from theory.bounds.bilevel import DARTS_FIRST_ORDER_ERROR, DARTS_SECOND_ORDER_ERROR
@@ -277,23 +276,15 @@ class SupernetFDHVPCheck(Check):
                                                               value + m["allowance"]),
                                {**instance, **m})
 
-        outcome = search_instances(fd_instance(), measure, sizes["examples"], context.seed,
-                                   context.database(f"{self.name}-{setting.name}"))
-        counter = outcome.counterexample
+        outcome = self.search(context, setting, fd_instance(), measure, sizes["examples"])
         triviality = Triviality.from_pairs(
             "the bound (with its float allowance) against ||grad^2_aw g v||, the error of the "
             "trivial estimate 0 of the product (a bound at or above it says no more than "
             "'the difference is no worse than returning zero')", trivial_pairs)
-        return self.result(
-            setting, assumptions_hold=not failed, instances=outcome.tried,
-            runs=outcome.tried, violations=outcome.violations,
-            outcome=Outcome.VIOLATION if counter else Outcome.HOLDS,
-            statistic_name="max measured/bound", statistic=outcome.worst_tightness,
-            tightness=outcome.worst_tightness,
-            counterexample=None if counter is None else {
-                **counter.instance, "measured": counter.measured, "bound": counter.bound},
-            details={"failed_assumptions": sorted(failed),
-                     "float_allowance_factor": FD_ROUNDOFF,
+        return self.search_result(
+            setting, outcome, failed, statistic_name="max measured/bound",
+            statistic=outcome.worst_tightness, tightness=outcome.worst_tightness,
+            details={"float_allowance_factor": FD_ROUNDOFF,
                      "measured_code": "solvers.supernet.darts.fd_mixed_hvp",
                      "supernet_ops": ops or "all (NB201)"},
             triviality=triviality)
