@@ -3,7 +3,7 @@
 Data functions are tested on hand-made runs whose statistics are known (means, sds, ranks,
 non-dominated sets written out here); the tables must be booktabs, bold the best value of a
 column, mark a significant difference and escape text; the profile's [nas] and
-[figures.scaling] keys must name rule and value in their errors; a small reproduction with
+[plans."emo.gsemo-*-order"] keys must name rule and value in their errors; a small reproduction with
 NAS runs writes the new figures and tables and reuses every run the second time.
 """
 
