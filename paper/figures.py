@@ -176,7 +176,7 @@ GRADIENT_PLAN = register_plan(PlanRecipe(
                   "seed": 0},
         "full": {"steps": 1000, "dim": 50, "L": 1.0, "x0_radius": 3.0, "instance_seed": 0,
                  "seed": 0}},
-    _gradient_plan, figures=("gradient",))).name
+    _gradient_plan)).name
 
 
 def gd_runs(context: CheckContext) -> dict[str, StoredRun]:

@@ -84,7 +84,9 @@ class PlansCommand(Command):
                 return 0
             print(built.describe())
             return 0
-        rows = [{"plan": name, "purpose": r.purpose, "figures": list(r.figures),
+        readers = {name: [f for f, recipe in figures.items() if name in recipe.plans]
+                   for name in plans}  # from the figures' registry, the one source
+        rows = [{"plan": name, "purpose": r.purpose, "figures": readers[name],
                  "sizes": {p: dict(v) for p, v in r.sizes.items()}}
                 for name, r in sorted(plans.items())]
         if args.json:

@@ -80,7 +80,7 @@ from proofs_checks.registry import checks_for, symbolic_only
 from proofs_checks.runner import run_settings
 from solvers.datasets import NB201_DEVICES
 from solvers.lab import Lab, LogProgress
-from solvers.plans import PLANS, PlanEntry, RunPlan, plan
+from solvers.plans import PLANS, PlanEntry, RunPlan, override_sizes, plan
 from solvers.problems.nb201 import DATASETS as NB201_DATASETS
 from solvers.registry import make_problem
 from solvers.store import RunStore
@@ -418,32 +418,17 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
                    supernet=supernet, nas_supernet=nas_supernet)
 
 
-def _sized(defaults: Mapping[str, Any], overrides: Any, where: str, name: str
-           ) -> dict[str, Any]:
-    """``overrides`` checked against ``defaults``: known keys, values of the default's type
-    (lists of integers become tuples)."""
+def _sized(defaults: Mapping[str, Any], overrides: Any, owner: str, where: str,
+           name: str) -> dict[str, Any]:
+    """``overrides`` (a profile's table) checked against ``defaults`` by the rule of
+    ``solvers.plans.override_sizes``; an error also names the profile."""
     if not isinstance(overrides, dict):
         raise InvalidParameterError(f"[{where}] is a table of sizes", f"{overrides!r}",
                                     f"profile {name!r}")
-    for key, value in overrides.items():
-        if key not in defaults:
-            raise InvalidParameterError(
-                f"a key of [{where}] is one of its sizes ({', '.join(defaults)})",
-                f"{key}={value!r}", f"profile {name!r}")
-        default = defaults[key]
-        if isinstance(default, tuple):
-            ok = isinstance(value, list) and all(
-                isinstance(v, type(default[0])) and not isinstance(v, bool) for v in value)
-        elif isinstance(default, float):
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        else:
-            ok = isinstance(value, type(default)) and (isinstance(default, bool)
-                                                       or not isinstance(value, bool))
-        if not ok:
-            raise InvalidParameterError(
-                f"{where}.{key} has the type of its default ({type(default).__name__}, "
-                f"e.g. {default!r})", f"{key}={value!r}", f"profile {name!r}")
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
+    try:
+        return override_sizes(defaults, overrides, owner, where)
+    except InvalidParameterError as exc:
+        raise InvalidParameterError(exc.rule, exc.given, f"profile {name!r}") from exc
 
 
 def _check_sizes(table: Any, name: str) -> dict[str, dict[str, Any]]:
@@ -459,7 +444,8 @@ def _check_sizes(table: Any, name: str) -> dict[str, dict[str, Any]]:
         if check_name not in checks:
             raise UnknownNameError("check", check_name, sorted(checks))
         defaults = checks[check_name].SIZES.get("quick", {})
-        sizes[check_name] = _sized(defaults, overrides, f"check_sizes.{check_name}", name)
+        sizes[check_name] = _sized(defaults, overrides, f"check {check_name!r}",
+                                   f"check_sizes.{check_name}", name)
     return sizes
 
 
@@ -474,7 +460,7 @@ def _plan_sizes(table: Any, name: str) -> dict[str, dict[str, Any]]:
         if plan_name not in PLANS:
             raise UnknownNameError("run plan", plan_name, sorted(PLANS))
         sizes[plan_name] = _sized(PLANS[plan_name].sizes["quick"], overrides,
-                                  f"plans.{plan_name}", name)
+                                  f"plan {plan_name!r}", f"plans.{plan_name}", name)
     return sizes
 
 

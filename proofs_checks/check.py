@@ -48,7 +48,8 @@ from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
 
 from solvers.lab import Lab
-from solvers.plans import PLANS, RunPlan, plan
+from solvers.plans import PLANS, RunPlan, override_sizes, plan
+from solvers.plans import PROFILES as PLAN_PROFILES
 from solvers.store import StoredRun
 from theory.bound import Bound
 from theory.errors import InvalidParameterError, UnknownNameError
@@ -71,7 +72,7 @@ TIGHT_RTOL = 1e-6
 #: a statistical check whose power against its own sabotage is below this is ``low-power``
 POWER_TARGET = 0.8
 
-PROFILES = ("quick", "full")
+PROFILES = PLAN_PROFILES  # the check profiles: the ones every run plan gives sizes for
 
 
 class Outcome(StrEnum):
@@ -502,14 +503,9 @@ class Check(ABC):
         if context.profile not in self.SIZES:
             raise InvalidParameterError(f"check {self.name!r} declares sizes for profile "
                                         f"{context.profile!r}", f"SIZES={dict(self.SIZES)}")
-        sizes = dict(self.SIZES[context.profile])
-        for key, value in context.check_sizes.get(self.name, {}).items():
-            if key not in sizes:
-                raise InvalidParameterError(
-                    f"an override names a size of check {self.name!r} ({', '.join(sizes)})",
-                    f"{key}={value!r}")
-            sizes[key] = tuple(value) if isinstance(value, list) else value
-        return sizes
+        return override_sizes(self.SIZES[context.profile],
+                              context.check_sizes.get(self.name), f"check {self.name!r}",
+                              f"check_sizes.{self.name}")
 
     def settings(self) -> tuple[Sabotage, ...]:
         return (AS_STATED, *self.sabotages)

@@ -128,10 +128,9 @@ class Lab:
             object.__setattr__(self, "store", RunStore(self.store))
         if self.workers is not None and self.workers < 1:
             raise InvalidParameterError("workers >= 1", f"workers={self.workers}")
-        if self.scheduler is not None and not str(self.scheduler).startswith(("tcp://",
-                                                                               "tls://")):
-            raise InvalidParameterError("scheduler is tcp://HOST:PORT (or tls://)",
-                                        repr(self.scheduler))
+        if self.scheduler is not None and "://" not in str(self.scheduler):
+            raise InvalidParameterError("scheduler is a Dask address SCHEME://HOST:PORT "
+                                        "(e.g. tcp://10.0.0.1:8786)", repr(self.scheduler))
 
     @classmethod
     def at(cls, root: str | os.PathLike[str], **options: Any) -> Lab:

@@ -12,19 +12,21 @@ modules that own them (``solvers.plans`` for the commands' NAS plans, the check 
 A profile file overrides sizes by plan name (``[plans."nsga2.oneminmax-cover"] seeds =
 10``); a check and a figure that name the same plan with the same profile get the same runs,
 so a figure reuses the stored runs of the check it illustrates without copying numbers.
-``nasbound plans`` lists the recipes, their sizes and which figures read them.
+``nasbound plans`` lists the recipes, their sizes and which figures read them (the
+figures' own registry, ``paper.reproduce.FIGURES``, says which plans each reads).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from solvers.store import RunSpec
 from theory.errors import InvalidParameterError, UnknownNameError
 
-__all__ = ["PLANS", "PROFILES", "PlanEntry", "PlanRecipe", "RunPlan", "plan", "register_plan"]
+__all__ = ["PLANS", "PROFILES", "PlanEntry", "PlanRecipe", "RunPlan", "override_sizes", "plan",
+           "register_plan"]
 
 #: the check profiles every recipe gives sizes for
 PROFILES = ("quick", "full")
@@ -98,7 +100,6 @@ class PlanRecipe:
     sizes: Mapping[str, Sizes]
     build: Callable[..., RunPlan]
     variants: tuple[str, ...] = ()  # the keyword arguments ``build`` accepts besides sizes
-    figures: tuple[str, ...] = field(default=())  # figures that read this plan
 
     def __post_init__(self) -> None:
         missing = [p for p in PROFILES if p not in self.sizes]
@@ -112,14 +113,8 @@ class PlanRecipe:
         """The sizes of ``profile`` with ``overrides`` (a profile file's) applied."""
         if profile not in self.sizes:
             raise UnknownNameError("check profile", profile, list(self.sizes))
-        sizes = dict(self.sizes[profile])
-        for key, value in (overrides or {}).items():
-            if key not in sizes:
-                raise InvalidParameterError(
-                    f"an override names a size of plan {self.name!r} ({', '.join(sizes)})",
-                    f"{key}={value!r}")
-            sizes[key] = tuple(value) if isinstance(value, list) else value
-        return sizes
+        return override_sizes(self.sizes[profile], overrides, f"plan {self.name!r}",
+                              f"plans.{self.name}")
 
     def plan(self, profile: str = "quick", seed: int = 0,
              overrides: Mapping[str, Any] | None = None, **variant: Any) -> RunPlan:
@@ -129,6 +124,39 @@ class PlanRecipe:
                 f"plan {self.name!r} varies only {', '.join(self.variants) or 'nothing'}",
                 f"{unknown}")
         return self.build(self.resolve(profile, overrides), seed, **variant)
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    """Whether an override ``value`` has the type of the size's ``default`` (None: any)."""
+    if default is None:
+        return True
+    if isinstance(default, tuple):
+        return isinstance(value, (list, tuple)) and (not default or all(
+            _same_kind(default[0], v) for v in value))
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
+def override_sizes(defaults: Mapping[str, Any], overrides: Mapping[str, Any] | None,
+                   owner: str, where: str) -> dict[str, Any]:
+    """``defaults`` with ``overrides`` applied: every key one of the sizes, every value of
+    its default's type (lists become tuples). The one rule for the sizes of a plan
+    (``[plans."NAME"]``) and of a check (``Check.SIZES``, ``[check_sizes."NAME"]``)."""
+    sizes = dict(defaults)
+    for key, value in (overrides or {}).items():
+        if key not in sizes:
+            raise InvalidParameterError(
+                f"an override names a size of {owner}: one of its sizes ({', '.join(sizes)})",
+                f"{key}={value!r}")
+        if not _same_kind(sizes[key], value):
+            raise InvalidParameterError(
+                f"{where}.{key} has the type of its default ({type(sizes[key]).__name__}, "
+                f"e.g. {sizes[key]!r})", f"{key}={value!r}")
+        sizes[key] = tuple(value) if isinstance(value, list) else value
+    return sizes
 
 
 #: every recipe, by name

@@ -348,3 +348,12 @@ def test_bad_specs_raise_clearly_and_write_nothing(store: RunStore, args: tuple[
         assert phrase in str(info.value)
     assert files_under(store.root) == []
     assert not store.root.exists()
+
+
+def test_lab_bad_options_name_the_rule(store: RunStore) -> None:
+    with pytest.raises(InvalidParameterError, match="workers >= 1"):
+        Lab(store, workers=0)
+    with pytest.raises(InvalidParameterError, match="SCHEME://HOST:PORT") as info:
+        Lab(store, scheduler="localhost:8786")
+    assert "'localhost:8786'" in str(info.value)
+    assert Lab(store, scheduler="tls://10.0.0.1:8786").scheduler == "tls://10.0.0.1:8786"

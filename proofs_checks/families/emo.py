@@ -216,8 +216,7 @@ def _order_recipe(solver: str, problem: str) -> PlanRecipe:
 
     return register_plan(PlanRecipe(
         name, f"{solver.upper()} on {problem}: runtime against n (the order check)",
-        SEMO_ORDER_SIZES, build, variants=("frozen", "probe"),
-        figures=("scaling",) if solver == "gsemo" else ()))
+        SEMO_ORDER_SIZES, build, variants=("frozen", "probe")))
 
 
 SEMO_ORDER_PLANS = {(solver, problem): _order_recipe(solver, problem).name

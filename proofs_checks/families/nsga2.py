@@ -47,7 +47,7 @@ from solvers.problems.binary import LOTZ, BitStringConfig, OneMinMax
 from solvers.store import StoredRun
 from solvers.trace import TraceRecorder
 
-__all__ = ["CROSSOVERS", "MUTATIONS", "NSGA2_CHECKS", "HeavyTailedNSGA2", "cover_runs",
+__all__ = ["CROSSOVERS", "MUTATIONS", "NSGA2_CHECKS", "HeavyTailedNSGA2",
            "draw_operators", "front_values_lost", "stated_survival_instance"]
 
 
@@ -77,14 +77,13 @@ def _cover_plan(name: str, problem: str, sizes: dict[str, Any], seed: int,
 
 
 def _cover_recipe(name: str, problem: str, purpose: str, sizes: dict[str, dict[str, Any]],
-                  figures: tuple[str, ...] = (), **defaults: str) -> str:
+                  **defaults: str) -> str:
     """Register a cover plan; ``defaults``: its variant when a caller names none."""
     def build(resolved: dict[str, Any], seed: int, **variant: Any) -> RunPlan:
         return _cover_plan(name, problem, resolved, seed, **{**defaults, **variant})
 
     register_plan(PlanRecipe(name, purpose, sizes, build,
-                             variants=("selection", "mutation", "pop_rule", "crossover"),
-                             figures=figures))
+                             variants=("selection", "mutation", "pop_rule", "crossover")))
     return name
 
 
@@ -93,8 +92,7 @@ ONEMINMAX_COVER = _cover_recipe(
     "nsga2.oneminmax-cover", "oneminmax", "NSGA-II on OneMinMax: generations to cover "
     "against n (the order check; the runtime panels of the nsga2 and scaling figures)",
     {"quick": {"ns": (25, 50, 100), "seeds": 30, "cap": 3000},
-     "full": {"ns": (25, 50, 100, 200), "seeds": 50, "cap": 3000}},
-    figures=("nsga2", "scaling"))
+     "full": {"ns": (25, 50, 100, 200), "seeds": 50, "cap": 3000}})
 LOTZ_COVER = _cover_recipe(
     "nsga2.lotz-cover", "lotz", "NSGA-II on LOTZ: generations to cover against n",
     {"quick": {"ns": (8, 16, 32), "seeds": 30, "cap": 20000},
@@ -111,13 +109,7 @@ ONEMINMAX_SMALL_POPULATION = _cover_recipe(
     "covered share of the front per generation (the coverage panel of the nsga2 figure)",
     {"quick": {"ns": (50,), "seeds": 20, "cap": 1000},
      "full": {"ns": (50, 100), "seeds": 50, "cap": 5000}},
-    figures=("nsga2",), selection="fair", pop_rule="n+1")
-
-
-def cover_runs(context: CheckContext, plan_name: str, sizes: dict[str, Any] | None = None,
-               **variant: Any) -> list[StoredRun]:
-    """The stored runs of the cover plan ``plan_name`` (sizes: a setting's reductions)."""
-    return context.runs(plan_name, sizes, **variant)
+    selection="fair", pop_rule="n+1")
 
 
 class HeavyTailedNSGA2(NSGA2):
@@ -300,7 +292,7 @@ class _OrderCheck(Check):
             n, t, censored, _ = heavy_tailed_times(context, self.problem, ns, seeds, cap)
             pop0 = 4 * (ns[0] + 1)
         else:
-            runs = cover_runs(context, self.plan_name,
+            runs = context.runs(self.plan_name,
                               {"ns": ns, "seeds": seeds, "cap": cap},
                               selection="deb-tournament",
                               pop_rule="n+1" if small else "4(n+1)",
@@ -437,7 +429,7 @@ class ExplicitConstantCheck(Check):
                 n_values, t, censored, _ = heavy_tailed_times(context, "oneminmax", ns, seeds,
                                                               cap, selection=selection)
             else:
-                runs = cover_runs(context, ONEMINMAX_EXPLICIT,
+                runs = context.runs(ONEMINMAX_EXPLICIT,
                                   {"ns": ns, "seeds": seeds, "cap": cap}, selection=selection,
                                   mutation=mutation, pop_rule="n+1" if small else "4(n+1)",
                                   crossover=crossover)
@@ -508,7 +500,7 @@ class SmallPopulationCheck(Check):
             # N = 4(n+1) covers long before any cap: with the explicit check's cap the runs
             # are the same specs as its fair/bit-wise runs, so the store reuses them
             cap = context.sizes(ONEMINMAX_EXPLICIT)["cap"] if large else horizon
-            runs = cover_runs(context, ONEMINMAX_SMALL_POPULATION,
+            runs = context.runs(ONEMINMAX_SMALL_POPULATION,
                               {"ns": ns, "seeds": seeds, "cap": cap},
                               selection="fair", pop_rule="4(n+1)" if large else "n+1")
             covered = sum(bool(r.summary["covered"]) for r in runs)
