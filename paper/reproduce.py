@@ -667,7 +667,7 @@ def _nas_supernet_plan(spec: NASSupernetSpec) -> RunPlan:
     """Every method x seed on the supernet; the hybrid with its own population and
     refinement sizes (its refinement steps are real DARTS steps on the supernet)."""
     hybrid = {"pop": spec.hybrid_pop, "n_refine": spec.hybrid_n_refine,
-              "refine_steps": spec.hybrid_refine_steps}
+              "problem_refine_steps": spec.hybrid_refine_steps}
     problem = _nas_supernet_problem(spec)
     return RunPlan("nas.supernet-methods", tuple(
         PlanEntry(method, {"max_queries": spec.budget, **(hybrid if method == "hybrid" else {})},

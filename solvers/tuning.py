@@ -1,7 +1,8 @@
 """Bayesian optimisation (Optuna TPE) of the hybrid optimiser's own hyperparameters.
 
-``tune_hybrid`` searches the gradient step size (log-uniform), the number of refinement
-steps and the per-edge mutation rate of :class:`solvers.algorithms.hybrid.Hybrid`. Each
+``tune_hybrid`` searches the screening's accuracy share, the confidence multiplier kappa,
+the number of best cells whose neighbours join the pool and the per-edge mutation rate of
+:class:`solvers.algorithms.hybrid.Hybrid` (``SEARCH_SPACE``). Each
 trial runs the hybrid on ``seeds`` seeds of a *validation* setting (by default CIFAR-100
 on raspi4) that must differ from the *test* setting in data set or device (a rule of the
 config), and scores it by a search-side quantity only: the mean final hypervolume ratio of
@@ -28,10 +29,12 @@ from solvers.trace import TraceRecorder
 
 __all__ = ["SEARCH_SPACE", "TuningConfig", "TuningResult", "tune_hybrid"]
 
-#: the tuned hyperparameters: (low, high, log scale) of each
+#: the tuned hyperparameters: (low, high, log scale) of each; integer fields by their
+#: default's type in HybridConfig
 SEARCH_SPACE: dict[str, tuple[float, float, bool]] = {
-    "step_size": (0.1, 50.0, True),
-    "refine_steps": (1, 50, False),
+    "accuracy_share": (0.0, 1.0, False),
+    "kappa": (0.0, 3.0, False),
+    "local_top": (0, 6, False),
     "mutation_rate": (0.05, 0.5, False),
 }
 OBJECTIVES = ("hypervolume", "error")
@@ -80,7 +83,7 @@ class TuningResult:
 
 def tune_hybrid(config: TuningConfig, seed: int,
                 base: HybridConfig | None = None) -> TuningResult:
-    """Tune ``step_size``, ``refine_steps`` and ``mutation_rate`` of the hybrid (docstring).
+    """Tune the ``SEARCH_SPACE`` fields of the hybrid (module docstring).
 
     ``base`` gives the hybrid's other parameters (its ``max_queries`` is replaced by the
     tuning budget). Same ``seed``, same result.
@@ -94,14 +97,13 @@ def tune_hybrid(config: TuningConfig, seed: int,
     maximise = config.objective == "hypervolume"
 
     def objective(trial: Any) -> float:
-        low, high, log = SEARCH_SPACE["step_size"]
-        step = trial.suggest_float("step_size", low, high, log=log)
-        low, high, _ = SEARCH_SPACE["refine_steps"]
-        steps = trial.suggest_int("refine_steps", int(low), int(high))
-        low, high, _ = SEARCH_SPACE["mutation_rate"]
-        rate = trial.suggest_float("mutation_rate", low, high)
-        hybrid = Hybrid(dataclasses.replace(base, max_queries=config.budget, step_size=step,
-                                            refine_steps=steps, mutation_rate=rate))
+        values: dict[str, Any] = {}
+        for name, (low, high, log) in SEARCH_SPACE.items():
+            if isinstance(getattr(base, name), int):
+                values[name] = trial.suggest_int(name, int(low), int(high), log=log)
+            else:
+                values[name] = trial.suggest_float(name, low, high, log=log)
+        hybrid = Hybrid(dataclasses.replace(base, max_queries=config.budget, **values))
         scores = []
         for offset in range(config.seeds):
             recorder = TraceRecorder()

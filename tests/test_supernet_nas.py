@@ -124,7 +124,7 @@ def test_both_profiles_run_every_method_on_the_supernet(tmp_path: Path) -> None:
         assert {s.problem_config["latency"] for s in specs} == {"stored"}
         assert {s.problem_config["gradient_weight_step"] for s in specs} == {False}
         hybrid = next(s for s in specs if s.solver == "hybrid").solver_config
-        assert hybrid["refine_steps"] == spec.hybrid_refine_steps
+        assert hybrid["problem_refine_steps"] == spec.hybrid_refine_steps
         assert hybrid["max_queries"] == spec.budget
     assert full.nas_supernet.budget > quick.nas_supernet.budget
     assert full.nas_supernet.seeds > quick.nas_supernet.seeds
@@ -197,7 +197,7 @@ print("RESULT" + json.dumps(out))
 _PROBLEM = {"cell": "nb201", "channels": 2, "warmup_steps": 5, "batch": 8,
             "eval_images": 40}
 _METHODS = [["random-search", {"max_queries": 6}],
-            ["hybrid", {"max_queries": 8, "pop": 4, "n_refine": 1, "refine_steps": 2,
+            ["hybrid", {"max_queries": 8, "pop": 4, "n_refine": 1, "problem_refine_steps": 2,
                         "surrogate": "auto"}]]
 
 
