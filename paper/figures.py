@@ -96,8 +96,9 @@ __all__ = ["COLUMN_WIDTH_IN", "FIGURES", "NAS_FIGURES", "SUPERNET_COLUMNS",
            "NASFrontsData", "RuntimeData", "ScalingPanel", "SupernetAnytimeData",
            "SupernetTraceData", "TightnessData", "convex_gap_trace", "coverage_data",
            "coverage_series", "gd_runs", "grad_norm_trace", "gradient_figure", "gsemo_runs",
-           "nas_anytime_data", "nas_anytime_figure", "nas_cd_data", "nas_cd_figure",
-           "nas_fronts_data", "nas_fronts_figure", "nsga2_figure", "nsga2_runs",
+           "nas_ablation_data", "nas_ablation_figure", "nas_anytime_data",
+           "nas_anytime_figure", "nas_cd_data", "nas_cd_figure", "nas_fronts_data",
+           "nas_fronts_figure", "nsga2_figure", "nsga2_runs",
            "plot_alpha_trajectory", "plot_collapse", "plot_convex_gap", "plot_coverage",
            "plot_front", "plot_grad_norm", "plot_hessian_eigenvalue", "plot_runtime",
            "plot_scaling_panel", "plot_tightness",
@@ -106,7 +107,7 @@ __all__ = ["COLUMN_WIDTH_IN", "FIGURES", "NAS_FIGURES", "SUPERNET_COLUMNS",
            "tightness_figure"]
 
 #: the figures drawn from NAS-Bench-201 search runs (made when the profile's [nas] is on)
-NAS_FIGURES = ("nas-hypervolume", "nas-fronts", "nas-cd")
+NAS_FIGURES = ("nas-hypervolume", "nas-fronts", "nas-cd", "nas-ablation")
 #: figures drawn from the MNIST supernet search (``[supernet]`` of a profile)
 SUPERNET_FIGURES = ("supernet",)
 #: figures drawn from the NAS methods on the MNIST supernet (``[nas_supernet]``)
@@ -750,6 +751,69 @@ def nas_cd_figure(data: NASCDData) -> Figure:
     """Figure ``nas-cd``: the critical-difference diagram at column width."""
     fig = new_figure(0.45 + 0.17 * len(data.cd.methods))
     plot_critical_difference(data.cd, fig.subplots(), fontsize=TICK_PT)
+    return fig
+
+
+# -- the hybrid's ablation ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NASAblationData:
+    """Per data set and variant: mean and interval of the final test accuracy and
+    hypervolume ratio (``NASComparison.methods`` of each data set's ablation), and whether
+    the variant's Holm-corrected test against the full hybrid rejects."""
+
+    datasets: tuple[str, ...]
+    variants: tuple[str, ...]
+    accuracy: tuple[tuple[tuple[float, float, float], ...], ...]  # [dataset][variant]
+    hypervolume: tuple[tuple[tuple[float, float, float], ...], ...]
+    rejects: tuple[tuple[tuple[bool, bool], ...], ...]  # (accuracy, hypervolume)
+    seeds: int
+    level: float
+
+
+def nas_ablation_data(comparisons: Mapping[str, Any]) -> NASAblationData:
+    """The figure's data from ``{data set: NASComparison of the variants}``."""
+    if not comparisons:
+        raise InvalidParameterError("at least one data set's ablation", "none")
+    datasets = tuple(comparisons)
+    first = comparisons[datasets[0]]
+    variants = tuple(m.method for m in first.methods)
+    accuracy, volume, rejects = [], [], []
+    for dataset in datasets:
+        comparison = comparisons[dataset]
+        by_name = {m.method: m for m in comparison.methods}
+        tests = {(t.metric, t.versus): t.reject for t in comparison.tests}
+        accuracy.append(tuple((by_name[v].accuracy_mean, by_name[v].accuracy_low,
+                               by_name[v].accuracy_high) for v in variants))
+        volume.append(tuple((by_name[v].hypervolume_mean, by_name[v].hypervolume_low,
+                             by_name[v].hypervolume_high) for v in variants))
+        rejects.append(tuple((tests.get(("best_test_accuracy", v), False),
+                              tests.get(("hypervolume_ratio", v), False)) for v in variants))
+    return NASAblationData(datasets, variants, tuple(accuracy), tuple(volume), tuple(rejects),
+                           min(m.runs for m in first.methods), first.level)
+
+
+def nas_ablation_figure(data: NASAblationData) -> Figure:
+    """Figure ``nas-ablation``: rows test accuracy and hypervolume ratio, one column per data
+    set; each variant's mean with its t-interval; filled markers where the variant differs
+    from the full hybrid (exact test, Holm)."""
+    fig = new_figure(2.4, TEXT_WIDTH_IN)
+    axes = fig.subplots(2, len(data.datasets), squeeze=False)
+    y = np.arange(len(data.variants))[::-1]
+    for col, dataset in enumerate(data.datasets):
+        for row, (values, label) in enumerate(((data.accuracy[col], "test accuracy (%)"),
+                                               (data.hypervolume[col], "hypervolume ratio"))):
+            ax = axes[row][col]
+            for k, (mean, low, high) in enumerate(values):
+                filled = data.rejects[col][k][row]
+                ax.errorbar([mean], [y[k]], xerr=[[mean - low], [high - mean]], fmt="o",
+                            color="C0" if k == 0 else "C1", markersize=3, capsize=1.5,
+                            mfc=None if filled else "white", lw=0.8)
+            ax.set_yticks(y, data.variants if col == 0 else [""] * len(y), fontsize=TICK_PT)
+            ax.tick_params(axis="x", labelsize=TICK_PT)
+            ax.set_xlabel(label, fontsize=TICK_PT)
+            if row == 0:
+                ax.set_title(dataset, fontsize=LABEL_PT)
     return fig
 
 

@@ -45,13 +45,15 @@ import sys
 import time
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
+from analysis.hybrid_claims import HybridClaims, hybrid_claims
 from analysis.nas_comparison import (
     NASComparison,
     RunData,
@@ -62,13 +64,21 @@ from analysis.nas_comparison import (
 )
 from paper import figures as figs
 from paper.latex import bounds_tex, compile_pdf, latex_text, references_tex
-from paper.search_command import TARGET_QUANTILE, benchmark_target, nb201_plan
+from paper.search_command import (
+    HYBRID_VARIANTS,
+    TARGET_QUANTILE,
+    benchmark_target,
+    hybrid_ablation_plan,
+    nb201_plan,
+)
 from paper.supernet_command import darts_search_plan
 from paper.tables import (
     DATASET_NAMES,
+    ablation_table,
     assumptions_table,
     catalogue_table,
     checks_table,
+    claims_table,
     datasets_table,
     method_comparison_table,
 )
@@ -119,6 +129,9 @@ class NASSpec:
     dataset_seeds: int = 3
     cd_metric: str = "hypervolume_ratio"
     alpha: float = 0.05
+    #: the hybrid's ablation (``paper.search_command.HYBRID_VARIANTS``) on every data set
+    ablation: bool = True
+    ablation_seeds: int = 3
 
 
 @dataclass(frozen=True)
@@ -231,6 +244,9 @@ PROFILE_KEYS: dict[str, _Key] = {
     "nas.cd_metric": _Key("str", ("nas", "cd_metric"),
                           choices=("hypervolume_ratio", "best_test_accuracy")),
     "nas.alpha": _Key("float", ("nas", "alpha"), "0 < nas.alpha < 1", lambda v: 0 < v < 1),
+    "nas.ablation": _Key("bool", ("nas", "ablation")),
+    "nas.ablation_seeds": _Key("int", ("nas", "ablation_seeds"), "nas.ablation_seeds >= 2",
+                               _at_least(2)),
     "supernet.make": _Key("bool", ("supernet", "make")),
     "supernet.cell": _Key("str", ("supernet", "cell"), choices=("darts", "nb201")),
     "supernet.order": _Key("str", ("supernet", "order"), choices=("first", "second")),
@@ -371,8 +387,13 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
     if "figures" not in top:  # every figure this profile can make
         top["figures"] = tuple(f for f in figs.FIGURES
                                if (nas.make or f not in figs.NAS_FIGURES)
+                               and (nas.ablation or f != "nas-ablation")
                                and (supernet.make or f not in figs.SUPERNET_FIGURES)
                                and (nas_supernet.make or f not in figs.SUPERNET_NAS_FIGURES))
+    if "nas-ablation" in top["figures"] and not nas.ablation:
+        raise InvalidParameterError(
+            "figures.make names nas-ablation only when nas.ablation = true",
+            "figures.make includes nas-ablation, nas.ablation=false", f"profile {name!r}")
     asked = [f for f in top["figures"] if f in figs.NAS_FIGURES]
     if asked and not nas.make:
         raise InvalidParameterError(
@@ -590,6 +611,9 @@ class _NASResults:
     cd: figs.NASCDData | None
     runs: int
     reused: int
+    claims: list[HybridClaims] = field(default_factory=list)  # one per data set
+    ablation: dict[str, NASComparison] = field(default_factory=dict)  # data set -> variants
+    ablation_stats: Any = None  # method_statistics of every data set's ablation
 
 
 def _nas_plan(spec: NASSpec, dataset: str, seeds: int) -> RunPlan:
@@ -603,20 +627,28 @@ def _run_nas(profile: Profile, lab: Lab) -> _NASResults:
     main_specs = _nas_plan(spec, spec.dataset, spec.seeds).specs()
     dataset_specs = [s for dataset in spec.datasets
                      for s in _nas_plan(spec, dataset, spec.dataset_seeds).specs()]
-    specs = main_specs + dataset_specs
+    ablation_plans = ({dataset: hybrid_ablation_plan(dataset, spec.device, spec.memory,
+                                                     spec.budget, spec.ablation_seeds)
+                       for dataset in spec.datasets} if spec.ablation else {})
+    ablation_specs = [s for plan in ablation_plans.values() for s in plan.specs()]
+    specs = main_specs + dataset_specs + ablation_specs
     # the lab's pool forks from a TensorFlow-free fork server once the checks have imported
     # TensorFlow here (a worker forked from this process would deadlock in the hybrid's
     # TensorFlow predictor)
     report = lab.runs(specs, "nb201 runs")
     main = as_run_data(report.runs[:len(main_specs)])
-    by_dataset = as_run_data(report.runs[len(main_specs):])
+    by_dataset = as_run_data(report.runs[len(main_specs):len(main_specs) + len(dataset_specs)])
+    ablation_runs = report.runs[len(main_specs) + len(dataset_specs):]
     target, source = benchmark_target(spec.dataset)
     comparison = compare_methods(main, target_accuracy=target, target_source=source,
                                  alpha=spec.alpha)
     unique = {r.spec.key: r for r in report.runs}
     cd = None
     if "nas-cd" in profile.figures:
-        cd = figs.nas_cd_data(as_run_data(list(unique.values())), spec.cd_metric, spec.alpha)
+        methods_only = {r.spec.key: r
+                        for r in report.runs[:len(main_specs) + len(dataset_specs)]}
+        cd = figs.nas_cd_data(as_run_data(list(methods_only.values())), spec.cd_metric,
+                              spec.alpha)
     order = {method: i for i, method in enumerate(spec.methods)}  # the profile's order
     methods = method_statistics(main, comparison)
     methods = methods.sort_values("method", key=lambda c: c.map(order), kind="stable")
@@ -624,8 +656,31 @@ def _run_nas(profile: Profile, lab: Lab) -> _NASResults:
     datasets = datasets.sort_values(["dataset", "method"], kind="stable",
                                     key=lambda c: c.map(order) if c.name == "method" else
                                     c.map({d: i for i, d in enumerate(spec.datasets)}))
+    claims = []
+    if "nsga2-cells" in spec.methods:
+        for dataset in spec.datasets:
+            claims.append(hybrid_claims([r for r in by_dataset
+                                         if r.problem_config.get("dataset") == dataset],
+                                        alpha=spec.alpha))
+    ablation: dict[str, NASComparison] = {}
+    ablation_rows = []
+    for k, dataset in enumerate(ablation_plans):
+        chunk = ablation_runs[k * len(HYBRID_VARIANTS) * spec.ablation_seeds:
+                              (k + 1) * len(HYBRID_VARIANTS) * spec.ablation_seeds]
+        labelled = [replace(r, method=variant) for r, variant in zip(
+            as_run_data(chunk), [v for v in HYBRID_VARIANTS for _ in
+                                 range(spec.ablation_seeds)], strict=True)]
+        target, source = benchmark_target(dataset)
+        ablation[dataset] = compare_methods(labelled, target_accuracy=target,
+                                            target_source=source, hybrid="full",
+                                            alpha=spec.alpha)
+        stats = method_statistics(labelled, ablation[dataset])
+        stats.insert(0, "dataset", dataset)
+        ablation_rows.append(stats)
+    ablation_stats = pd.concat(ablation_rows, ignore_index=True) if ablation_rows else None
     return _NASResults(main, by_dataset, comparison, methods.reset_index(drop=True),
-                       datasets.reset_index(drop=True), cd, len(unique), report.reused)
+                       datasets.reset_index(drop=True), cd, len(unique), report.reused,
+                       claims, ablation, ablation_stats)
 
 
 def _supernet_plan(spec: SupernetSpec) -> RunPlan:
@@ -746,6 +801,8 @@ def _nas_json(nas: _NASResults) -> str:
         "methods": nas.methods.to_dict(orient="records"),
         "datasets": nas.datasets.to_dict(orient="records"),
         "friedman_nemenyi": cd, "runs": nas.runs, "reused": nas.reused,
+        "claims": [c.to_dict() for c in nas.claims],
+        "ablation": {d: c.to_dict() for d, c in nas.ablation.items()},
     }, indent=2, default=float) + "\n"
 
 
@@ -778,6 +835,48 @@ def _verdict_counts(results: Sequence[CheckResult]) -> dict[str, str]:
         r.verdict is Verdict.CONFOUNDED for r in results if r.setting_kind != "none"))
     counts["nbSabotages"] = str(sum(r.setting_kind != "none" for r in results))
     return counts
+
+
+#: macro name part of each data set in the claims macros
+_CLAIM_KEYS = {"cifar10": "Ten", "cifar100": "Hundred", "imagenet16-120": "Imagenet"}
+
+
+def _claims_macros(nas: _NASResults, spec: NASSpec) -> dict[str, str]:
+    """\\nbClaim<Set><What> for each data set's claims, \\nbAblation* for the ablation."""
+    macros = {"nbClaimSeeds": str(spec.dataset_seeds), "nbAblationSeeds":
+              str(spec.ablation_seeds), "nbAblationVariants": str(len(HYBRID_VARIANTS))}
+    for c in nas.claims:
+        key = _CLAIM_KEYS.get(c.dataset)
+        if key is None:
+            continue
+        t = c.time
+
+        def fmt(v: float) -> str:
+            return r"$\infty$" if math.isinf(v) else f"{v:.2f}"
+
+        macros.update({
+            f"nbClaim{key}Acc": f"{c.hybrid_accuracy:.2f}",
+            f"nbClaim{key}BestName": latex_text(c.best_baseline),
+            f"nbClaim{key}BestAcc": f"{c.best_baseline_accuracy:.2f}",
+            f"nbClaim{key}PBelow": f"{c.accuracy_below_p:.2g}",
+            f"nbClaim{key}Hv": f"{c.hybrid_hypervolume:.4f}",
+            f"nbClaim{key}HvHighest": "highest" if c.hypervolume_highest else "not highest",
+            f"nbClaim{key}PHv": f"{c.hypervolume_above_nsga2_p:.2g}",
+            f"nbClaim{key}TimeRatio": fmt(t.ratio),
+            f"nbClaim{key}TimeLow": fmt(t.ratio_low),
+            f"nbClaim{key}TimeHigh": fmt(t.ratio_high),
+            f"nbClaim{key}TimeHalf": ("at most half" if t.ratio_high <= 0.5 else
+                                      "not shown to be at most half"),
+        })
+    rejects = 0
+    for comparison in nas.ablation.values():
+        rejects += sum(t.reject for t in comparison.tests
+                       if t.metric in ("best_test_accuracy", "hypervolume_ratio"))
+    macros["nbAblationRejects"] = str(rejects)
+    macros["nbAblationTests"] = str(sum(
+        sum(t.metric in ("best_test_accuracy", "hypervolume_ratio") for t in c.tests)
+        for c in nas.ablation.values()))
+    return macros
 
 
 def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
@@ -830,6 +929,7 @@ def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
                                         for t in nas.comparison.tests)),
             "nbNasCannotReject": str(sum(not t.can_reject for t in nas.comparison.tests)),
         })
+        macros.update(_claims_macros(nas, spec))
         if nas.cd is not None:
             macros.update({
                 "nbNasCdMetric": latex_text(nas.cd.metric.replace("_", " ")),
@@ -966,6 +1066,14 @@ def _supernet(inputs: _FigureInputs) -> Figure:
                                 _op_names(problem))
 
 
+def _nas_ablation(inputs: _FigureInputs) -> Figure:
+    nas = _nas(inputs)
+    if not nas.ablation:
+        raise InvalidParameterError("figure nas-ablation needs the ablation runs",
+                                    "nas.ablation=false")
+    return figs.nas_ablation_figure(figs.nas_ablation_data(nas.ablation))
+
+
 #: every figure of the paper: the plans it reads, then how it is made
 FIGURES: dict[str, FigureRecipe] = {
     "gradient": FigureRecipe((figs.GRADIENT_PLAN,), "", _gradient),
@@ -981,6 +1089,9 @@ FIGURES: dict[str, FigureRecipe] = {
     "nas-fronts": FigureRecipe((), "plan nas.nb201 ([nas])", _nas_fronts),
     "nas-cd": FigureRecipe((), "plan nas.nb201 over [nas] datasets x dataset_seeds",
                            _nas_cd),
+    "nas-ablation": FigureRecipe((), "plan nas.hybrid-ablation over [nas] datasets x "
+                                 "ablation_seeds (paper.search_command.hybrid_ablation_plan)",
+                                 _nas_ablation),
     "supernet-hypervolume": FigureRecipe((), "plan nas.supernet-methods ([nas_supernet])",
                                          _supernet_hypervolume),
     "supernet": FigureRecipe((), "plan nas.supernet-darts ([supernet], paper."
@@ -1056,6 +1167,11 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
         _write(out / "tables" / "nas_methods.tex", method_comparison_table(nas.methods),
                outputs)
         _write(out / "tables" / "nas_datasets.tex", datasets_table(nas.datasets), outputs)
+        if nas.claims:
+            _write(out / "tables" / "nas_claims.tex", claims_table(nas.claims), outputs)
+        if nas.ablation_stats is not None:
+            _write(out / "tables" / "nas_ablation.tex", ablation_table(nas.ablation_stats),
+                   outputs)
         _write(out / "nas.json", _nas_json(nas), outputs)
     if nas_supernet is not None:
         _write(out / "nas_supernet.json", _nas_supernet_json(nas_supernet), outputs)

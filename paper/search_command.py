@@ -41,10 +41,12 @@ if TYPE_CHECKING:  # analysis (scipy, statsmodels) is imported when a search rep
 
 __all__ = [
     "DEFAULT_METHODS",
+    "HYBRID_VARIANTS",
     "TARGET_QUANTILE",
     "SearchCommand",
     "SearchOutcome",
     "benchmark_target",
+    "hybrid_ablation_plan",
     "pooled_front",
     "search_experiment",
 ]
@@ -89,6 +91,28 @@ def nb201_plan(dataset: str, device: str, memory: str, budget: int, seeds: int,
                                                          **extra.get(method, {})},
                                                 "nb201", problem) for method in methods),
                    seeds, first_seed, f"the NAS methods on NAS-Bench-201 {dataset}")
+
+
+#: the hybrid's ablation: each part switched off in turn (pruning, off by default, on)
+HYBRID_VARIANTS: dict[str, dict[str, Any]] = {
+    "full": {},
+    "no-evolution": {"evolution": False},
+    "no-screening": {"screening": "random"},
+    "no-local": {"local_top": 0},
+    "no-refinement": {"n_refine": 0},
+    "with-pruning": {"stages": 3, "min_ops": 2},
+}
+
+
+def hybrid_ablation_plan(dataset: str, device: str, memory: str, budget: int, seeds: int,
+                         first_seed: int = 0) -> RunPlan:
+    """The run plan ``nas.hybrid-ablation``: every variant of ``HYBRID_VARIANTS`` x seed on
+    NAS-Bench-201, entries in that order (the full hybrid's runs are ``nas.nb201``'s)."""
+    problem = {"dataset": dataset, "device": device, "memory": memory}
+    return RunPlan("nas.hybrid-ablation", tuple(
+        PlanEntry("hybrid", {"max_queries": budget, **params}, "nb201", problem)
+        for params in HYBRID_VARIANTS.values()), seeds, first_seed,
+        f"the hybrid with each part switched off in turn, NAS-Bench-201 {dataset}")
 
 
 def pooled_front(summaries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

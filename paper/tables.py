@@ -291,3 +291,68 @@ def datasets_table(stats: pd.DataFrame) -> str:
     """The booktabs ``tabular`` of ``datasets_frame(stats)``."""
     frame = datasets_frame(stats)
     return _render_cells(frame, "l" + "rr" * ((len(frame.columns) - 1) // 2))
+
+
+def ablation_frame(stats: pd.DataFrame) -> pd.DataFrame:
+    """The hybrid's ablation as display cells: one row per variant, per data set a (test
+    accuracy, hypervolume ratio) pair of mean +- sd; the best mean of each column bold, a
+    variant whose exact test against the full hybrid rejects (Holm) marked. ``stats`` is
+    ``method_statistics`` of each data set's ablation comparison with a ``dataset`` column."""
+    datasets = list(dict.fromkeys(stats["dataset"]))
+    variants = list(dict.fromkeys(stats["method"]))
+    table: dict[tuple[str, str], list[Any]] = {("", "Variant"): variants}
+    for dataset in datasets:
+        part = stats[stats["dataset"] == dataset].set_index("method")
+        accuracy_best = _best(part["accuracy_mean"], higher=True)
+        volume_best = _best(part["hypervolume_mean"], higher=True)
+        name = DATASET_NAMES.get(dataset, dataset)
+        table[(name, "Test acc. (%)")] = [
+            Cell(part.loc[v, "accuracy_mean"], part.loc[v, "accuracy_sd"], 2,
+                 bool(accuracy_best[v]), bool(part.loc[v, "accuracy_reject"]))
+            for v in variants]
+        table[(name, "HV ratio")] = [
+            Cell(part.loc[v, "hypervolume_mean"], part.loc[v, "hypervolume_sd"], 4,
+                 bool(volume_best[v]), bool(part.loc[v, "hypervolume_reject"]))
+            for v in variants]
+    frame = pd.DataFrame(table)
+    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    return frame
+
+
+def ablation_table(stats: pd.DataFrame) -> str:
+    """The booktabs ``tabular`` of ``ablation_frame(stats)``."""
+    frame = ablation_frame(stats)
+    return _render_cells(frame, "l" + "rr" * ((len(frame.columns) - 1) // 2))
+
+
+def claims_frame(claims: Sequence[Any]) -> pd.DataFrame:
+    """One row per data set (``analysis.hybrid_claims.HybridClaims``): the hybrid's accuracy
+    against the best baseline with the one-sided p of 'below', its hypervolume ratio against
+    the best other method and the one-sided p of 'above NSGA-II on cells', and the
+    search-time ratio to regularised evolution's final mean accuracy with its interval."""
+    rows = []
+    for c in claims:
+        t = c.time
+        ratio = ("never" if math.isinf(t.ratio) else f"{t.ratio:.2f}")
+        high = "$\\infty$" if math.isinf(t.ratio_high) else f"{t.ratio_high:.2f}"
+        low = "$\\infty$" if math.isinf(t.ratio_low) else f"{t.ratio_low:.2f}"
+        rows.append({
+            "Data set": DATASET_NAMES.get(c.dataset, c.dataset),
+            "Runs": int(c.runs_per_method),
+            "Hybrid acc.": f"{c.hybrid_accuracy:.2f}",
+            "Best baseline": f"{c.best_baseline} {c.best_baseline_accuracy:.2f}",
+            "p(below)": _p_value(c.accuracy_below_p),
+            "Hybrid HV": f"{c.hybrid_hypervolume:.4f}",
+            "Best other HV": f"{c.best_other_hypervolume_method} "
+                             f"{c.best_other_hypervolume:.4f}",
+            "p(HV > NSGA-II)": _p_value(c.hypervolume_above_nsga2_p),
+            "Time ratio vs REA": f"{ratio} [{low}, {high}]",
+        })
+    return pd.DataFrame(rows)
+
+
+def claims_table(claims: Sequence[Any]) -> str:
+    frame = claims_frame(claims)
+    formatters = {c: (lambda v: v) for c in ("p(below)", "p(HV > NSGA-II)",
+                                             "Time ratio vs REA")}
+    return _render(frame, "lrrlrrlrl", formatters)

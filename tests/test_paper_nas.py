@@ -344,15 +344,16 @@ NAS_PROFILE = """
 profile = "quick"
 bounds = ["nds.deb2002.pair-comparisons"]
 [figures]
-make = ["nas-hypervolume", "nas-fronts", "nas-cd"]
+make = ["nas-hypervolume", "nas-fronts", "nas-cd", "nas-ablation"]
 dpi = 60
 [nas]
 make = true
 budget = 12
 seeds = 2
-methods = ["hybrid", "random-search", "reg-evolution"]
+methods = ["hybrid", "random-search", "reg-evolution", "nsga2-cells"]
 datasets = ["cifar10", "cifar100"]
 dataset_seeds = 2
+ablation_seeds = 2
 [pdf]
 compile = true
 """
@@ -363,25 +364,34 @@ def test_reproduce_writes_the_nas_outputs_and_reuses_the_runs(tmp_path: Path) ->
     profile.write_text(NAS_PROFILE)
     out, results = tmp_path / "out", tmp_path / "results"
     summary = reproduce(profile, out, results, workers=1, progress=False)
-    # main grid 3 x 2 on cifar10; by data set 3 x 2 per data set, cifar10 shared
-    assert summary.nas_runs == 12 and summary.nas_runs_reused == 0
+    # main grid 4 x 2 on cifar10; by data set 4 x 2 per data set, cifar10 shared; the
+    # ablation 6 variants x 2 seeds per data set, its full hybrid shared with the grid
+    assert summary.nas_runs == 8 + 8 + (6 * 2 - 2) * 2 and summary.nas_runs_reused == 0
     for name in ("tables/nas_methods.tex", "tables/nas_datasets.tex", "nas.json",
+                 "tables/nas_claims.tex", "tables/nas_ablation.tex",
                  *(f"figures/{f}.{e}" for f in figs.NAS_FIGURES for e in ("pdf", "png"))):
         assert (out / name).is_file(), name
         assert out / name in summary.outputs
     data = json.loads((out / "nas.json").read_text())
     assert data["friedman_nemenyi"]["blocks"] == 4
     assert [m["method"] for m in data["methods"]] == ["hybrid", "random-search",
-                                                      "reg-evolution"]
+                                                      "reg-evolution", "nsga2-cells"]
+    assert [c["dataset"] for c in data["claims"]] == ["cifar10", "cifar100"]
+    assert set(data["ablation"]) == {"cifar10", "cifar100"}
+    variants = [m["method"] for m in data["ablation"]["cifar10"]["methods"]]
+    assert set(variants) == {"full", "no-evolution", "no-screening", "no-local",
+                             "no-refinement", "with-pruning"}
+    assert all(t["method"] == "full" for t in data["ablation"]["cifar10"]["tests"])
     numbers = (out / "numbers.tex").read_text()
     assert r"\newcommand{\nbNasSeeds}{2}" in numbers
     assert r"\newcommand{\nbNasDataset}{CIFAR-10}" in numbers
-    assert "NAS-Bench-201 runs reused: 0 of 12" in summary.describe()
+    assert "NAS-Bench-201 runs reused: 0 of 36" in summary.describe()
+    assert r"\newcommand{\nbClaimTenAcc}" in numbers
     if HAS_PDFLATEX:
         assert summary.pdf is not None and summary.pdf.read_bytes()[:5] == b"%PDF-"
     table = (out / "tables" / "nas_methods.tex").read_text()
     again = reproduce(profile, out, results, workers=1, progress=False)
-    assert again.runs_executed == 0 and again.nas_runs_reused == again.nas_runs == 12
+    assert again.runs_executed == 0 and again.nas_runs_reused == again.nas_runs == 36
     assert (out / "tables" / "nas_methods.tex").read_text() == table  # same runs, same table
 
 
