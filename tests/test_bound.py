@@ -72,12 +72,12 @@ EXPECTED_IDS = frozenset({
     "emo.nsga2.ojzj.lower-order",
     "emo.nsga2-stochastic.lotz.runtime-order",
     "emo.nsga2.momm.no-cover",
-    "hybrid.oneminmax.survival",
-    "hybrid.oneminmax.runtime-explicit",
-    "hybrid.evaluations.count",
-    "hybrid.oneminmax.evaluations-explicit",
-    "hybrid.oneminmax.cover-tail",
-    "hybrid.oneminmax.convergence-as",
+    "nsga2-extra.oneminmax.survival",
+    "nsga2-extra.oneminmax.runtime-explicit",
+    "nsga2-extra.evaluations.count",
+    "nsga2-extra.oneminmax.evaluations-explicit",
+    "nsga2-extra.oneminmax.cover-tail",
+    "nsga2-extra.oneminmax.convergence-as",
     "nds.deb2002.pair-comparisons",
     "nds.deb2002.order",
     "nds.jensen2003.order",
@@ -328,7 +328,7 @@ HAND_VALUES = [
 
 
 #: the spine's bounds, whose values are worked by hand here; the later families' values are
-#: checked in their own test modules (tests/test_bilevel.py, test_emo.py, test_hybrid.py,
+#: checked in their own test modules (tests/test_bilevel.py, test_emo.py, test_nsga2_extra.py,
 #: test_bayesopt.py, test_progressive.py, test_counting.py)
 SPINE_IDS = frozenset(i for i in EXPECTED_IDS if i.split(".")[0] in ("gd", "sgd", "nsga2")
                       or i.startswith("nds.deb2002.pair"))
@@ -516,11 +516,11 @@ def test_rests_on_names_other_catalogue_bounds(bound: Bound) -> None:
 
 
 def test_unchecked_basis_of_a_derived_bound_follows_what_it_rests_on() -> None:
-    derived = get_bound("hybrid.oneminmax.runtime-explicit")
+    derived = get_bound("nsga2-extra.oneminmax.runtime-explicit")
     assert derived.source.derived and derived.source.locator_checked
     basis = registry.unchecked_basis(derived)
     assert derived.id not in basis
-    assert "nsga2.oneminmax.survival" in basis  # via hybrid.oneminmax.survival
+    assert "nsga2.oneminmax.survival" in basis  # via nsga2-extra.oneminmax.survival
     assert len(basis) == len(set(basis))
     for bound_id in basis:
         assert not get_bound(bound_id).source.locator_checked
@@ -550,7 +550,7 @@ def test_unchecked_basis_of_a_fully_checked_bound_is_empty() -> None:
 def test_bounds_show_and_list_print_the_unchecked_mark(capsys: pytest.CaptureFixture[str]) -> None:
     from paper.cli import main
 
-    assert main(["bounds", "show", "hybrid.oneminmax.survival"]) == 0
+    assert main(["bounds", "show", "nsga2-extra.oneminmax.survival"]) == 0
     out = capsys.readouterr().out
     assert "locator unchecked: nsga2.oneminmax.survival" in out
     assert main(["bounds", "show", "progressive.sh.round-pulls"]) == 0
@@ -560,10 +560,10 @@ def test_bounds_show_and_list_print_the_unchecked_mark(capsys: pytest.CaptureFix
     assert "Karnin" in source_line and "Jamieson" not in source_line
     assert main(["bounds", "show", "gd.convex.drori-teboulle"]) == 0
     assert "locator unchecked" not in capsys.readouterr().out
-    assert main(["bounds", "show", "hybrid.oneminmax.survival", "--json"]) == 0
+    assert main(["bounds", "show", "nsga2-extra.oneminmax.survival", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["unchecked_basis"] == [
         "nsga2.oneminmax.survival"]
-    assert main(["bounds", "list", "--family", "hybrid"]) == 0
+    assert main(["bounds", "list", "--family", "nsga2-extra"]) == 0
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
-    assert lines["hybrid.oneminmax.survival"].endswith("[rests on unchecked locator]")
-    assert "unchecked" not in lines["hybrid.evaluations.count"]
+    assert lines["nsga2-extra.oneminmax.survival"].endswith("[rests on unchecked locator]")
+    assert "unchecked" not in lines["nsga2-extra.evaluations.count"]

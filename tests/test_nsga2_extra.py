@@ -1,9 +1,12 @@
-"""Tests of the hybrid family: bounds, symbolic proofs, empirical checks and the NSGA-II hook.
+"""Tests of the nsga2-extra family (NSGA-II with E extra candidates from a refinement hook):
+bounds, symbolic proofs, empirical checks and the NSGA-II hook. Not the shipped hybrid
+optimiser (``solvers.algorithms.hybrid``), whose own theorems are in ``theory.bounds.hybrid``.
 
 * the refinement hook of ``solvers.algorithms.nsga2``: rules, the E candidates it adds,
   the evaluation count, reproducibility, and the default left untouched;
-* the survival lemma as a property on Hypothesis-drawn hybrids (N >= 4(n+1));
-* the exact crowding distance of ``proofs_checks.proofs.symbolic_hybrid`` against the solver's;
+* the survival lemma as a property on Hypothesis-drawn runs with extra candidates
+  (N >= 4(n+1));
+* the exact crowding distance of ``proofs_checks.proofs.symbolic_nsga2_extra`` against the solver's;
 * every symbolic check proves its claim, and a wrong constant makes it fail;
 * every empirical check passes as stated and catches every sabotage (quick profile).
 """
@@ -21,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from proofs_checks.check import CheckContext
-from proofs_checks.families.hybrid import (
+from proofs_checks.families.nsga2_extra import (
     CHECKS,
     SYMBOLIC_ONLY,
     TAIL_EPSILON,
@@ -29,7 +32,7 @@ from proofs_checks.families.hybrid import (
     p0_covers,
     tail_cap,
 )
-from proofs_checks.proofs import symbolic_hybrid as sym
+from proofs_checks.proofs import symbolic_nsga2_extra as sym
 from solvers.algorithms.nsga2 import NSGA2, REFINEMENTS, NSGA2Config
 from solvers.algorithms.sorting import crowding_distance
 from solvers.lab import Lab
@@ -39,7 +42,7 @@ from solvers.store import RunStore
 from solvers.trace import TraceRecorder
 from tests.verdicts import assert_expected_verdict
 from theory.bounds.evolutionary import ONEMINMAX_FAIR_UNIFORM
-from theory.bounds.hybrid import BOUNDS, HYBRID_COVER_TAIL, E_extra, delta, t_gen
+from theory.bounds.nsga2_extra import BOUNDS, NSGA2_EXTRA_COVER_TAIL, E_extra, delta, t_gen
 from theory.errors import InvalidParameterError
 from theory.symbols import N_pop, n
 
@@ -118,8 +121,8 @@ def test_same_seed_same_trace_other_seed_other_trace(kind: str) -> None:
 @settings(max_examples=15, deadline=None)
 @given(n_bits=st.integers(1, 10), slack=st.integers(0, 3), extra=st.integers(0, 60),
        kind=st.sampled_from(KINDS), seed=st.integers(0, 2**16))
-def test_hybrid_never_loses_a_front_value(n_bits: int, slack: int, extra: int, kind: str,
-                                          seed: int) -> None:
+def test_extra_candidates_never_lose_a_front_value(n_bits: int, slack: int, extra: int,
+                                                   kind: str, seed: int) -> None:
     recorder = _run(n_bits, 4 * (n_bits + 1) + 2 * slack, extra, kind if extra else "none", 15,
                     seed, selection="fair", mutation="bitwise")
     assert recorder.column("front_values_lost").max() == 0
@@ -162,13 +165,13 @@ def test_exact_crowding_positive_members_with_random_ties() -> None:
 
 # -- bounds and symbolic proofs -----------------------------------------------------------------
 def test_bounds_are_derived_here_and_complete() -> None:
-    assert {b.id for b in BOUNDS} >= {"hybrid.oneminmax.survival",
-                                      "hybrid.oneminmax.runtime-explicit",
-                                      "hybrid.evaluations.count",
-                                      "hybrid.oneminmax.cover-tail",
-                                      "hybrid.oneminmax.convergence-as"}
+    assert {b.id for b in BOUNDS} >= {"nsga2-extra.oneminmax.survival",
+                                      "nsga2-extra.oneminmax.runtime-explicit",
+                                      "nsga2-extra.evaluations.count",
+                                      "nsga2-extra.oneminmax.cover-tail",
+                                      "nsga2-extra.oneminmax.convergence-as"}
     for bound in BOUNDS:
-        assert bound.family == "hybrid" and bound.source.derived
+        assert bound.family == "nsga2-extra" and bound.source.derived
         assert bound.assumptions
         assert "refinement-only-adds" in {a.name for a in bound.assumptions}
     checked = {c.bound_id for c in CHECKS}
@@ -180,9 +183,10 @@ def test_cover_tail_cap_makes_the_bound_small() -> None:
     for n_bits in (4, 5, 6):
         pop = 4 * (n_bits + 1)
         cap = tail_cap(n_bits, pop)
-        at_cap = HYBRID_COVER_TAIL.evaluate(n=n_bits, t=cap, delta=bitwise_delta(n_bits, pop))
-        before = HYBRID_COVER_TAIL.evaluate(n=n_bits, t=cap - 1,
-                                            delta=bitwise_delta(n_bits, pop))
+        at_cap = NSGA2_EXTRA_COVER_TAIL.evaluate(n=n_bits, t=cap,
+                                                 delta=bitwise_delta(n_bits, pop))
+        before = NSGA2_EXTRA_COVER_TAIL.evaluate(n=n_bits, t=cap - 1,
+                                                 delta=bitwise_delta(n_bits, pop))
         assert at_cap <= TAIL_EPSILON < before
         assert at_cap < 1  # informative: below the trivial bound of a probability
     assert bitwise_delta(2, 1) == pytest.approx(0.25)
@@ -200,7 +204,7 @@ def test_p0_covers_matches_brute_force_and_is_not_automatic() -> None:
 
 def test_clearing_mutation_never_creates_the_all_ones_string() -> None:
     """The sabotage's alternative (1 - 2^-n)^N rests on this: offspring have no more ones."""
-    from proofs_checks.families.hybrid import _ClearingMutationNSGA2
+    from proofs_checks.families.nsga2_extra import _ClearingMutationNSGA2
 
     solver = _ClearingMutationNSGA2(NSGA2Config(pop=20, mutation="bitwise"))
     parents = np.random.default_rng(0).random((200, 4)) < 0.5
@@ -222,14 +226,14 @@ def test_every_symbolic_check_proves_its_claim(symbolic_results: tuple[Any, ...]
         assert set(result.bound_ids) <= {b.id for b in BOUNDS}
 
 
-def test_every_hybrid_bound_is_covered_symbolically(symbolic_results: tuple[Any, ...]) -> None:
+def test_every_nsga2_extra_bound_is_covered_symbolically(symbolic_results: tuple[Any, ...]) -> None:
     results = symbolic_results
     for bound in BOUNDS:
         assert any(bound.id in r.bound_ids and r.proved for r in results), bound.id
 
 
 SABOTAGE = [
-    ("runtime halved", sym.check_hybrid_runtime_constant,
+    ("runtime halved", sym.check_extra_runtime_constant,
      {"claimed": ONEMINMAX_FAIR_UNIFORM.expression / 2}),
     ("evaluations without the refinement", sym.check_evaluation_count,
      {"claimed": N_pop * (t_gen + 1)}),
@@ -283,7 +287,7 @@ def test_probe_reports_a_finding(check: Any, sabotage: Any, context: CheckContex
 
 def test_replacing_refinement_loses_a_front_value() -> None:
     """The replacing refinement drops the sole holders of values: some value is lost."""
-    from proofs_checks.families.hybrid import _ReplacingNSGA2
+    from proofs_checks.families.nsga2_extra import _ReplacingNSGA2
 
     config = NSGA2Config(pop=16, selection="fair", mutation="one-bit", max_generations=30,
                          stop_when_covered=False, extra_candidates=8, refinement="random")

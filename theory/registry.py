@@ -16,14 +16,14 @@ from theory.bounds import (
     emo,
     evolutionary,
     gradient,
-    hybrid,
+    nsga2_extra,
     progressive,
 )
 from theory.errors import InvalidParameterError, UnknownNameError
 
 __all__ = ["all_bounds", "families", "get_bound", "select_bounds", "unchecked_basis"]
 
-_FAMILY_MODULES = (gradient, bilevel, evolutionary, emo, hybrid, complexity, bayesopt,
+_FAMILY_MODULES = (gradient, bilevel, evolutionary, emo, nsga2_extra, complexity, bayesopt,
                    progressive)
 
 

@@ -3,7 +3,8 @@ runs (``Check`` subclasses, their sabotaged settings, and the run plans they reg
 
 ``bayesopt`` (GP-UCB), ``bilevel`` (hypergradient descent, DARTS's approximations),
 ``complexity`` (sorting, counting, search-space sizes), ``emo`` (SEMO/GSEMO and NSGA-II
-variants), ``gradient`` (GD, SGD), ``hybrid`` (the hybrid optimiser's own theorems),
-``nsga2`` (NSGA-II on OneMinMax / LOTZ), ``progressive`` (successive halving, Hyperband),
-``supernet`` (the TensorFlow supernet). ``proofs_checks.registry`` lists them all.
+variants), ``gradient`` (GD, SGD), ``nsga2`` (NSGA-II on OneMinMax / LOTZ),
+``nsga2_extra`` (NSGA-II with E extra candidates from a refinement hook; not the shipped
+hybrid optimiser), ``progressive`` (successive halving, Hyperband), ``supernet`` (the
+TensorFlow supernet). ``proofs_checks.registry`` lists them all.
 """

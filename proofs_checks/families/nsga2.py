@@ -191,7 +191,8 @@ def stated_survival_instance(draw: st.DrawFn, max_n: int = 20, max_pairs: int = 
                              ) -> dict[str, Any]:
     """A configuration the survival lemma covers: OneMinMax with 1 <= n <= ``max_n``, an
     even population N = 4(n+1) + 2j with 0 <= j <= ``max_pairs``, any operators, a seed.
-    ``extra(draw, N)`` draws the fields a variant adds after N (the hybrid's refinement)."""
+    ``extra(draw, N)`` draws the fields a variant adds after N (the refinement of
+    ``nsga2_extra``)."""
     n = draw(st.integers(1, max_n))
     pop = 4 * (n + 1) + 2 * draw(st.integers(0, max_pairs))
     return {"n": n, "pop": pop, **({} if extra is None else extra(draw, pop)),

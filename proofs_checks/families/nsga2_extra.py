@@ -1,17 +1,22 @@
-"""Checks of the hybrid bounds (NSGA-II plus a refinement that adds E candidates to R_t).
+"""Checks of the nsga2-extra bounds (NSGA-II with E extra candidates from a refinement hook).
 
-* survival (``hybrid.oneminmax.survival``): every generation of every Hypothesis-drawn
+Not the shipped hybrid optimiser (``solvers.algorithms.hybrid``): its own theorems are in
+``theory.bounds.hybrid``, checked in ``proofs_checks.families.hybrid``. The bounds checked here
+(``theory.bounds.nsga2_extra``) are about ``solvers.algorithms.nsga2`` with the config fields
+``extra_candidates`` (E) and ``refinement``, which add E candidates to R_t before survival.
+
+* survival (``nsga2-extra.oneminmax.survival``): every generation of every Hypothesis-drawn
   configuration (n, N >= 4(n+1), E, refinement kind, selection, mutation, crossover, seed)
   loses no Pareto-front value of R_t; sabotaged with N < 2(n+1) and the adversarial
   refinement that floods R_t with copies of a few values (shrunk counterexample);
-* runtime and evaluations to cover (``hybrid.oneminmax.runtime-explicit``,
-  ``hybrid.oneminmax.evaluations-explicit``): stored runs per configuration (selection,
+* runtime and evaluations to cover (``nsga2-extra.oneminmax.runtime-explicit``,
+  ``nsga2-extra.oneminmax.evaluations-explicit``): stored runs per configuration (selection,
   mutation, refinement kind, n), one-sided t-test of the mean against the bound at level
   ``ALPHA``, Holm-corrected across configurations; censored runs count as the cap;
-* evaluation count (``hybrid.evaluations.count``): exact, on Hypothesis-drawn runs, both the
+* evaluation count (``nsga2-extra.evaluations.count``): exact, on Hypothesis-drawn runs, both the
   solver's own counter at every generation and an independent count of the rows the problem
   was asked to evaluate; sabotaged by a memoising evaluator;
-* covering tail (``hybrid.oneminmax.cover-tail``): n = 4, 5, 6 with N = 4(n+1) (where the
+* covering tail (``nsga2-extra.oneminmax.cover-tail``): n = 4, 5, 6 with N = 4(n+1) (where the
   random P_0 covers the front with probability 0.51, 0.27, 0.11 only: covering is not
   automatic at t = 0), every refinement kind, the cap t* chosen so that the bound
   (n+1)(1-delta)^t* is at most ``TAIL_EPSILON`` = 0.02 (1/50 of the trivial bound 1 of a
@@ -36,8 +41,8 @@ survival lemma and the runtime bounds, and is a probe for the evaluation count a
 The heavy-tailed mutation (``proofs_checks.families.nsga2.HeavyTailedNSGA2``), uniform crossover,
 tournament selection and a memoising evaluator are probes of the explicit bounds.
 
-The almost-sure claim ``hybrid.oneminmax.convergence-as`` speaks about an infinite horizon
-and is checked symbolically (``proofs_checks.proofs.symbolic_hybrid``).
+The almost-sure claim ``nsga2-extra.oneminmax.convergence-as`` speaks about an infinite horizon
+and is checked symbolically (``proofs_checks.proofs.symbolic_nsga2_extra``).
 """
 
 from __future__ import annotations
@@ -75,12 +80,12 @@ from solvers.plans import RunPlan
 from solvers.problems.binary import BitStringConfig, OneMinMax
 from solvers.store import StoredRun
 from solvers.trace import TraceRecorder
-from theory.bounds.hybrid import HYBRID_CONVERGENCE
+from theory.bounds.nsga2_extra import NSGA2_EXTRA_CONVERGENCE
 
 __all__ = ["CHECKS", "SYMBOLIC_ONLY", "TAIL_EPSILON", "bitwise_delta", "p0_covers",
            "tail_cap"]
 
-#: refinement kinds the hybrid checks cover (``none`` is plain NSGA-II, E = 0)
+#: refinement kinds the nsga2-extra checks cover (``none`` is plain NSGA-II, E = 0)
 KINDS = ("random", "adversarial-duplicates", "local-search")
 #: the cover-tail check chooses its cap so that the bound is at most this probability: small
 #: against the trivial 1, and large enough that the as-stated runs stop early (they cover in
@@ -175,10 +180,10 @@ def _survival_instance(small_population: bool) -> st.SearchStrategy[dict[str, An
     return stated_survival_instance(max_n=16, max_pairs=4, extra=_refinement)
 
 
-class HybridSurvivalCheck(Check):
-    bound_id = "hybrid.oneminmax.survival"
-    name = "hybrid-survival"
-    method = "every generation of every Hypothesis-drawn hybrid configuration (shrunk " \
+class NSGA2ExtraSurvivalCheck(Check):
+    bound_id = "nsga2-extra.oneminmax.survival"
+    name = "nsga2-extra-survival"
+    method = "every generation of every Hypothesis-drawn configuration (shrunk " \
         "counterexample)"
     #: generations of each drawn run; Hypothesis examples (drawn configurations)
     SIZES: ClassVar[Mapping[str, Mapping[str, Any]]] = {
@@ -227,10 +232,11 @@ class HybridSurvivalCheck(Check):
 
 # -- runtime and evaluations to cover --------------------------------------------------------------
 
-def hybrid_runs(context: CheckContext, ns: tuple[int, ...], seeds: int, cap: int,
+def extra_candidate_runs(context: CheckContext, ns: tuple[int, ...], seeds: int, cap: int,
                 selection: str, mutation: str, kind: str, pop_rule: str,
                 description: str, crossover: str = "none") -> list[StoredRun]:
-    """Stored hybrid runs until the front is covered (E = N/2), one per (n, seed)."""
+    """Stored runs of NSGA-II with E = N/2 extra candidates until the front is covered, one
+    per (n, seed)."""
     points = []
     for n in ns:
         pop = 4 * (n + 1) if pop_rule == "4(n+1)" else n + 1
@@ -245,8 +251,9 @@ def hybrid_runs(context: CheckContext, ns: tuple[int, ...], seeds: int, cap: int
 def _local_runs(context: CheckContext, n: int, seeds: int, cap: int, selection: str,
                 mutation: str, kind: str, solver_class: type[NSGA2] = NSGA2,
                 memoise: bool = False) -> list[dict[str, Any]]:
-    """In-process hybrid runs (E = N/2, N = 4(n+1)) with a sabotaged solver or evaluator:
-    one record per seed with the summary, the config and the rows evaluated."""
+    """In-process runs of NSGA-II with extra candidates (E = N/2, N = 4(n+1)) with a sabotaged
+    solver or evaluator: one record per seed with the summary, the config and the rows
+    evaluated."""
     pop = 4 * (n + 1)
     config = NSGA2Config(pop=pop, selection=selection, mutation=mutation, crossover="none",
                          max_generations=cap, extra_candidates=pop // 2, refinement=kind)
@@ -274,8 +281,8 @@ class _CoverExpectationCheck(Check):
     non-standard mutation, q_mut of bit-wise mutation); the probes run one
     configuration at the smallest n with 16 seeds.
     """
-    #: the runtime and evaluation checks read the same hybrid runs
-    run_group = "hybrid-oneminmax-cover-runs"
+    #: the runtime and evaluation checks read the same stored runs
+    run_group = "nsga2-extra-oneminmax-cover-runs"
 
     method = "one-sided t-test per configuration (H1: mean > bound), Holm-corrected"
     quantity: str
@@ -307,7 +314,7 @@ class _CoverExpectationCheck(Check):
                                _HeavyTailedNSGA2)
         if setting.name == "memoised":
             return _local_runs(context, n, seeds, cap, selection, mutation, kind, memoise=True)
-        return _stored_records(hybrid_runs(
+        return _stored_records(extra_candidate_runs(
             context, (n,), seeds, cap, selection, mutation, kind,
             "n+1" if small else "4(n+1)", f"{self.name}-{selection}-{mutation}-{kind}",
             crossover="uniform" if setting.name == "crossover" else "none"))
@@ -406,16 +413,16 @@ _COVER_PROBES = (
 )
 
 
-class HybridRuntimeCheck(_CoverExpectationCheck):
-    bound_id = "hybrid.oneminmax.runtime-explicit"
-    name = "hybrid-oneminmax-runtime"
+class NSGA2ExtraRuntimeCheck(_CoverExpectationCheck):
+    bound_id = "nsga2-extra.oneminmax.runtime-explicit"
+    name = "nsga2-extra-oneminmax-runtime"
     quantity = "generations_to_cover"
     sabotages = (_SCALED, _SMALL, _REPLACING, *_COVER_PROBES)
 
 
-class HybridEvaluationsToCoverCheck(_CoverExpectationCheck):
-    bound_id = "hybrid.oneminmax.evaluations-explicit"
-    name = "hybrid-oneminmax-evaluations"
+class NSGA2ExtraEvaluationsToCoverCheck(_CoverExpectationCheck):
+    bound_id = "nsga2-extra.oneminmax.evaluations-explicit"
+    name = "nsga2-extra-oneminmax-evaluations"
     quantity = "evaluations_to_cover"
     sabotages = (_SCALED, _SMALL, _REPLACING, *_COVER_PROBES,
                  Sabotage("memoised", "assumption-dropped",
@@ -457,9 +464,9 @@ def _count_instance(draw: st.DrawFn, refined: bool = False) -> dict[str, Any]:
             "generations": draw(st.integers(0, 25)), "seed": draw(st.integers(0, 2**16))}
 
 
-class HybridEvaluationCountCheck(Check):
-    bound_id = "hybrid.evaluations.count"
-    name = "hybrid-evaluation-count"
+class NSGA2ExtraEvaluationCountCheck(Check):
+    bound_id = "nsga2-extra.evaluations.count"
+    name = "nsga2-extra-evaluation-count"
     method = "exact equality on Hypothesis-drawn runs: the solver's counter at every " \
         "generation and an independent count of the rows evaluated"
     sabotages = (
@@ -556,9 +563,9 @@ def _clearing_uncovered(n: int, pop: int) -> float:
     return float((1.0 - 2.0**-n) ** pop)
 
 
-class HybridCoverTailCheck(Check):
-    bound_id = "hybrid.oneminmax.cover-tail"
-    name = "hybrid-cover-tail"
+class NSGA2ExtraCoverTailCheck(Check):
+    bound_id = "nsga2-extra.oneminmax.cover-tail"
+    name = "nsga2-extra-cover-tail"
     method = "exact binomial test per (n, refinement) of H1: P(T > t*) > (n+1)(1-delta)^t*, " \
         "Holm-corrected; t* makes the bound <= 0.02"
     sabotages = (
@@ -660,13 +667,13 @@ class HybridCoverTailCheck(Check):
         )
 
 
-CHECKS: tuple[Check, ...] = (HybridSurvivalCheck(), HybridRuntimeCheck(),
-                             HybridEvaluationsToCoverCheck(), HybridEvaluationCountCheck(),
-                             HybridCoverTailCheck())
+CHECKS: tuple[Check, ...] = (NSGA2ExtraSurvivalCheck(), NSGA2ExtraRuntimeCheck(),
+                             NSGA2ExtraEvaluationsToCoverCheck(), NSGA2ExtraEvaluationCountCheck(),
+                             NSGA2ExtraCoverTailCheck())
 #: bound id -> why it has no empirical check (it is checked symbolically instead)
 SYMBOLIC_ONLY: dict[str, str] = {
-    HYBRID_CONVERGENCE.id: "P(T = infinity) = 0 is a statement about an infinite horizon that "
-    "no finite run can observe; its quantitative form hybrid.oneminmax.cover-tail is held "
+    NSGA2_EXTRA_CONVERGENCE.id: "P(T = infinity) = 0 is a statement about an infinite horizon that "
+    "no finite run can observe; its quantitative form nsga2-extra.oneminmax.cover-tail is held "
     "against runs, and the limit (n+1)(1-delta)^t -> 0 is proved in "
-    "proofs_checks.proofs.symbolic_hybrid",
+    "proofs_checks.proofs.symbolic_nsga2_extra",
 }

@@ -1431,8 +1431,9 @@ def runtime_chain(label: str, success_up: Callable[[sp.Expr], sp.Expr],
     """E[T] <= E[T_up] + E[T_down] <= sum of geometric waits == claimed (H -> harmonic).
 
     ``success_up(j)`` is the per-iteration success probability at level j (upward,
-    j = 0..n-1), ``success_down(i)`` at level i (downward, i = 1..n); shared by NSGA-II, the
-    hybrid and SEMO. Sharp in the premises' slacks: the constant is the one the sum gives.
+    j = 0..n-1), ``success_down(i)`` at level i (downward, i = 1..n); shared by NSGA-II,
+    NSGA-II with extra candidates and SEMO. Sharp in the premises' slacks: the constant is the
+    one the sum gives.
     """
     up = sp.Sum(1 / success_up(n - _i), (_i, 1, n))  # level j = n - i: i zeros left
     down = sp.Sum(1 / success_down(_i), (_i, 1, n))

@@ -1,14 +1,19 @@
-"""Symbolic proofs of the hybrid family's claims (``theory.bounds.hybrid``), step by step.
+"""Symbolic proofs of the nsga2-extra family's claims (NSGA-II with E extra candidates from a
+refinement hook, ``theory.bounds.nsga2_extra``), step by step.
 
-What it is for: every hybrid bound is derived here (``source.derived``); this module checks
-each algebraic step of the proofs in ``paper/hybrid.tex`` with sympy (exact identities and
-sign certificates, via :class:`proofs_checks.proofs.symbolic._Proof`) and the combinatorial steps by
-exhaustive enumeration with exact rational arithmetic, independent of the solver's code:
+Not the shipped hybrid optimiser (``solvers.algorithms.hybrid``): its own theorems are in
+``theory.bounds.hybrid``, proved in ``proofs_checks.proofs.symbolic_hybrid``.
+
+What it is for: every nsga2-extra bound is derived here (``source.derived``); this module
+checks each algebraic step of the proofs in ``paper/nsga2_extra.tex`` with sympy (exact
+identities and sign certificates, via :class:`proofs_checks.proofs.symbolic._Proof`) and the
+combinatorial steps by exhaustive enumeration with exact rational arithmetic, independent of
+the solver's code:
 
 1. crowding count: in a multiset of OneMinMax values, at most two members per value and
    objective have positive crowding distance and every value has one, whatever the order of
    ties and the size of the multiset; survival with N >= 4(n+1) keeps every value;
-2. the hybrid's expected generations: the fitness-level sum of NSGA-II, unchanged;
+2. the expected generations with extra candidates: the fitness-level sum of NSGA-II, unchanged;
 3. the exact evaluation count N + t(N+E) and the factor (N+E)/N;
 4. the expected evaluations to cover, N + (N+E) * 2 n H_n/(p_sel q_mut);
 5. bit-wise mutation reaches every point with probability >= n^-n (n >= 2), and N offspring
@@ -30,13 +35,13 @@ from typing import Final
 import sympy as sp
 
 from proofs_checks.proofs.symbolic import Chain, Link, SymbolicCheck, _Proof, runtime_chain
-from theory.bounds.hybrid import (
-    HYBRID_CONVERGENCE,
-    HYBRID_COVER_TAIL,
-    HYBRID_EVALUATIONS,
-    HYBRID_EVALUATIONS_TO_COVER,
-    HYBRID_RUNTIME,
-    HYBRID_SURVIVAL,
+from theory.bounds.nsga2_extra import (
+    NSGA2_EXTRA_CONVERGENCE,
+    NSGA2_EXTRA_COVER_TAIL,
+    NSGA2_EXTRA_EVALUATIONS,
+    NSGA2_EXTRA_EVALUATIONS_TO_COVER,
+    NSGA2_EXTRA_RUNTIME,
+    NSGA2_EXTRA_SURVIVAL,
     E_extra,
     delta,
     t_gen,
@@ -52,7 +57,7 @@ __all__ = [
     "check_crowding_positive_count",
     "check_evaluation_count",
     "check_evaluations_to_cover",
-    "check_hybrid_runtime_constant",
+    "check_extra_runtime_constant",
     "crowding_exact",
 ]
 
@@ -71,8 +76,9 @@ _tail = sp.Symbol("P_tail", nonnegative=True)  # P(T > t)
 _uncovered = sp.Symbol("a_t", nonnegative=True)  # max_v P(v not covered at t)
 _never = sp.Symbol("P_inf", nonnegative=True)  # P(T = infinity)
 
-_SURVIVAL_IDS = (HYBRID_SURVIVAL.id, HYBRID_RUNTIME.id, HYBRID_EVALUATIONS_TO_COVER.id,
-                 HYBRID_COVER_TAIL.id, HYBRID_CONVERGENCE.id)
+_SURVIVAL_IDS = (NSGA2_EXTRA_SURVIVAL.id, NSGA2_EXTRA_RUNTIME.id,
+                 NSGA2_EXTRA_EVALUATIONS_TO_COVER.id, NSGA2_EXTRA_COVER_TAIL.id,
+                 NSGA2_EXTRA_CONVERGENCE.id)
 
 
 # =========================================================================================
@@ -122,7 +128,7 @@ def check_crowding_positive_count(max_bits: int = 3, max_size: int = 7,
                                   orders: int = 2) -> SymbolicCheck:
     """At most 2 members per value and objective have positive crowding distance, each value
     has one; hence survival with N >= 4(n+1) keeps every value of R_t, whatever |R_t|."""
-    p = _Proof("hybrid.crowding-count", _SURVIVAL_IDS,
+    p = _Proof("nsga2-extra.crowding-count", _SURVIVAL_IDS,
                "in any multiset R of OneMinMax values (any size, any order of ties), at most "
                "2 members per value and objective, so at most 4 |f(R)| <= 4(n+1) members, have"
                " positive crowding distance, and every value has one; so if N >= 4(n+1), the N "
@@ -181,21 +187,22 @@ def check_crowding_positive_count(max_bits: int = 3, max_size: int = 7,
 
 
 # =========================================================================================
-# 2. hybrid.oneminmax.runtime-explicit: the fitness-level sum of NSGA-II, unchanged
+# 2. nsga2-extra.oneminmax.runtime-explicit: the fitness-level sum of NSGA-II, unchanged
 # =========================================================================================
-def check_hybrid_runtime_constant(claimed: sp.Expr = HYBRID_RUNTIME.expression
-                                  ) -> SymbolicCheck:
+def check_extra_runtime_constant(claimed: sp.Expr = NSGA2_EXTRA_RUNTIME.expression
+                                 ) -> SymbolicCheck:
     """E[T] <= sum over upward and downward levels = 2 n H_n/(p_sel q_mut), as for NSGA-II."""
-    p = _Proof("hybrid.runtime-constant", (HYBRID_RUNTIME.id,),
-               "the hybrid's covered run grows from level k with probability >= p_sel q_mut "
-               "(n-k)/n per generation whatever the refinement, so E[T] <= sum_k n/((n-k) "
-               "p_sel q_mut) + sum_i n/(i p_sel q_mut) = 2 n H_n/(p_sel q_mut)")
+    p = _Proof("nsga2-extra.runtime-constant", (NSGA2_EXTRA_RUNTIME.id,),
+               "with extra candidates the covered run grows from level k with probability "
+               ">= p_sel q_mut (n-k)/n per generation whatever the refinement, so E[T] <= "
+               "sum_k n/((n-k) p_sel q_mut) + sum_i n/(i p_sel q_mut) = 2 n H_n/(p_sel q_mut)")
     p.note("Q_t is created from P_t by selection and mutation exactly as in NSGA-II, so the "
            "one-step probability of nsga2.mutation-success holds conditionally on the whole "
            "past (refinement included); the refinement's candidates can only add values, "
-           "and the hybrid survival lemma (hybrid.crowding-count) keeps every value of R_t, "
-           "so the covered run around the initial value never shrinks")
-    p.chain(runtime_chain("hybrid on OneMinMax", lambda k_: p_sel * (n - k_) / n * q_mut,
+           "and the survival lemma with extra candidates (nsga2-extra.crowding-count) keeps "
+           "every value of R_t, so the covered run around the initial value never shrinks")
+    p.chain(runtime_chain("NSGA-II with extra candidates on OneMinMax",
+                          lambda k_: p_sel * (n - k_) / n * q_mut,
                           lambda i_: p_sel * i_ / n * q_mut, claimed, sp.harmonic(n)))
     return p.done()
 
@@ -203,10 +210,10 @@ def check_hybrid_runtime_constant(claimed: sp.Expr = HYBRID_RUNTIME.expression
 # =========================================================================================
 # 3-4. evaluation count and expected evaluations to cover
 # =========================================================================================
-def check_evaluation_count(claimed: sp.Expr = HYBRID_EVALUATIONS.expression) -> SymbolicCheck:
+def check_evaluation_count(claimed: sp.Expr = NSGA2_EXTRA_EVALUATIONS.expression) -> SymbolicCheck:
     """N for P_0 plus N + E per generation: N + t(N+E); the factor (N+E)/N over NSGA-II."""
-    p = _Proof("hybrid.evaluation-count", (HYBRID_EVALUATIONS.id,
-                                           HYBRID_EVALUATIONS_TO_COVER.id),
+    p = _Proof("nsga2-extra.evaluation-count", (NSGA2_EXTRA_EVALUATIONS.id,
+                                                NSGA2_EXTRA_EVALUATIONS_TO_COVER.id),
                "evaluations up to P_t: N + sum_{s=1}^{t} (N + E) = N + t (N + E); each "
                "generation costs (N + E)/N times NSGA-II's N; E = 0 gives NSGA-II's N (t + 1)")
     generation = sp.Symbol("g", integer=True, positive=True)
@@ -221,12 +228,12 @@ def check_evaluation_count(claimed: sp.Expr = HYBRID_EVALUATIONS.expression) -> 
     return p.done()
 
 
-def check_evaluations_to_cover(claimed: sp.Expr = HYBRID_EVALUATIONS_TO_COVER.expression,
-                               runtime: sp.Expr = HYBRID_RUNTIME.expression,
-                               count: sp.Expr = HYBRID_EVALUATIONS.expression
+def check_evaluations_to_cover(claimed: sp.Expr = NSGA2_EXTRA_EVALUATIONS_TO_COVER.expression,
+                               runtime: sp.Expr = NSGA2_EXTRA_RUNTIME.expression,
+                               count: sp.Expr = NSGA2_EXTRA_EVALUATIONS.expression
                                ) -> SymbolicCheck:
     """E[N + (N+E) T] = N + (N+E) E[T] <= N + (N+E) * 2 n H_n/(p_sel q_mut)."""
-    p = _Proof("hybrid.evaluations-to-cover", (HYBRID_EVALUATIONS_TO_COVER.id,),
+    p = _Proof("nsga2-extra.evaluations-to-cover", (NSGA2_EXTRA_EVALUATIONS_TO_COVER.id,),
                "evaluations to cover are N + (N+E) T; by linearity E = N + (N+E) E[T], and "
                "N + E > 0 turns E[T] <= B into E[evals] <= N + (N+E) B")
     p.equal("claimed = count at t = B (B the runtime bound)", claimed,
@@ -234,9 +241,9 @@ def check_evaluations_to_cover(claimed: sp.Expr = HYBRID_EVALUATIONS_TO_COVER.ex
     p.chain(Chain.of(
         "expected evaluations to cover", N_pop + (N_pop + E_extra) * _e_t,
         Link("<=", N_pop + (N_pop + E_extra) * (_e_up + _e_down),
-             "T <= T_up + T_down (hybrid.runtime-constant) and N + E > 0",
+             "T <= T_up + T_down (nsga2-extra.runtime-constant) and N + E > 0",
              domain={_e_t: _e_up + _e_down - _s1}),
-        Link("<=", claimed, "E[T_up], E[T_down] <= B/2 each (hybrid.runtime-constant)",
+        Link("<=", claimed, "E[T_up], E[T_down] <= B/2 each (nsga2-extra.runtime-constant)",
              domain={_e_up: runtime / 2 - _s2, _e_down: runtime / 2 - _s3}),
         sharp={_s1: 0, _s2: 0, _s3: 0}))
     return p.done()
@@ -248,7 +255,7 @@ def check_evaluations_to_cover(claimed: sp.Expr = HYBRID_EVALUATIONS_TO_COVER.ex
 def check_bitwise_reach_probability(max_bits: int = 6, max_offspring: int = 4
                                     ) -> SymbolicCheck:
     """min_{x,y} P(bit-wise mutation of x = y) = n^-n (n >= 2); N offspring: 1-(1-n^-n)^N."""
-    p = _Proof("hybrid.bitwise-reach", (HYBRID_COVER_TAIL.id, HYBRID_CONVERGENCE.id),
+    p = _Proof("nsga2-extra.bitwise-reach", (NSGA2_EXTRA_COVER_TAIL.id, NSGA2_EXTRA_CONVERGENCE.id),
                "bit-wise mutation at rate 1/n turns x into y at Hamming distance d with "
                "probability (1/n)^d (1-1/n)^(n-d) = n^-n (n-1)^(n-d) >= n^-n for n >= 2; N "
                "independent offspring contain a given y with probability >= 1 - (1-n^-n)^N")
@@ -298,11 +305,11 @@ def check_bitwise_reach_probability(max_bits: int = 6, max_offspring: int = 4
 # =========================================================================================
 # 6-7. geometric tail, expected covering time, convergence with probability one
 # =========================================================================================
-def check_cover_tail(claimed: sp.Expr = HYBRID_COVER_TAIL.expression) -> SymbolicCheck:
+def check_cover_tail(claimed: sp.Expr = NSGA2_EXTRA_COVER_TAIL.expression) -> SymbolicCheck:
     """a_{t+1} <= (1-delta) a_t, a_0 <= 1 gives a_t <= (1-delta)^t; union over n+1 values."""
-    p = _Proof("hybrid.cover-tail", (HYBRID_COVER_TAIL.id, HYBRID_CONVERGENCE.id),
+    p = _Proof("nsga2-extra.cover-tail", (NSGA2_EXTRA_COVER_TAIL.id, NSGA2_EXTRA_CONVERGENCE.id),
                "for an uncovered value v, P(v not covered at t+1 | past) <= 1 - delta, and "
-               "covered values stay (hybrid survival); so P(v not covered at t) <= "
+               "covered values stay (survival with extra candidates); so P(v not covered at t) <= "
                "(1-delta)^t, P(T > t) <= (n+1)(1-delta)^t and E[T] <= (n+1)/delta")
     a = sp.Function("a")
     solved = sp.rsolve(a(t_gen + 1) - (1 - delta) * a(t_gen), a(t_gen), {a(0): 1})
@@ -328,18 +335,18 @@ def check_cover_tail(claimed: sp.Expr = HYBRID_COVER_TAIL.expression) -> Symboli
     return p.done()
 
 
-def check_almost_sure_convergence(claimed: sp.Expr = HYBRID_CONVERGENCE.expression,
-                                  tail: sp.Expr = HYBRID_COVER_TAIL.expression
+def check_almost_sure_convergence(claimed: sp.Expr = NSGA2_EXTRA_CONVERGENCE.expression,
+                                  tail: sp.Expr = NSGA2_EXTRA_COVER_TAIL.expression
                                   ) -> SymbolicCheck:
     """P(T = infinity) = lim_t P(T > t) <= lim_t (n+1)(1-delta)^t = 0."""
-    p = _Proof("hybrid.almost-sure", (HYBRID_CONVERGENCE.id,),
+    p = _Proof("nsga2-extra.almost-sure", (NSGA2_EXTRA_CONVERGENCE.id,),
                "{T = infinity} is the decreasing intersection of {T > t}; by continuity of "
                "probability P(T = infinity) = lim P(T > t) <= lim (n+1)(1-delta)^t = 0")
     into_unit = {delta: 1 / (1 + _v)}  # delta in (0, 1)
     p.chain(Chain.of(
         "P(T = infinity), 0 < delta < 1", _never,
         Link("<=", sp.Limit(tail, t_gen, sp.oo), "P(T = infinity) = lim P(T > t) <= lim of "
-             "the tail bound (hybrid.cover-tail)",
+             "the tail bound (nsga2-extra.cover-tail)",
              domain={_never: sp.Limit(tail, t_gen, sp.oo) - _s1, **into_unit}),
         Link("==", claimed, "(n+1)(1-delta)^t -> 0 as 0 < 1 - delta = v/(1+v) < 1",
              domain=into_unit)))
@@ -353,7 +360,7 @@ def check_almost_sure_convergence(claimed: sp.Expr = HYBRID_CONVERGENCE.expressi
 # -- the registry --------------------------------------------------------------------------
 CHECKS: Final[tuple[Callable[[], SymbolicCheck], ...]] = (
     check_crowding_positive_count,
-    check_hybrid_runtime_constant,
+    check_extra_runtime_constant,
     check_evaluation_count,
     check_evaluations_to_cover,
     check_bitwise_reach_probability,
@@ -363,5 +370,5 @@ CHECKS: Final[tuple[Callable[[], SymbolicCheck], ...]] = (
 
 
 def all_symbolic_checks() -> tuple[SymbolicCheck, ...]:
-    """Run every hybrid check with the catalogue's expressions."""
+    """Run every nsga2-extra check with the catalogue's expressions."""
     return tuple(check() for check in CHECKS)

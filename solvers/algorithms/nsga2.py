@@ -29,7 +29,8 @@ on binary problems and the second on real ones. Ranks and crowding distances are
 assigned in the survival step that produced P_t (Deb's code does the same), or computed on
 P_0 for the first generation.
 
-Optional hybrid hook (binary problems, off by default): with ``extra_candidates`` E > 0 a
+Optional extra-candidates hook (binary problems, off by default; not the hybrid optimiser
+of ``solvers.algorithms.hybrid``): with ``extra_candidates`` E > 0 a
 ``refinement`` adds E candidates to R_t before survival (|R_t| = 2N + E), counted in the
 evaluations: ``random`` strings, ``adversarial-duplicates`` (copies of members of P_t with at
 most 3 values, flooding R_t) or ``local-search`` (one-bit moves of uniformly chosen members).
@@ -65,7 +66,7 @@ BINARY_CROSSOVERS = ("none", "uniform", "one-point")
 REAL_CROSSOVERS = ("none", "sbx")
 #: how a binary tournament decides (see the module docstring)
 TOURNAMENTS = ("auto", "crowded-comparison", "dominance")
-#: optional refinement adding ``extra_candidates`` individuals to R_t (the hybrid; binary only)
+#: optional refinement adding ``extra_candidates`` individuals to R_t (binary only)
 REFINEMENTS = ("none", "random", "adversarial-duplicates", "local-search")
 
 
@@ -279,7 +280,7 @@ class NSGA2(Solver[NSGA2Config]):
 
     def _refine(self, population: NDArray[np.bool_], objectives: NDArray[np.int64],
                 rng: np.random.Generator) -> NDArray[np.bool_]:
-        """The E extra candidates of the hybrid (only called when E > 0)."""
+        """The E extra candidates of the refinement (only called when E > 0)."""
         cfg = self.config
         assert isinstance(cfg, NSGA2Config)
         extra, (size, n) = cfg.extra_candidates, population.shape

@@ -1,17 +1,18 @@
-"""Bounds of the hybrid family: NSGA-II with a refinement step that adds candidates to R_t.
+"""Bounds of the nsga2-extra family: NSGA-II with E extra candidates from a refinement hook.
 
-The hybrid is NSGA-II as analysed by Zheng, Liu & Doerr (AAAI 2022; see
-``theory.bounds.evolutionary``) with one change: per generation a *refinement* (any
-procedure, adversarial included: local search, random restarts, copies) produces E >= 0
-extra candidates, which join the combined population before survival, so
+Not the shipped hybrid optimiser (``solvers.algorithms.hybrid``): its own theorems are in
+``theory.bounds.hybrid`` (family "hybrid"). This family is NSGA-II as analysed by Zheng, Liu &
+Doerr (AAAI 2022; see ``theory.bounds.evolutionary``) with one change: per generation a
+*refinement* (any procedure, adversarial included: local search, random restarts, copies)
+produces E >= 0 extra candidates, which join the combined population before survival, so
 R_t = P_t + Q_t + E_t has 2N + E members and NSGA-II's survival (non-dominated sorting, then
 crowding distance) keeps N of them. ``solvers.algorithms.nsga2`` implements it with the
 config fields ``extra_candidates`` (E) and ``refinement``.
 
-Every claim here is ours (``source.derived``): proofs in ``paper/hybrid.tex``, each algebraic
-step checked in ``proofs_checks.proofs.symbolic_hybrid``. They rest on the survival lemma of Zheng,
-Liu & Doerr and, for convergence with probability one, follow the argument of Rudolph &
-Agapie (CEC 2000) for elitist multi-objective EAs.
+Every claim here is ours (``source.derived``): proofs in ``paper/nsga2_extra.tex``, each
+algebraic step checked in ``proofs_checks.proofs.symbolic_nsga2_extra``. They rest on the
+survival lemma of Zheng, Liu & Doerr and, for convergence with probability one, follow the
+argument of Rudolph & Agapie (CEC 2000) for elitist multi-objective EAs.
 
 T is the first generation t at which P_t covers the whole Pareto front (P_0 is the initial
 population); evaluations are counted as in the solver (N for P_0, then N + E per generation).
@@ -40,8 +41,10 @@ counts_every = sp.Symbol("evaluates_every_candidate")  # no memoisation of evalu
 THIS_WORK = partial(
     Source,
     authors="this work",
-    title="A hybrid NSGA-II with a refinement step: survival, runtime and convergence",
-    venue="nasbound paper, section on the hybrid (paper/hybrid.tex)",
+    title="NSGA-II with extra candidates from a refinement step: survival, runtime and "
+    "convergence",
+    venue="nasbound paper, section on NSGA-II with extra candidates "
+    "(paper/nsga2_extra.tex)",
     year=2026,
     derived=True,
 )
@@ -85,10 +88,11 @@ _RUNTIME_DEFINITIONS = {
     "q_mut": "1 for one-bit mutation; (1 - 1/n)^(n-1) for bit-wise mutation",
 }
 
-HYBRID_SURVIVAL = Bound(
-    id="hybrid.oneminmax.survival",
-    family="hybrid",
-    title="Hybrid NSGA-II on OneMinMax: refinement never makes survival lose a front value",
+NSGA2_EXTRA_SURVIVAL = Bound(
+    id="nsga2-extra.oneminmax.survival",
+    family="nsga2-extra",
+    title="NSGA-II with extra candidates on OneMinMax: refinement never makes survival lose "
+    "a front value",
     quantity="front_values_lost",
     quantity_description="max over generations t of the number of Pareto-front values present"
     " in R_t = P_t + Q_t + E_t (2N + E members) and absent from P_{t+1}",
@@ -98,17 +102,17 @@ HYBRID_SURVIVAL = Bound(
     expression=sp.Integer(0),
     symbols={},
     assumptions=(A_POP_4, A_ONLY_ADDS),
-    source=THIS_WORK(locator="Lemma (hybrid survival)", note=SURVIVAL_NOTE,
+    source=THIS_WORK(locator="Lemma (survival with extra candidates)", note=SURVIVAL_NOTE,
                      rests_on=("nsga2.oneminmax.survival",)),
     notes="holds for every E >= 0, every refinement, parent selection, mutation and crossover:"
     " only the count of positive crowding distances (<= 4 per value) matters",
 )
 
-HYBRID_RUNTIME = Bound(
-    id="hybrid.oneminmax.runtime-explicit",
-    family="hybrid",
-    title="Hybrid NSGA-II on OneMinMax, fair or uniform selection: no more generations than "
-    "NSGA-II's explicit bound",
+NSGA2_EXTRA_RUNTIME = Bound(
+    id="nsga2-extra.oneminmax.runtime-explicit",
+    family="nsga2-extra",
+    title="NSGA-II with extra candidates on OneMinMax, fair or uniform selection: no more "
+    "generations than NSGA-II's explicit bound",
     quantity="generations_to_cover",
     quantity_description="generations until P_t contains every Pareto-front value",
     quantity_latex="T",
@@ -118,15 +122,16 @@ HYBRID_RUNTIME = Bound(
     symbols=_RUNTIME_SYMBOLS,
     definitions=_RUNTIME_DEFINITIONS,
     assumptions=(A_POP_4, A_MUTATION, A_NO_CROSSOVER, A_FAIR_UNIFORM, A_ONLY_ADDS),
-    source=THIS_WORK(locator="Theorem (hybrid runtime)",
+    source=THIS_WORK(locator="Theorem (runtime with extra candidates)",
                      note="the bound of nsga2.oneminmax.runtime-explicit; " + SURVIVAL_NOTE,
-                     rests_on=("hybrid.oneminmax.survival", "nsga2.oneminmax.runtime-explicit")),
+                     rests_on=("nsga2-extra.oneminmax.survival",
+                               "nsga2.oneminmax.runtime-explicit")),
 )
 
-HYBRID_EVALUATIONS = Bound(
-    id="hybrid.evaluations.count",
-    family="hybrid",
-    title="Hybrid NSGA-II: exact evaluation count, N + E per generation",
+NSGA2_EXTRA_EVALUATIONS = Bound(
+    id="nsga2-extra.evaluations.count",
+    family="nsga2-extra",
+    title="NSGA-II with extra candidates: exact evaluation count, N + E per generation",
     quantity="evaluations_at_generation",
     quantity_description="objective evaluations made up to the creation of P_t (N for P_0,"
     " then N offspring and E refinement candidates per generation)",
@@ -141,10 +146,11 @@ HYBRID_EVALUATIONS = Bound(
                      note="per generation the count grows by the factor (N + E)/N over NSGA-II"),
 )
 
-HYBRID_EVALUATIONS_TO_COVER = Bound(
-    id="hybrid.oneminmax.evaluations-explicit",
-    family="hybrid",
-    title="Hybrid NSGA-II on OneMinMax: expected evaluations until the front is covered",
+NSGA2_EXTRA_EVALUATIONS_TO_COVER = Bound(
+    id="nsga2-extra.oneminmax.evaluations-explicit",
+    family="nsga2-extra",
+    title="NSGA-II with extra candidates on OneMinMax: expected evaluations until the front "
+    "is covered",
     quantity="evaluations_to_cover",
     quantity_description="evaluations made up to the creation of the first P_t covering the "
     "front: N + (N + E) T",
@@ -156,9 +162,10 @@ HYBRID_EVALUATIONS_TO_COVER = Bound(
              "E": "candidates the refinement adds per generation"},
     definitions=_RUNTIME_DEFINITIONS,
     assumptions=(A_POP_4, A_MUTATION, A_NO_CROSSOVER, A_FAIR_UNIFORM, A_ONLY_ADDS, A_COUNTS),
-    source=THIS_WORK(locator="Corollary (hybrid evaluations)",
+    source=THIS_WORK(locator="Corollary (cost of the extra candidates)",
                      note="linearity of expectation on N + (N+E) T; " + SURVIVAL_NOTE,
-                     rests_on=("hybrid.oneminmax.runtime-explicit", "hybrid.evaluations.count")),
+                     rests_on=("nsga2-extra.oneminmax.runtime-explicit",
+                               "nsga2-extra.evaluations.count")),
 )
 
 _TAIL_DEFINITIONS = {
@@ -167,10 +174,11 @@ _TAIL_DEFINITIONS = {
     "n >= 2)",
 }
 
-HYBRID_COVER_TAIL = Bound(
-    id="hybrid.oneminmax.cover-tail",
-    family="hybrid",
-    title="Hybrid NSGA-II on OneMinMax: geometric tail of the covering time, any refinement",
+NSGA2_EXTRA_COVER_TAIL = Bound(
+    id="nsga2-extra.oneminmax.cover-tail",
+    family="nsga2-extra",
+    title="NSGA-II with extra candidates on OneMinMax: geometric tail of the covering time, "
+    "any refinement",
     quantity="uncovered_at_t",
     quantity_description="indicator that P_t does not yet cover the whole Pareto front "
     "(its expectation is P(T > t))",
@@ -187,15 +195,16 @@ HYBRID_COVER_TAIL = Bound(
         locator="Theorem (convergence with probability one), tail bound",
         note="geometric-trials argument after G. Rudolph and A. Agapie, Convergence properties"
         " of some multi-objective evolutionary algorithms, Proc. CEC 2000 (theorem number not "
-        "verified here); elitism on the front from the hybrid survival lemma",
-        rests_on=("emo.convergence.probability-one", "hybrid.oneminmax.survival"),
+        "verified here); elitism on the front from the survival lemma with extra candidates",
+        rests_on=("emo.convergence.probability-one", "nsga2-extra.oneminmax.survival"),
     ),
 )
 
-HYBRID_CONVERGENCE = Bound(
-    id="hybrid.oneminmax.convergence-as",
-    family="hybrid",
-    title="Hybrid NSGA-II on OneMinMax converges to the whole front with probability one",
+NSGA2_EXTRA_CONVERGENCE = Bound(
+    id="nsga2-extra.oneminmax.convergence-as",
+    family="nsga2-extra",
+    title="NSGA-II with extra candidates on OneMinMax converges to the whole front with "
+    "probability one",
     quantity="never_covered",
     quantity_description="indicator that no P_t ever covers the whole Pareto front (its "
     "expectation is P(T = infinity))",
@@ -208,17 +217,17 @@ HYBRID_CONVERGENCE = Bound(
     source=THIS_WORK(
         locator="Theorem (convergence with probability one)",
         note="after G. Rudolph and A. Agapie, Proc. CEC 2000; also E[T] <= (n+1)/delta",
-        rests_on=("emo.convergence.probability-one", "hybrid.oneminmax.cover-tail"),
+        rests_on=("emo.convergence.probability-one", "nsga2-extra.oneminmax.cover-tail"),
     ),
     notes="{T = infinity} is the decreasing limit of {T > t}, whose probability is at most "
-    "(n+1)(1-delta)^t -> 0 (hybrid.oneminmax.cover-tail)",
+    "(n+1)(1-delta)^t -> 0 (nsga2-extra.oneminmax.cover-tail)",
 )
 
 BOUNDS: tuple[Bound, ...] = (
-    HYBRID_SURVIVAL,
-    HYBRID_RUNTIME,
-    HYBRID_EVALUATIONS,
-    HYBRID_EVALUATIONS_TO_COVER,
-    HYBRID_COVER_TAIL,
-    HYBRID_CONVERGENCE,
+    NSGA2_EXTRA_SURVIVAL,
+    NSGA2_EXTRA_RUNTIME,
+    NSGA2_EXTRA_EVALUATIONS,
+    NSGA2_EXTRA_EVALUATIONS_TO_COVER,
+    NSGA2_EXTRA_COVER_TAIL,
+    NSGA2_EXTRA_CONVERGENCE,
 )
