@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -92,7 +93,7 @@ class CellGP:
         scale = float(y.std()) or 1.0
         z = (y - mean) / scale
         sq = _squared_distances(x, x)
-        best: tuple[float, float, float, NDArray[np.float64], NDArray[np.float64]] | None = None
+        best: tuple[float, float, float, NDArray[Any], NDArray[Any]] | None = None
         for length in LENGTH_SCALES:
             base = np.exp(-sq / (2.0 * length**2))
             for noise in NOISE_VARIANCES:
