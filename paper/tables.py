@@ -333,7 +333,8 @@ def claims_frame(claims: Sequence[Any]) -> pd.DataFrame:
     rows = []
     for c in claims:
         t = c.time
-        ratio = ("never" if math.isinf(t.ratio) else f"{t.ratio:.2f}")
+        ratio = ("never" if math.isinf(t.ratio) else
+                 "REA never" if math.isinf(t.reference_median_seconds) else f"{t.ratio:.2f}")
         high = "$\\infty$" if math.isinf(t.ratio_high) else f"{t.ratio_high:.2f}"
         low = "$\\infty$" if math.isinf(t.ratio_low) else f"{t.ratio_low:.2f}"
         rows.append({
