@@ -8,7 +8,15 @@ A bound is either held against runs by a check here or listed in a family's
 from __future__ import annotations
 
 from proofs_checks.check import Check
-from proofs_checks.families import bayesopt, bilevel, emo, nsga2_extra, progressive, supernet
+from proofs_checks.families import (
+    bayesopt,
+    bilevel,
+    emo,
+    hybrid,
+    nsga2_extra,
+    progressive,
+    supernet,
+)
 from proofs_checks.families.complexity import COMPLEXITY_CHECKS
 from proofs_checks.families.gradient import GD_CHECKS, SGD_CHECKS
 from proofs_checks.families.nsga2 import NSGA2_CHECKS
@@ -17,7 +25,7 @@ from theory.registry import all_bounds, get_bound
 
 __all__ = ["all_checks", "checks_for", "symbolic_only"]
 
-_FAMILIES = (bilevel, supernet, emo, nsga2_extra, bayesopt, progressive)
+_FAMILIES = (bilevel, supernet, emo, nsga2_extra, hybrid, bayesopt, progressive)
 
 
 def all_checks() -> tuple[Check, ...]:

@@ -16,6 +16,7 @@ from theory.bounds import (
     emo,
     evolutionary,
     gradient,
+    hybrid,
     nsga2_extra,
     progressive,
 )
@@ -23,8 +24,8 @@ from theory.errors import InvalidParameterError, UnknownNameError
 
 __all__ = ["all_bounds", "families", "get_bound", "select_bounds", "unchecked_basis"]
 
-_FAMILY_MODULES = (gradient, bilevel, evolutionary, emo, nsga2_extra, complexity, bayesopt,
-                   progressive)
+_FAMILY_MODULES = (gradient, bilevel, evolutionary, emo, nsga2_extra, hybrid, complexity,
+                   bayesopt, progressive)
 
 
 @cache

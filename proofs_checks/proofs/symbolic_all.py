@@ -2,11 +2,11 @@
 
 ``proofs_checks.proofs.symbolic`` holds the gradient, NSGA-II and counting proofs of the spine;
 each later family keeps its own module (``symbolic_bilevel``, ``symbolic_emo``,
-``symbolic_nsga2_extra``, ``symbolic_counting``). ``all_symbolic_checks`` runs them all; the
-conformance test asserts that every bound whose constant is derived here is covered, that
-every result says its kind (``"proof"``: explicit chains of certified steps, or
-``"consistency check"``: a formula re-evaluated) and that every proof is a chain of at least
-two verified steps.
+``symbolic_nsga2_extra``, ``symbolic_hybrid``, ``symbolic_counting``). ``all_symbolic_checks``
+runs them all; the conformance test asserts that every bound whose constant is derived here
+is covered, that every result says its kind (``"proof"``: explicit chains of certified
+steps, or ``"consistency check"``: a formula re-evaluated) and that every proof is a chain
+of at least two verified steps.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ __all__ = ["SYMBOLIC_MODULES", "all_symbolic_checks"]
 SYMBOLIC_MODULES = ("proofs_checks.proofs.symbolic", "proofs_checks.proofs.symbolic_bilevel",
                     "proofs_checks.proofs.symbolic_emo",
                     "proofs_checks.proofs.symbolic_nsga2_extra",
+                    "proofs_checks.proofs.symbolic_hybrid",
                     "proofs_checks.proofs.symbolic_counting")
 
 
