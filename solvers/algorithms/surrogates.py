@@ -107,7 +107,8 @@ class CellGP:
                     best = (nll, length, noise, a, chol)
         assert best is not None  # the largest noise keeps K + noise I positive definite
         _, length, noise, a, chol = best
-        return cls(x, mean, scale, length, noise, a, chol)
+        return cls(x, mean, scale, length, noise, np.asarray(a, dtype=float),
+                   np.asarray(chol, dtype=float))
 
     def predict(self, points: NDArray[np.float64]) -> tuple[NDArray[np.float64],
                                                             NDArray[np.float64]]:
