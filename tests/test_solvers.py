@@ -48,8 +48,8 @@ SMALL_SOLVER_PARAMS: dict[str, dict[str, Any]] = {
     "reg-evolution": {"max_queries": 12, "population": 4, "sample": 2},
     "nsga2-cells": {"max_queries": 12, "pop": 4},
     "optuna-nsgaii": {"max_queries": 12, "pop": 4},
-    "hybrid": {"max_queries": 16, "pop": 4, "n_refine": 2, "train_steps": 10,
-               "refine_steps": 3, "hidden": 8},
+    "hybrid": {"max_queries": 16, "pop": 4, "n_refine": 2, "refine_steps": 3,
+               "pool_factor": 3},
     "darts": {"steps": 2, "warmup": 0, "batch": 8, "retrain_epochs": 0, "baseline": False},
 }
 #: small problem configurations where the defaults are too big for a conformance run
