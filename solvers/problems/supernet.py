@@ -15,6 +15,12 @@ index of ``none`` drops an edge). The objectives, minimised:
   on the machine and its load;
 * ``memory`` — its parameter + activation memory (MB), analytic.
 
+``dataset="pneumonia"`` trains and evaluates the same supernet on PneumoniaMNIST
+(MedMNIST v2 chest X-rays, 28x28 grayscale, the official train / val / test split, two
+classes; the medical-imaging task of the seed paper): the error is then the one-shot error
+on its validation split. Its latency table is the stored one of the same cell and channels
+(the per-operation latencies of the cells do not depend on the classifier's width).
+
 The supernet is trained lazily on first use: ``warmup_steps`` weight steps (SGD-momentum)
 with uniform architecture weights on the training split, from ``instance_seed``.
 
@@ -57,6 +63,9 @@ from solvers.search_space import CellSpace, DartsCell, NB201Cell
 
 __all__ = ["SupernetConfig", "SupernetProblem"]
 
+#: the data sets a supernet can be trained on: name -> number of classes
+SUPERNET_DATASETS = ("mnist5k", "pneumonia")
+_CLASSES = {"mnist5k": 10, "pneumonia": 2}
 #: built supernets of this process: shared key -> objects, variables, warm snapshot, owner
 _SHARED: dict[tuple[Any, ...], dict[str, Any]] = {}
 
@@ -72,6 +81,9 @@ def _restore(variables: Sequence[Any], values: Sequence[NDArray[Any]]) -> None:
 
 @dataclass(frozen=True)
 class SupernetConfig(Config):
+    dataset: str = field(default="mnist5k", metadata={
+        "help": "mnist5k (seeded split of 5,000 digits) | pneumonia (PneumoniaMNIST, "
+        "official split, 2 classes)"})
     cell: str = field(default="nb201", metadata={"help": "darts or nb201"})
     channels: int = field(default=8, metadata={"help": "supernet channels"})
     intermediate_nodes: int = field(default=2, metadata={"help": "DARTS intermediate nodes"})
@@ -89,6 +101,7 @@ class SupernetConfig(Config):
     gradient_weight_step: bool = field(default=True, metadata={
         "help": "objective_gradients takes a weight step first (false: frozen weights)"})
     RULES: ClassVar[tuple[Rule, ...]] = (
+        choices("dataset", SUPERNET_DATASETS),
         choices("cell", ("darts", "nb201")),
         choices("latency", ("stored", "measured")),
         choices("order", ("first", "second")),
@@ -174,17 +187,24 @@ class SupernetProblem(ArchitectureProblem[SupernetConfig]):
         """Build, trace and warm up the supernet; memoise it with its warm snapshot."""
         import tensorflow as tf
 
-        from solvers.supernet.model import ArchState, NetConfig, Network, initialise, mnist_split
+        from solvers.supernet.model import (
+            ArchState,
+            NetConfig,
+            Network,
+            initialise,
+            mnist_split,
+            pneumonia_split,
+        )
 
         cfg = self.config
         net_cfg = NetConfig(cell=cfg.cell, channels=cfg.channels,
                             intermediate_nodes=cfg.intermediate_nodes, ops=cfg.ops)
         rng = np.random.default_rng(np.random.SeedSequence(cfg.instance_seed))
-        network = Network(net_cfg)
+        network = Network(net_cfg, num_classes=_CLASSES[cfg.dataset])
         initialise(network, rng)
         n_edges, n_ops = network.space.n_edges, network.space.n_ops
         state = ArchState(network, np.zeros((n_edges, n_ops)))
-        data = mnist_split(cfg.split_seed)
+        data = mnist_split(cfg.split_seed) if cfg.dataset == "mnist5k" else pneumonia_split()
         tx, ty = tf.constant(data.train_x), tf.constant(data.train_y)
         for _ in range(cfg.warmup_steps):
             idx = tf.constant(rng.choice(len(data.train_y), cfg.batch, replace=False))

@@ -48,6 +48,7 @@ __all__ = [
     "discrete_edge_ops",
     "initialise",
     "mnist_split",
+    "pneumonia_split",
 ]
 
 
@@ -338,6 +339,19 @@ class DataSplit:
     def describe(self) -> str:
         return (f"{len(self.train_y)} train (weights) / {len(self.val_y)} validation (alpha) "
                 f"/ {len(self.test_y)} held-out test, stratified by class")
+
+
+def pneumonia_split() -> DataSplit:
+    """PneumoniaMNIST's official MedMNIST v2 split (train 4,708 / val 524 / test 624, 28x28
+    grayscale, label 1 = pneumonia): train for the weights, validation for alpha and the
+    one-shot error, test held out (``solvers.datasets.load_pneumonia``). No seed: the split
+    is the data set's own."""
+    from solvers.datasets import load_pneumonia
+
+    data = load_pneumonia()
+    return DataSplit(np.asarray(data.train_images), np.asarray(data.train_labels),
+                     np.asarray(data.val_images), np.asarray(data.val_labels),
+                     np.asarray(data.test_images), np.asarray(data.test_labels))
 
 
 def mnist_split(split_seed: int = 0, n_test: int = 1000, n_val: int = 2000,
