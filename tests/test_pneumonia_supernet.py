@@ -37,6 +37,18 @@ def test_pneumonia_supernet_scores_cells_with_a_two_class_head() -> None:
     assert logits.shape == (3, 2), "the classifier has two outputs"
     report = problem.report(cells[:1])
     assert 0 <= float(report["one_shot_test_error"][0]) <= 1
+    assert 0 <= float(report["one_shot_test_auc"][0]) <= 1
+
+
+def test_auc_is_the_rank_statistic_of_the_class_one_score() -> None:
+    """AUC by hand (every positive-negative pair, ties 1/2) on the problem's own logits."""
+    problem = make_problem("mnist-supernet", SMALL)
+    cell = (3, 1, 2, 3, 1, 2)
+    logits, labels = problem._logits(cell, "test")
+    score = logits[:, 1] - logits[:, 0]
+    pos, neg = score[labels == 1], score[labels == 0]
+    pairs = (pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])
+    assert problem.report([cell])["one_shot_test_auc"][0] == pytest.approx(pairs.mean())
 
 
 def test_unknown_dataset_is_refused_naming_the_rule() -> None:
