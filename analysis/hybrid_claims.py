@@ -37,6 +37,7 @@ from scipy import stats
 from analysis.comparison import mann_whitney_u
 from analysis.nas_comparison import (
     RunData,
+    a12,
     kaplan_meier_median,
     queries_to_reach,
 )
@@ -182,12 +183,11 @@ def hybrid_claims(runs: Sequence[RunData], alpha: float = 0.05, seed: int = 0,
     best_hv = float(_final(others[best_hv_method], "hypervolume_ratio").mean())
     nsga2_hv = _final(by_method[nsga2], "hypervolume_ratio")
     above = mann_whitney_u(hybrid_hv, nsga2_hv, alternative="greater")
-    a12 = float(np.mean((hybrid_hv[:, None] > nsga2_hv[None, :])
-                        + 0.5 * (hybrid_hv[:, None] == nsga2_hv[None, :])))
+    effect = a12(hybrid_hv, nsga2_hv)
     config = by_method["hybrid"][0].problem_config
     return HybridClaims(
         str(config.get("dataset", "")), min(len(rs) for rs in by_method.values()),
         float(hybrid_acc.mean()), best, float(best_acc.mean()), float(below.p_value),
         bool(below.p_value >= alpha), float(hybrid_hv.mean()), best_hv_method, best_hv,
-        bool(hybrid_hv.mean() > best_hv), float(nsga2_hv.mean()), float(above.p_value), a12,
+        bool(hybrid_hv.mean() > best_hv), float(nsga2_hv.mean()), float(above.p_value), effect,
         search_time_ratio(runs, "hybrid", reference, seed=seed), alpha)

@@ -262,29 +262,36 @@ def method_comparison_table(stats: pd.DataFrame) -> str:
     return _render_cells(method_comparison_frame(stats), "lrrrr")
 
 
+def _by_dataset_frame(stats: pd.DataFrame, label: str, hv_digits: int) -> pd.DataFrame:
+    """One row per ``stats["method"]``, per data set a (test accuracy, hypervolume ratio)
+    pair of mean +- sd cells under a two-level header; the best mean of each column bold,
+    a cell ``mark``-ed where ``stats`` has a true ``accuracy_reject`` /
+    ``hypervolume_reject``."""
+    datasets = list(dict.fromkeys(stats["dataset"]))
+    methods = list(dict.fromkeys(stats["method"]))
+    table: dict[tuple[str, str], list[Any]] = {("", label): methods}
+    for dataset in datasets:
+        part = stats[stats["dataset"] == dataset].set_index("method")
+        name = DATASET_NAMES.get(dataset, dataset)
+        for column, short, header, digits in (
+                ("accuracy", "accuracy", "Test acc. (%)", 2),
+                ("hypervolume", "hypervolume", "HV ratio", hv_digits)):
+            best = _best(part[f"{column}_mean"], higher=True)
+            marks = part.get(f"{short}_reject", pd.Series(False, index=part.index))
+            table[(name, header)] = [
+                Cell(part.loc[m, f"{column}_mean"], part.loc[m, f"{column}_sd"], digits,
+                     bool(best[m]), bool(marks[m])) if m in part.index else Cell(math.nan)
+                for m in methods]
+    frame = pd.DataFrame(table)
+    frame.columns = pd.MultiIndex.from_tuples(list(table))
+    return frame
+
+
 def datasets_frame(stats: pd.DataFrame) -> pd.DataFrame:
     """``analysis.nas_comparison.dataset_statistics`` as display cells: one row per method,
     per data set a (test accuracy, hypervolume ratio) pair of columns under a two-level
     header; the best mean of each column is bold."""
-    datasets = list(dict.fromkeys(stats["dataset"]))
-    methods = list(dict.fromkeys(stats["method"]))
-    table: dict[tuple[str, str], list[Any]] = {("", "Method"): methods}
-    for dataset in datasets:
-        part = stats[stats["dataset"] == dataset].set_index("method")
-        accuracy_best = _best(part["accuracy_mean"], higher=True)
-        volume_best = _best(part["hypervolume_mean"], higher=True)
-        name = DATASET_NAMES.get(dataset, dataset)
-        table[(name, "Test acc. (%)")] = [
-            Cell(part.loc[m, "accuracy_mean"], part.loc[m, "accuracy_sd"], 2,
-                 bool(accuracy_best[m])) if m in part.index else Cell(math.nan)
-            for m in methods]
-        table[(name, "HV ratio")] = [
-            Cell(part.loc[m, "hypervolume_mean"], part.loc[m, "hypervolume_sd"], 3,
-                 bool(volume_best[m])) if m in part.index else Cell(math.nan)
-            for m in methods]
-    frame = pd.DataFrame(table)
-    frame.columns = pd.MultiIndex.from_tuples(list(table))
-    return frame
+    return _by_dataset_frame(stats, "Method", 3)
 
 
 def datasets_table(stats: pd.DataFrame) -> str:
@@ -298,25 +305,7 @@ def ablation_frame(stats: pd.DataFrame) -> pd.DataFrame:
     accuracy, hypervolume ratio) pair of mean +- sd; the best mean of each column bold, a
     variant whose exact test against the full hybrid rejects (Holm) marked. ``stats`` is
     ``method_statistics`` of each data set's ablation comparison with a ``dataset`` column."""
-    datasets = list(dict.fromkeys(stats["dataset"]))
-    variants = list(dict.fromkeys(stats["method"]))
-    table: dict[tuple[str, str], list[Any]] = {("", "Variant"): variants}
-    for dataset in datasets:
-        part = stats[stats["dataset"] == dataset].set_index("method")
-        accuracy_best = _best(part["accuracy_mean"], higher=True)
-        volume_best = _best(part["hypervolume_mean"], higher=True)
-        name = DATASET_NAMES.get(dataset, dataset)
-        table[(name, "Test acc. (%)")] = [
-            Cell(part.loc[v, "accuracy_mean"], part.loc[v, "accuracy_sd"], 2,
-                 bool(accuracy_best[v]), bool(part.loc[v, "accuracy_reject"]))
-            for v in variants]
-        table[(name, "HV ratio")] = [
-            Cell(part.loc[v, "hypervolume_mean"], part.loc[v, "hypervolume_sd"], 4,
-                 bool(volume_best[v]), bool(part.loc[v, "hypervolume_reject"]))
-            for v in variants]
-    frame = pd.DataFrame(table)
-    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
-    return frame
+    return _by_dataset_frame(stats, "Variant", 4)
 
 
 def ablation_table(stats: pd.DataFrame) -> str:
@@ -354,6 +343,7 @@ def claims_frame(claims: Sequence[Any]) -> pd.DataFrame:
 
 def claims_table(claims: Sequence[Any]) -> str:
     frame = claims_frame(claims)
+    # these columns already hold LaTeX (math-mode p-values, $\\infty$): passed through as is
     formatters = {c: (lambda v: v) for c in ("p(below)", "p(HV > NSGA-II)",
                                              "Time ratio vs REA")}
     return _render(frame, "lrrlrrlrl", formatters)
