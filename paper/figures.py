@@ -94,7 +94,8 @@ __all__ = ["COLUMN_WIDTH_IN", "FIGURES", "NAS_FIGURES", "SUPERNET_COLUMNS",
            "SUPERNET_NAS_FIGURES", "TEXT_WIDTH_IN", "ConvexGapTrace", "CoverageData",
            "CoverageSeries", "GradNormTrace", "MethodFront", "NASAnytimeData", "NASCDData",
            "NASFrontsData", "RuntimeData", "ScalingPanel", "SupernetAnytimeData",
-           "SupernetTraceData", "TightnessData", "convex_gap_trace", "coverage_data",
+           "SupernetTraceData", "TightnessData", "applications_figure", "convex_gap_trace",
+           "coverage_data",
            "coverage_series", "gd_runs", "grad_norm_trace", "gradient_figure", "gsemo_runs",
            "nas_ablation_data", "nas_ablation_figure", "nas_anytime_data",
            "nas_anytime_figure", "nas_cd_data", "nas_cd_figure", "nas_fronts_data",
@@ -112,9 +113,11 @@ NAS_FIGURES = ("nas-hypervolume", "nas-fronts", "nas-cd", "nas-ablation")
 SUPERNET_FIGURES = ("supernet",)
 #: figures drawn from the NAS methods on the MNIST supernet (``[nas_supernet]``)
 SUPERNET_NAS_FIGURES = ("supernet-hypervolume",)
+#: figures drawn from the application tasks (``[applications]``, paper.application_search)
+APPLICATION_FIGURES = ("applications",)
 #: the figures a profile can ask for
 FIGURES = ("gradient", "nsga2", "scaling", "tightness", *NAS_FIGURES, *SUPERNET_FIGURES,
-           *SUPERNET_NAS_FIGURES)
+           *SUPERNET_NAS_FIGURES, *APPLICATION_FIGURES)
 #: single-column width of a two-column paper, inches
 COLUMN_WIDTH_IN = 3.4
 #: text width (both columns) of the same paper, inches
@@ -859,6 +862,30 @@ def supernet_anytime_data(runs: Sequence[RunData], box_volume: float, label: str
     return SupernetAnytimeData(label, tuple(sorted(volume, key=lambda c: order[c.method])),
                                tuple(sorted(error, key=lambda c: order[c.method])), level,
                                float(box_volume))
+
+
+def applications_figure(panels: Sequence[SupernetAnytimeData]) -> Figure:
+    """Figure ``applications``: per task (a row) the search methods' hypervolume share and
+    best one-shot validation error against distinct queries, mean and t band over seeds."""
+    if not panels:
+        raise InvalidParameterError("at least one application task", "no tasks")
+    fig = new_figure(1.9 * len(panels) + 0.3, TEXT_WIDTH_IN)
+    axes = np.atleast_2d(fig.subplots(len(panels), 2, squeeze=False))
+    pct = round(100 * panels[0].level)
+    for row, data in zip(axes, panels, strict=True):
+        for ax, series, ylabel in ((row[0], data.hypervolume, "hypervolume share"),
+                                   (row[1], data.error, "best one-shot error")):
+            plot_anytime(series, ax, fontsize=TICK_PT - 0.5)
+            ax.set_ylabel(ylabel)
+            ax.set_title(f"{data.label}: {ylabel}, mean and {pct}% t band", loc="left",
+                         fontsize=LABEL_PT - 0.5)
+            _style(ax)
+        row[1].get_legend().remove()
+        if row is not axes[0]:
+            row[0].get_legend().remove()
+    for ax in axes[-1]:
+        ax.set_xlabel("distinct one-shot queries")
+    return fig
 
 
 def supernet_anytime_figure(data: SupernetAnytimeData) -> Figure:

@@ -63,6 +63,8 @@ from analysis.nas_comparison import (
     method_statistics,
 )
 from paper import figures as figs
+from paper.application_search import APPLICATION_METHODS, ApplicationSizes, search_plan
+from paper.application_search import TASKS as APPLICATION_TASKS
 from paper.latex import bounds_tex, compile_pdf, latex_text, references_tex
 from paper.search_command import (
     HYBRID_VARIANTS,
@@ -75,6 +77,9 @@ from paper.supernet_command import darts_search_plan
 from paper.tables import (
     DATASET_NAMES,
     ablation_table,
+    application_forecast_table,
+    application_models_table,
+    application_search_table,
     assumptions_table,
     catalogue_table,
     checks_table,
@@ -175,6 +180,32 @@ class NASSupernetSpec:
 
 
 @dataclass(frozen=True)
+class ApplicationsSpec:
+    """The application tasks (``nasbound search --benchmark pneumonia|sentiment|sunspots|
+    co2``, :mod:`paper.application_search`): search, training from scratch, references;
+    sized as the command sizes them (``sizes``), so the two share runs."""
+
+    make: bool = False
+    tasks: tuple[str, ...] = ("pneumonia", "sentiment", "sunspots", "co2")
+    budget: int = 30
+    seeds: int = 2
+    methods: tuple[str, ...] = APPLICATION_METHODS
+    channels: int = 4
+    warmup_steps: int = 100
+    preset: str = "quick"
+    hybrid_pop: int = 10
+    hybrid_n_refine: int = 2
+    hybrid_refine_steps: int = 5
+
+    def sizes(self) -> ApplicationSizes:
+        return ApplicationSizes(budget=self.budget, seeds=self.seeds, methods=self.methods,
+                                channels=self.channels, warmup_steps=self.warmup_steps,
+                                preset=self.preset, hybrid_pop=self.hybrid_pop,
+                                hybrid_n_refine=self.hybrid_n_refine,
+                                hybrid_refine_steps=self.hybrid_refine_steps)
+
+
+@dataclass(frozen=True)
 class Profile:
     """Everything one reproduction needs to know; built only by ``load_profile``."""
 
@@ -193,6 +224,7 @@ class Profile:
     nas: NASSpec = field(default_factory=NASSpec)
     supernet: SupernetSpec = field(default_factory=SupernetSpec)
     nas_supernet: NASSupernetSpec = field(default_factory=NASSupernetSpec)
+    applications: ApplicationsSpec = field(default_factory=ApplicationsSpec)
 
 
 @dataclass(frozen=True)
@@ -292,9 +324,36 @@ PROFILE_KEYS: dict[str, _Key] = {
     "nas_supernet.hybrid_refine_steps": _Key(
         "int", ("nas_supernet", "hybrid_refine_steps"),
         "nas_supernet.hybrid_refine_steps >= 1", _at_least(1)),
+    "applications.make": _Key("bool", ("applications", "make")),
+    "applications.tasks": _Key("str-list", ("applications", "tasks"),
+                               "applications.tasks has at least one task and no repeats",
+                               lambda v: len(v) >= 1 and len(set(v)) == len(v),
+                               choices=tuple(APPLICATION_TASKS)),
+    "applications.budget": _Key("int", ("applications", "budget"),
+                                "applications.budget >= 2 (distinct queries)", _at_least(2)),
+    "applications.seeds": _Key("int", ("applications", "seeds"),
+                               "applications.seeds >= 2 (a paired test needs two)",
+                               _at_least(2)),
+    "applications.methods": _Key(
+        "str-list", ("applications", "methods"),
+        "applications.methods has no repeats and includes 'hybrid'",
+        lambda v: len(set(v)) == len(v) and "hybrid" in v, choices=NAS_METHODS),
+    "applications.channels": _Key("int", ("applications", "channels"),
+                                  "applications.channels >= 1", _at_least(1)),
+    "applications.warmup_steps": _Key("int", ("applications", "warmup_steps"),
+                                      "applications.warmup_steps >= 0", _at_least(0)),
+    "applications.preset": _Key("str", ("applications", "preset"),
+                                choices=("quick", "full")),
+    "applications.hybrid_pop": _Key("int", ("applications", "hybrid_pop"),
+                                    "applications.hybrid_pop >= 2", _at_least(2)),
+    "applications.hybrid_n_refine": _Key("int", ("applications", "hybrid_n_refine"),
+                                         "applications.hybrid_n_refine >= 0", _at_least(0)),
+    "applications.hybrid_refine_steps": _Key("int", ("applications", "hybrid_refine_steps"),
+                                             "applications.hybrid_refine_steps >= 1",
+                                             _at_least(1)),
 }
 _TABLES = {path.rsplit(".", 1)[0] for path in PROFILE_KEYS if "." in path} | {
-    "nas", "supernet", "nas_supernet"}
+    "nas", "supernet", "nas_supernet", "applications"}
 _TYPE_WORDS = {"int": "an integer", "float": "a number", "str": "a string",
                "bool": "true or false", "int-list": "a list of integers",
                "str-list": "a list of strings"}
@@ -335,7 +394,8 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
     """A :class:`Profile` from parsed TOML; unknown keys, wrong types and values raise."""
     top: dict[str, Any] = {"name": name}
-    sections: dict[str, dict[str, Any]] = {"nas": {}, "supernet": {}, "nas_supernet": {}}
+    sections: dict[str, dict[str, Any]] = {"nas": {}, "supernet": {}, "nas_supernet": {},
+                                           "applications": {}}
     data = dict(data)
     plan_sizes = _plan_sizes(data.pop("plans", {}), name)
     check_sizes = _check_sizes(data.pop("check_sizes", {}), name)
@@ -369,6 +429,16 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
     nas = NASSpec(**sections["nas"])
     supernet = SupernetSpec(**sections["supernet"])
     nas_supernet = NASSupernetSpec(**sections["nas_supernet"])
+    applications = ApplicationsSpec(**sections["applications"])
+    if applications.make:
+        for task_name in applications.tasks:
+            try:
+                search_plan(APPLICATION_TASKS[task_name], applications.sizes()).specs()
+            except (InvalidParameterError, UnknownNameError) as exc:
+                raise InvalidParameterError(
+                    "the [applications] settings make valid solver and problem "
+                    "configurations", f"[applications] task {task_name!r} of profile "
+                    f"{name!r}", str(exc)) from exc
     if nas_supernet.make:
         try:  # the stored latency table must exist for the configuration
             make_problem("mnist-supernet", _nas_supernet_problem(nas_supernet))
@@ -389,7 +459,13 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
                                if (nas.make or f not in figs.NAS_FIGURES)
                                and (nas.ablation or f != "nas-ablation")
                                and (supernet.make or f not in figs.SUPERNET_FIGURES)
-                               and (nas_supernet.make or f not in figs.SUPERNET_NAS_FIGURES))
+                               and (nas_supernet.make or f not in figs.SUPERNET_NAS_FIGURES)
+                               and (applications.make or f not in figs.APPLICATION_FIGURES))
+    asked = [f for f in top["figures"] if f in figs.APPLICATION_FIGURES]
+    if asked and not applications.make:
+        raise InvalidParameterError(
+            "figures.make names the applications figure only when applications.make = true",
+            f"figures.make includes {asked}, applications.make=false", f"profile {name!r}")
     if "nas-ablation" in top["figures"] and not nas.ablation:
         raise InvalidParameterError(
             "figures.make names nas-ablation only when nas.ablation = true",
@@ -436,7 +512,7 @@ def validate_profile(data: Mapping[str, Any], name: str) -> Profile:
                     "distinct problem sizes", f"{len(distinct)} at [plans.{plan_name!r}] = "
                     f"{dict(plan_sizes.get(plan_name, {}))}", f"profile {name!r}")
     return Profile(**top, plan_sizes=plan_sizes, check_sizes=check_sizes, nas=nas,
-                   supernet=supernet, nas_supernet=nas_supernet)
+                   supernet=supernet, nas_supernet=nas_supernet, applications=applications)
 
 
 def _sized(defaults: Mapping[str, Any], overrides: Any, owner: str, where: str,
@@ -886,7 +962,7 @@ def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
                  runtime: figs.RuntimeData | None, nas: _NASResults | None = None,
                  scaling: Sequence[figs.ScalingPanel] = (),
                  nas_supernet: _NASSupernetResults | None = None,
-                 supernet_trace: Any = None) -> str:
+                 supernet_trace: Any = None, applications: Sequence[Any] = ()) -> str:
     failing = sum(not r.ok for r in results)
     macros = {
         "nbProfile": latex_text(profile.name),
@@ -956,6 +1032,7 @@ def _numbers_tex(profile: Profile, results: Sequence[CheckResult],
             "nbSupernetEntropy": f"{float(last['alpha_entropy']):.2f}",
             "nbSupernetParamFree": str(int(last["param_free_selected"])),
         })
+    macros.update(_applications_macros(applications))
     lines = ["% Generated by paper.reproduce; do not edit."]
     lines += [rf"\newcommand{{\{name}}}{{{value}}}" for name, value in macros.items()]
     return "\n".join(lines) + "\n"
@@ -973,6 +1050,7 @@ class _FigureInputs:
     nas: _NASResults | None = None
     nas_supernet: _NASSupernetResults | None = None
     supernet_runs: list[Any] = field(default_factory=list)
+    applications: list[Any] = field(default_factory=list)  # ApplicationOutcome per task
     runtime: figs.RuntimeData | None = None
     scaling: list[figs.ScalingPanel] = field(default_factory=list)
     requested: set[str] = field(default_factory=set)  # run keys the figures read
@@ -1077,6 +1155,35 @@ def _nas_ablation(inputs: _FigureInputs) -> Figure:
     return figs.nas_ablation_figure(figs.nas_ablation_data(nas.ablation))
 
 
+def _applications(inputs: _FigureInputs) -> Figure:
+    if not inputs.applications:  # pragma: no cover - validate_profile requires make
+        raise InvalidParameterError("applications.make = true for the applications figure",
+                                    "applications.make=false")
+    return figs.applications_figure([o.anytime for o in inputs.applications])
+
+
+def _applications_json(outcomes: Sequence[Any]) -> str:
+    return json.dumps([o.to_dict() for o in outcomes], indent=2, default=float) + "\n"
+
+
+_DIGIT_WORDS = {"0": "Zero", "1": "One", "2": "Two", "3": "Three", "4": "Four", "5": "Five",
+                "6": "Six", "7": "Seven", "8": "Eight", "9": "Nine"}
+
+
+def _applications_macros(outcomes: Sequence[Any]) -> dict[str, str]:
+    """Numbers the applications section of main.tex quotes: per task the targets met of
+    the targets stated, and the hybrid's final hypervolume share."""
+    macros: dict[str, str] = {}
+    for outcome in outcomes:
+        key = "".join(part.capitalize() for part in outcome.task.name.split("-"))
+        key = "".join(_DIGIT_WORDS.get(ch, ch) for ch in key)  # TeX names have no digits
+        goals = outcome.result.targets
+        macros[f"nbApp{key}Met"] = f"{sum(g.met for g in goals)} of {len(goals)}"
+        hybrid = next(m for m in outcome.methods if m.method == "hybrid")
+        macros[f"nbApp{key}HybridHv"] = f"{hybrid.final_hypervolume_share:.3f}"
+    return macros
+
+
 #: every figure of the paper: the plans it reads, then how it is made
 FIGURES: dict[str, FigureRecipe] = {
     "gradient": FigureRecipe((figs.GRADIENT_PLAN,), "", _gradient),
@@ -1095,6 +1202,8 @@ FIGURES: dict[str, FigureRecipe] = {
     "nas-ablation": FigureRecipe((), "plan nas.hybrid-ablation over [nas] datasets x "
                                  "ablation_seeds (paper.search_command.hybrid_ablation_plan)",
                                  _nas_ablation),
+    "applications": FigureRecipe((), "plans applications.<task>.search ([applications], "
+                                 "paper.application_search)", _applications),
     "supernet-hypervolume": FigureRecipe((), "plan nas.supernet-methods ([nas_supernet])",
                                          _supernet_hypervolume),
     "supernet": FigureRecipe((), "plan nas.supernet-darts ([supernet], paper."
@@ -1136,6 +1245,14 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
         stage = time.perf_counter()
         supernet_runs = _run_supernet(profile, lab)
         stages.append(("supernet runs", time.perf_counter() - stage))
+    applications: list[Any] = []
+    if profile.applications.make:
+        from paper.application_search import application_experiment
+
+        stage = time.perf_counter()
+        applications = [application_experiment(lab, name, profile.applications.sizes())
+                        for name in profile.applications.tasks]
+        stages.append(("application tasks", time.perf_counter() - stage))
     failing = tuple(f"{r.bound_id} [{r.setting}]" for r in check_results if not r.ok)
     _write(out / "checks.json", json.dumps({
         "profile": profile.name, "check_profile": profile.check_profile,
@@ -1146,7 +1263,8 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
     # 2. figures (their runs come from the store; the checks' runs are reused)
     stage = time.perf_counter()
     before_figures = _stored_runs(store)
-    inputs = _FigureInputs(context, check_results, nas, nas_supernet, supernet_runs)
+    inputs = _FigureInputs(context, check_results, nas, nas_supernet, supernet_runs,
+                           applications)
     figure_dir = out / "figures"
     for name in profile.figures:
         outputs += save_figure(FIGURES[name].make(inputs), figure_dir, name, profile.dpi)
@@ -1178,9 +1296,18 @@ def reproduce(profile_name: str | Path, out: Path, results: Path, workers: int |
         _write(out / "nas.json", _nas_json(nas), outputs)
     if nas_supernet is not None:
         _write(out / "nas_supernet.json", _nas_supernet_json(nas_supernet), outputs)
+    if applications:
+        _write(out / "applications.json", _applications_json(applications), outputs)
+        _write(out / "tables" / "applications_search.tex",
+               application_search_table(applications), outputs)
+        _write(out / "tables" / "applications_models.tex",
+               application_models_table(applications), outputs)
+        _write(out / "tables" / "applications_forecast.tex",
+               application_forecast_table(applications), outputs)
     _write(out / "numbers.tex", _numbers_tex(
         profile, check_results, runtime, nas, scaling, nas_supernet,
-        supernet_runs[0].trace if supernet_runs else None) + _mutants_tex(out), outputs)
+        supernet_runs[0].trace if supernet_runs else None, applications)
+        + _mutants_tex(out), outputs)
     for source in sorted(MAIN_TEX.parent.glob("*.tex")):  # main.tex and the sections it inputs
         shutil.copyfile(source, out / source.name)
         outputs.append(out / source.name)

@@ -18,6 +18,13 @@ the analysis on the stored runs); the command and the slow test call it.
 the command hands it to :func:`paper.supernet_command.run_supernet_search` (its options are
 added by :func:`paper.supernet_command.add_supernet_arguments`; the runs go to the same run
 store).
+
+``nasbound search --benchmark pneumonia|sentiment|sunspots|co2 [--budget 60] [--seeds 3]
+[--channels 8] [--warmup-steps 100] [--preset quick|full] [--methods ...]`` are the seed
+paper's application tasks (medical imaging, sentiment, forecasting): the search on the task's
+weight-sharing supernet, the hybrid's best cells trained from scratch and the field's
+references beside them, with the task's metrics and the targets of issue 18
+(:mod:`paper.application_search`).
 """
 
 from __future__ import annotations
@@ -53,9 +60,14 @@ __all__ = [
 
 DEFAULT_METHODS = ("hybrid", "random-search", "reg-evolution", "nsga2-cells", "local-search",
                    "optuna-tpe", "optuna-nsgaii")
-BENCHMARKS = ("nb201", "mnist-supernet")
+BENCHMARKS = ("nb201", "mnist-supernet", "pneumonia", "sentiment", "sunspots", "co2")
+#: the application tasks (paper.application_search.TASKS)
+APPLICATION_BENCHMARKS = ("pneumonia", "sentiment", "sunspots", "co2")
 #: seeds when --seeds is not given, per benchmark (a supernet search takes minutes)
-DEFAULT_SEEDS = {"nb201": 10, "mnist-supernet": 1}
+DEFAULT_SEEDS = {"nb201": 10, "mnist-supernet": 1, **dict.fromkeys(APPLICATION_BENCHMARKS, 3)}
+#: distinct queries (search iterations for mnist-supernet) when --budget is not given
+DEFAULT_BUDGET = {"nb201": 150, "mnist-supernet": 150,
+                  **dict.fromkeys(APPLICATION_BENCHMARKS, 60)}
 #: the queries-to-target target: this quantile of the test accuracy over all NB201 cells of
 #: the data set, fixed before any run (CIFAR-10 93.77 %, CIFAR-100 71.13 %,
 #: ImageNet16-120 45.39 %); the top 1 % of the space, inside what 150 queries can find
@@ -171,6 +183,23 @@ def _spread(rows: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
     return [rows[i] for i in picks]
 
 
+def _run_application(args: argparse.Namespace) -> int:
+    """``--benchmark pneumonia|sentiment|sunspots|co2``: paper.application_search."""
+    from paper.application_search import application_experiment, format_outcome, sizes_from
+    from solvers.lab import Lab
+    from solvers.store import RunStore
+
+    sizes = sizes_from(args)
+    lab = Lab(RunStore(args.results), workers=args.workers,
+              progress=not args.json and sys.stderr.isatty())
+    outcome = application_experiment(lab, args.benchmark, sizes)
+    if args.json:
+        emit_json({**outcome.to_dict(), "results": str(args.results)})
+    else:
+        print(format_outcome(outcome))
+    return 0
+
+
 class SearchCommand(Command):
     name = "search"
     help = ("search NAS-Bench-201 with the hybrid and the baselines and compare them; or "
@@ -179,12 +208,14 @@ class SearchCommand(Command):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         from paper.supernet_command import add_supernet_arguments
 
-        parser.add_argument("--benchmark", default="nb201", help="nb201 | mnist-supernet")
+        parser.add_argument("--benchmark", default="nb201", help=" | ".join(BENCHMARKS))
         parser.add_argument("--dataset", default="cifar10",
                             help="cifar10 | cifar100 | imagenet16-120")
         parser.add_argument("--device", default="pixel3")
         parser.add_argument("--memory", default="params", help="params | activations")
-        parser.add_argument("--budget", type=int, default=150, help="distinct queries per run")
+        parser.add_argument("--budget", type=int, default=None,
+                            help="distinct queries per run (default 150; 60 on the "
+                            "application tasks)")
         parser.add_argument("--seeds", type=int, default=None,
                             help="seeds first..first+K-1 (default 10 on nb201, 1 on "
                             "mnist-supernet)")
@@ -201,6 +232,12 @@ class SearchCommand(Command):
         parser.add_argument("--json", action="store_true")
         group = parser.add_argument_group("mnist-supernet (DARTS on MNIST5k)")
         add_supernet_arguments(group)
+        apps = parser.add_argument_group(
+            "application tasks (pneumonia, sentiment, sunspots, co2; --channels above)")
+        apps.add_argument("--preset", choices=("quick", "full"), default="full",
+                          help="training recipe of the found cell and the references")
+        apps.add_argument("--warmup-steps", type=int, default=None,
+                          help="supernet weight steps before the first query (default 100)")
 
     def run(self, args: argparse.Namespace, extra: list[str]) -> int:
         from solvers.registry import SOLVERS
@@ -210,6 +247,10 @@ class SearchCommand(Command):
             raise UnknownNameError("benchmark", args.benchmark, list(BENCHMARKS))
         if args.seeds is None:
             args.seeds = DEFAULT_SEEDS[args.benchmark]
+        if args.budget is None:
+            args.budget = DEFAULT_BUDGET[args.benchmark]
+        if args.benchmark in APPLICATION_BENCHMARKS:
+            return _run_application(args)
         if args.benchmark == "mnist-supernet":
             from paper.supernet_command import run_supernet_search
 

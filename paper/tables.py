@@ -347,3 +347,100 @@ def claims_table(claims: Sequence[Any]) -> str:
     formatters = {c: (lambda v: v) for c in ("p(below)", "p(HV > NSGA-II)",
                                              "Time ratio vs REA")}
     return _render(frame, "lrrlrrlrl", formatters)
+
+
+# -- application tasks (paper.application_search) --------------------------------------------
+
+_TASK_METRICS = {"classification": (("test_accuracy", "Test acc."), ("test_auc", "ROC AUC")),
+                 "sentiment": (("cross_domain_accuracy", "Cross-domain acc."),
+                               ("in_domain_accuracy", "In-domain acc."))}
+
+
+def _blank_groups(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Blank a cell of ``columns`` that repeats the row above in it and every column before
+    it in ``columns`` (a grouped first column, as in a booktabs table)."""
+    shown = frame.copy()
+    same = pd.Series(True, index=frame.index)
+    for column in columns:
+        same = same & (frame[column] == frame[column].shift())
+        shown.loc[same, column] = ""
+    return shown
+
+
+def _mean_ci(estimate: Any) -> str:
+    if estimate is None:
+        return "--"
+    if not math.isfinite(estimate.ci_low):
+        return f"{estimate.point:.3f}"
+    return f"{estimate.point:.3f} [{estimate.ci_low:.3f}, {estimate.ci_high:.3f}]"
+
+
+def application_models_frame(outcomes: Sequence[Any]) -> pd.DataFrame:
+    """One row per (classification or sentiment task, model): the found cell trained from
+    scratch and each reference, two metrics as mean [95% t interval] over seeds, and the
+    paired one-sided Wilcoxon p of 'the cell is better' on the first metric."""
+    rows = []
+    for outcome in outcomes:
+        result = outcome.result
+        if result.kind not in _TASK_METRICS:
+            continue
+        (m1, h1), (m2, h2) = _TASK_METRICS[result.kind]
+        paired = {p.reference: p for p in result.paired
+                  if p.metric in (m1, "held-out domain accuracy")}
+        for model in dict.fromkeys(s.model for s in result.scores):
+            test = paired.get(model)
+            rows.append({"Task": outcome.task.name,
+                         "Model": "found cell" if model == "cell" else model,
+                         "Metric 1": f"{h1}: {_mean_ci(result.score(model, m1))}",
+                         "Metric 2": f"{h2}: {_mean_ci(result.score(model, m2))}",
+                         "Cell better, p": math.nan if test is None else test.wilcoxon_p})
+    return pd.DataFrame(rows, columns=["Task", "Model", "Metric 1", "Metric 2",
+                                       "Cell better, p"])
+
+
+def application_models_table(outcomes: Sequence[Any]) -> str:
+    frame = _blank_groups(application_models_frame(outcomes), ["Task"])
+    return _render(frame, "ll" + _ragged("4.2cm") + _ragged("4.2cm") + "r",
+                   {"Cell better, p": _p_value})
+
+
+def application_forecast_frame(outcomes: Sequence[Any]) -> pd.DataFrame:
+    """One row per (series, model, horizon): RMSE and MASE over the rolling origins, and for
+    the found model the largest (over seeds) one-sided Diebold-Mariano p against the best
+    reference at that horizon."""
+    rows = []
+    for outcome in outcomes:
+        result = outcome.result
+        if result.kind != "forecast":
+            continue
+        dm = {d["horizon"]: d for d in result.diebold_mariano}
+        for row in result.forecast:
+            for h, (rmse, mase) in enumerate(zip(row.rmse, row.mase, strict=True), start=1):
+                rows.append({"Series": outcome.task.name,
+                             "Model": "found cell" if row.model == "cell" else row.model,
+                             "h": h, "RMSE": rmse, "MASE": mase,
+                             "DM p": dm[h]["max_p"] if row.model == "cell" else math.nan})
+    return pd.DataFrame(rows, columns=["Series", "Model", "h", "RMSE", "MASE", "DM p"])
+
+
+def application_forecast_table(outcomes: Sequence[Any]) -> str:
+    frame = _blank_groups(application_forecast_frame(outcomes), ["Series", "Model"])
+    return _render(frame, "llrrrr", {"RMSE": _number, "MASE": _number, "DM p": _p_value})
+
+
+def application_search_frame(outcomes: Sequence[Any]) -> pd.DataFrame:
+    """One row per (task, search method): final hypervolume share (mean, sd), best one-shot
+    error, and the Holm-adjusted one-sided p of 'the hybrid's hypervolume is larger'."""
+    rows = [{"Task": o.task.name, "Method": m.method,
+             "HV share": m.final_hypervolume_share, "sd": m.final_hypervolume_share_sd,
+             "Best one-shot err.": m.best_one_shot_error, "Hybrid larger, p (Holm)": m.p_holm}
+            for o in outcomes for m in o.methods]
+    return pd.DataFrame(rows, columns=["Task", "Method", "HV share", "sd", "Best one-shot err.",
+                                       "Hybrid larger, p (Holm)"])
+
+
+def application_search_table(outcomes: Sequence[Any]) -> str:
+    frame = _blank_groups(application_search_frame(outcomes), ["Task"])
+    return _render(frame, "llrrrr", {"HV share": _number, "sd": _number,
+                                     "Best one-shot err.": _number,
+                                     "Hybrid larger, p (Holm)": _p_value})

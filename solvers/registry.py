@@ -13,6 +13,7 @@ from solvers.algorithms.hybrid import Hybrid
 from solvers.algorithms.nas_baselines import NAS_BASELINES
 from solvers.algorithms.nsga2 import NSGA2
 from solvers.algorithms.semo import GSEMO, SEMO
+from solvers.algorithms.train_from_scratch import TrainFromScratch
 from solvers.config import config_from_mapping
 from solvers.problems import PROBLEMS, Problem
 from theory.errors import UnknownNameError
@@ -21,7 +22,7 @@ __all__ = ["PROBLEMS", "SOLVERS", "make_problem", "make_solver"]
 
 _SOLVER_CLASSES: tuple[type[Solver[Any]], ...] = (
     GradientDescent, SGD, NSGA2, SEMO, GSEMO, HypergradientDescent, *NAS_BASELINES, Hybrid,
-    Darts)
+    Darts, TrainFromScratch)
 SOLVERS: dict[str, type[Solver[Any]]] = {cls.name: cls for cls in _SOLVER_CLASSES}
 
 

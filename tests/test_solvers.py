@@ -51,6 +51,7 @@ SMALL_SOLVER_PARAMS: dict[str, dict[str, Any]] = {
     "hybrid": {"max_queries": 16, "pop": 4, "n_refine": 2, "refine_steps": 3,
                "pool_factor": 3},
     "darts": {"steps": 2, "warmup": 0, "batch": 8, "retrain_epochs": 0, "baseline": False},
+    "train-from-scratch": {"model": "1,1,1,1,1,1", "epochs": 1},
 }
 #: small problem configurations where the defaults are too big for a conformance run
 SMALL_PROBLEM_PARAMS: dict[str, dict[str, Any]] = {

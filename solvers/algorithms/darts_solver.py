@@ -1,6 +1,6 @@
 """DARTS (Liu, Simonyan & Yang, ICLR 2019) as a solver of architecture problems.
 
-On the supernet problem ("mnist-supernet") it runs the real, instrumented search of
+On the supernet problem ("mnist-supernet") on MNIST5k it runs the real, instrumented search of
 :mod:`solvers.supernet.search` (weights by SGD-momentum, alpha by Adam, first or second
 order, optional hardware terms by weighted sum or MGDA), derives the discrete cell,
 retrains it from scratch and tests it; the trace holds the bilevel instrumentation.
@@ -85,7 +85,10 @@ class Darts(Solver[DartsConfig]):
     def _run(self, problem: Problem, rng: np.random.Generator,
              recorder: TraceRecorder) -> None:
         assert isinstance(problem, ArchitectureProblem)
-        if problem.name == "mnist-supernet":
+        if problem.name == "mnist-supernet" and \
+                getattr(problem.config, "dataset", "mnist5k") == "mnist5k":
+            # the MNIST5k pipeline (search, derive, retrain, plain CNN); on PneumoniaMNIST
+            # the outer loop runs on the problem's own DARTS gradients (generic path)
             self._run_supernet(problem, rng, recorder)
         else:
             self._run_generic(problem, rng, recorder)

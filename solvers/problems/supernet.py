@@ -288,6 +288,54 @@ class SupernetProblem(ArchitectureProblem[SupernetConfig]):
     def query_seconds(self, cells: Sequence[Cell]) -> NDArray[np.float64]:
         return np.full(len(cells), self.config.seconds_per_query)
 
+    # -- training from scratch (solver "train-from-scratch") -----------------------------
+    trains_from_scratch = True
+
+    @property
+    def reference_models(self) -> tuple[str, ...]:
+        """MNIST5k: the plain two-layer CNN; PneumoniaMNIST: the ResNet-18-style network."""
+        return ("plain-cnn",) if self.config.dataset == "mnist5k" else ("resnet18",)
+
+    def train_from_scratch(self, model: str, cell: Cell | None, preset: str, epochs: int,
+                           rng: np.random.Generator
+                           ) -> tuple[list[dict[str, float]], dict[str, Any]]:
+        """Train the cell (in the skeleton, from scratch) or the reference; held-out metrics.
+
+        MNIST5k: :func:`solvers.supernet.search.retrain` / ``plain_cnn`` on train + validation
+        of the seeded split, test accuracy (preset quick: 3 epochs at 16 channels; full: the
+        search pipeline's 15 epochs at 32). PneumoniaMNIST: :mod:`solvers.applications.pneumonia`
+        (threshold on validation, test accuracy and ROC AUC)."""
+        if self.config.dataset == "pneumonia":
+            import dataclasses
+
+            from solvers.applications import pneumonia
+
+            recipe = pneumonia.QUICK if preset == "quick" else pneumonia.FULL
+            if epochs:
+                recipe = dataclasses.replace(recipe, epochs=epochs)
+            seed = int(rng.integers(2**31 - 1))  # the recipe's functions take an int seed
+            result = (pneumonia.resnet18_reference(recipe, seed) if cell is None else
+                      pneumonia.retrain_pneumonia_cell(list(cell), recipe, seed))
+            return [], {k: v for k, v in result.items()
+                        if isinstance(v, int | float | str) and k not in ("model", "seed")}
+        from solvers.supernet.model import discrete_edge_ops, mnist_split
+        from solvers.supernet.search import SearchConfig, plain_cnn, retrain
+
+        quick = preset == "quick"
+        config = SearchConfig(cell=self.config.cell, ops=self.config.ops,
+                              intermediate_nodes=self.config.intermediate_nodes,
+                              retrain_epochs=epochs or (3 if quick else 15),
+                              retrain_channels=16 if quick else 32,
+                              split_seed=self.config.split_seed)
+        data = mnist_split(config.split_seed, config.n_test, config.n_val, config.n_train)
+        if cell is None:
+            result = plain_cnn(data, config, rng)
+        else:
+            _, result = retrain(discrete_edge_ops(self.space, cell), config, data, rng)
+        return [], {"test_accuracy": result["test_accuracy"],
+                    "train_seconds": result["train_seconds"],
+                    "final_train_loss": result["final_train_loss"]}
+
     def objective_gradients(self, alpha: NDArray[np.float64]
                             ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         import tensorflow as tf

@@ -189,7 +189,11 @@ def _sgd_trainer(model_call: Any, variables: list[Any], lr: tf.Variable, momentu
             logits = model_call(x, True)
             loss = tf.reduce_mean(
                 tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-        grads = tape.gradient(loss, variables)
+        # a discrete cell may leave an operation unconnected to the output (an edge into a
+        # node no path reads): its weights get a zero gradient, not None (built here:
+        # UnconnectedGradients.ZERO fails on Keras 3 variables, whose dtype is a string)
+        grads = [tf.zeros(v.shape, dtype=tf.as_dtype(v.dtype)) if g is None else g
+                 for g, v in zip(tape.gradient(loss, variables), variables, strict=True)]
         grads, _ = tf.clip_by_global_norm(grads, 5.0)
         for v, g, b in zip(variables, grads, buffers, strict=True):
             b.assign(momentum * b + g + decay * v)
