@@ -4,7 +4,8 @@
   difference as the shipped code computes it (:func:`solvers.supernet.darts.fd_mixed_hvp`,
   called by the second-order head step; eps drawn, or by the step's rule 0.01 / ||v||)
   with the supernet's real architecture gradients (float64, a small
-  NAS-Bench-201-cell supernet on MNIST5k digits) against the exact Hessian-vector product
+  NAS-Bench-201-cell supernet on MNIST5k digits or on PneumoniaMNIST chest X-rays, drawn
+  per instance) against the exact Hessian-vector product
   by reverse-over-reverse autodiff. The inner variable is the linear classifier (the
   head-only configuration of :mod:`solvers.supernet.darts`): w -> grad_a g(w, a) is then
   analytic (softmax cross-entropy), so the assumption "third derivative bounded on the
@@ -81,8 +82,13 @@ _FD_BATCH = 32
 _FD_QUICK_OPS = "skip_connect,nor_conv_1x1,nor_conv_3x3"
 
 
+#: the data sets the check's supernets are trained on: MNIST5k digits (10 classes) and
+#: PneumoniaMNIST chest X-rays (2 classes, the medical-imaging task of issue 18)
+FD_DATASETS = ("mnist5k", "pneumonia")
+
+
 @cache
-def _fd_setup(seed: int = 0, ops: str = "") -> dict[str, Any]:
+def _fd_setup(seed: int = 0, ops: str = "", dataset: str = "mnist5k") -> dict[str, Any]:
     """A float64 NB201-cell supernet, a batch, alpha, w* of the head, J = dPhi/dalpha
     (forward mode, exact), and compiled (tf.function) gradient and mixed-HVP graphs reused
     by every instance and setting of the check in this process (eager execution costs about
@@ -90,14 +96,22 @@ def _fd_setup(seed: int = 0, ops: str = "") -> dict[str, Any]:
     import tensorflow as tf
 
     from solvers.supernet import darts
-    from solvers.supernet.model import ArchState, NetConfig, Network, initialise, mnist_split
+    from solvers.supernet.model import (
+        ArchState,
+        NetConfig,
+        Network,
+        initialise,
+        mnist_split,
+        pneumonia_split,
+    )
 
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    net = Network(NetConfig(cell="nb201", channels=4, stages=1, dtype="float64", ops=ops))
+    net = Network(NetConfig(cell="nb201", channels=4, stages=1, dtype="float64", ops=ops),
+                  num_classes=10 if dataset == "mnist5k" else 2)
     initialise(net, rng)
     alpha0 = rng.standard_normal((net.space.n_edges, net.space.n_ops))
     state = ArchState(net, alpha0, compiled=False)
-    data = mnist_split(0)
+    data = mnist_split(0) if dataset == "mnist5k" else pneumonia_split()
     x = tf.constant(data.train_x[:_FD_BATCH].astype(np.float64))
     y = tf.constant(data.train_y[:_FD_BATCH])
     labels = np.asarray(data.train_y[:_FD_BATCH])
@@ -158,17 +172,18 @@ def _third_derivative_sup(setup: Mapping[str, Any], kernel: np.ndarray, bias: np
     return best
 
 
-def fd_measurement(point_seed: int, scale: float, v_norm: float, eps: float, ops: str = ""
-                   ) -> dict[str, float]:
+def fd_measurement(point_seed: int, scale: float, v_norm: float, eps: float, ops: str = "",
+                   dataset: str = "mnist5k") -> dict[str, float]:
     """FD error, exact mixed HVP norm, rho and the float allowance at one instance (``ops``:
-    the supernet's candidate operations, '' for all). The finite difference measured is the
+    the supernet's candidate operations, '' for all; ``dataset``: one of FD_DATASETS, the
+    images and labels of its batch). The finite difference measured is the
     shipped one (:func:`solvers.supernet.darts.fd_mixed_hvp`); the check computes only the
     reference (the exact product by reverse over reverse), rho and the allowance."""
     import tensorflow as tf
 
     from solvers.supernet import darts
 
-    setup = _fd_setup(0, ops)
+    setup = _fd_setup(0, ops, dataset)
     state = setup["state"]
     head = state.net.head_variables
     rng = np.random.default_rng(point_seed)
@@ -233,7 +248,8 @@ def fd_instance(draw: st.DrawFn) -> dict[str, Any]:
     # (the lemma holds for any eps > 0)
     eps = (_darts_eps_scale() / v_norm if draw(st.booleans()) else
            10 ** draw(st.sampled_from([-2.0, -1.5]) | st.floats(-3.0, 0.0)))
-    return {"point_seed": draw(st.integers(0, 10_000)),
+    return {"dataset": draw(st.sampled_from(FD_DATASETS)),
+            "point_seed": draw(st.integers(0, 10_000)),
             "scale": draw(st.sampled_from([0.0, 0.5]) | st.floats(0.0, 2.0)),
             "v_norm": v_norm, "eps": eps}
 
@@ -266,7 +282,7 @@ class SupernetFDHVPCheck(Check):
 
         def measure(instance: dict[str, Any]) -> Measurement:
             m = fd_measurement(instance["point_seed"], instance["scale"],
-                               instance["v_norm"], instance["eps"], ops)
+                               instance["v_norm"], instance["eps"], ops, instance["dataset"])
             constants = {"rho": m["rho"], "epsilon": instance["eps"],
                          "v_norm": instance["v_norm"], "third_derivative_bounded": True}
             failed.update(a.name for a in bound.failed_assumptions(constants))
