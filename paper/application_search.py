@@ -67,7 +67,7 @@ TASKS: dict[str, ApplicationTask] = {
     "sentiment": ApplicationTask(
         "sentiment", "UCI Sentiment Labelled Sentences", "sentiment-supernet",
         {"latency": "stored", "gradient_weight_step": False}, "sentiment",
-        ("bow-logreg", "text-cnn")),
+        ("bow-logreg", "text-cnn"), eval_field="eval_size"),
     "sunspots": ApplicationTask(
         "sunspots", "Sunspots (yearly)", "series-supernet",
         {"series": "sunspots", "latency": "stored", "gradient_weight_step": False},

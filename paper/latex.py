@@ -117,6 +117,11 @@ EXTRA_REFERENCES: tuple[Reference, ...] = (
               "Methods for the analysis of evolutionary algorithms on pseudo-Boolean functions",
               "in R. Sarker, M. Mohammadian and X. Yao (eds.), Evolutionary Optimization, "
               "Kluwer, pp. 349-369", 2002),
+    Reference("K.-H. Han and J.-H. Kim",
+              "Quantum-inspired evolutionary algorithm for a class of combinatorial "
+              "optimization", "IEEE Transactions on Evolutionary Computation 6(6):580-593", 2002),
+    Reference("G. R. Harik, F. G. Lobo and D. E. Goldberg", "The compact genetic algorithm",
+              "IEEE Transactions on Evolutionary Computation 3(4):287-297", 1999),
 )
 
 

@@ -11,7 +11,9 @@ from proofs_checks.check import Check
 from proofs_checks.families import (
     bayesopt,
     bilevel,
+    eda,
     emo,
+    fedavg,
     hybrid,
     nsga2_extra,
     progressive,
@@ -25,7 +27,8 @@ from theory.registry import all_bounds, get_bound
 
 __all__ = ["all_checks", "checks_for", "symbolic_only"]
 
-_FAMILIES = (bilevel, supernet, emo, nsga2_extra, hybrid, bayesopt, progressive)
+_FAMILIES = (bilevel, supernet, emo, nsga2_extra, hybrid, bayesopt, progressive, eda,
+             fedavg)
 
 
 def all_checks() -> tuple[Check, ...]:

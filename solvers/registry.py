@@ -7,11 +7,13 @@ from typing import Any
 
 from solvers.algorithms.base import Solver
 from solvers.algorithms.bilevel import HypergradientDescent
+from solvers.algorithms.cga import CGA
 from solvers.algorithms.darts_solver import Darts
 from solvers.algorithms.gradient import SGD, GradientDescent
 from solvers.algorithms.hybrid import Hybrid
 from solvers.algorithms.nas_baselines import NAS_BASELINES
 from solvers.algorithms.nsga2 import NSGA2
+from solvers.algorithms.qea import QEA, QEACells
 from solvers.algorithms.semo import GSEMO, SEMO
 from solvers.algorithms.train_from_scratch import TrainFromScratch
 from solvers.config import config_from_mapping
@@ -22,7 +24,7 @@ __all__ = ["PROBLEMS", "SOLVERS", "make_problem", "make_solver"]
 
 _SOLVER_CLASSES: tuple[type[Solver[Any]], ...] = (
     GradientDescent, SGD, NSGA2, SEMO, GSEMO, HypergradientDescent, *NAS_BASELINES, Hybrid,
-    Darts, TrainFromScratch)
+    Darts, TrainFromScratch, CGA, QEA, QEACells)
 SOLVERS: dict[str, type[Solver[Any]]] = {cls.name: cls for cls in _SOLVER_CLASSES}
 
 

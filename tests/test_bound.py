@@ -101,6 +101,12 @@ EXPECTED_IDS = frozenset({
     "progressive.sh.identification",
     "progressive.hyperband.rung-sizes",
     "progressive.hyperband.iteration-budget",
+    "fedavg.full.li2020-thm1",
+    "fedavg.scheme-i.li2020-thm2",
+    "fedavg.scheme-ii.li2020-thm3",
+    "eda.cga.onemax.upper-order",
+    "eda.cga.onemax.lower-order",
+    "eda.cga.jump.upper-order",
 })
 
 #: lambdify (math module, float arithmetic) against sympy's exact evaluation.

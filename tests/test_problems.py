@@ -56,7 +56,8 @@ ORACLE_DRAWS = 4000
 
 KINDS = ("smooth", "binary", "real")
 #: kinds whose ground truth is verified in their own family's test module
-OTHER_KINDS = {"bilevel": "test_bilevel.py", "architecture": "test_nb201.py"}
+OTHER_KINDS = {"bilevel": "test_bilevel.py", "architecture": "test_nb201.py",
+               "pseudo-boolean": "test_qea.py"}
 SMOOTH = sorted(name for name, cls in PROBLEMS.items() if cls.kind == "smooth")
 BINARY = sorted(name for name, cls in PROBLEMS.items() if cls.kind == "binary")
 REAL = sorted(name for name, cls in PROBLEMS.items() if cls.kind == "real")
@@ -610,7 +611,7 @@ CONFIG_CLASSES = {id(cls): (label, cls) for label, cls in CONFIGS.items()}  # de
 CANDIDATES: dict[str, tuple[object, ...]] = {
     "int": (-3, -1, 0, 1, 2, 3, 5),
     "float": (-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 100.0),
-    "str": ("bogus", "none"),
+    "str": ("bogus", "none", ""),
     "bool": (True, False),
 }
 

@@ -13,8 +13,10 @@ from theory.bounds import (
     bayesopt,
     bilevel,
     complexity,
+    eda,
     emo,
     evolutionary,
+    fedavg,
     gradient,
     hybrid,
     nsga2_extra,
@@ -25,7 +27,7 @@ from theory.errors import InvalidParameterError, UnknownNameError
 __all__ = ["all_bounds", "families", "get_bound", "select_bounds", "unchecked_basis"]
 
 _FAMILY_MODULES = (gradient, bilevel, evolutionary, emo, nsga2_extra, hybrid, complexity,
-                   bayesopt, progressive)
+                   bayesopt, progressive, fedavg, eda)
 
 
 @cache

@@ -21,7 +21,7 @@ SYMBOLIC_MODULES = ("proofs_checks.proofs.symbolic", "proofs_checks.proofs.symbo
                     "proofs_checks.proofs.symbolic_emo",
                     "proofs_checks.proofs.symbolic_nsga2_extra",
                     "proofs_checks.proofs.symbolic_hybrid",
-                    "proofs_checks.proofs.symbolic_counting")
+                    "proofs_checks.proofs.symbolic_counting", "proofs_checks.proofs.symbolic_eda")
 
 
 def all_symbolic_checks() -> tuple[SymbolicCheck, ...]:

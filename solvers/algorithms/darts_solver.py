@@ -137,6 +137,10 @@ class Darts(Solver[DartsConfig]):
             w = softmax(alpha)
             entropy = float(np.mean(-np.sum(w * np.log(w), axis=1)))
             recorder.record(t, t, model_value=float(values[0]),
+                            # the differentiable model of the second objective (the
+                            # supernets' expected latency under softmax(alpha))
+                            expected_latency_ms=float(values[1]) if len(values) > 1
+                            else float("nan"),
                             grad_alpha_norm=float(np.linalg.norm(grads[0])),
                             alpha_entropy=entropy, cell=",".join(map(str, cell)),
                             **{f"f_{n}": float(o) for n, o in

@@ -43,8 +43,9 @@ PRESETS = ("quick", "full")
 
 @dataclass(frozen=True)
 class TrainConfig(Config):
-    model: str = field(default="", metadata={
-        "help": "a cell in the problem's string form, or one of its reference models"})
+    model: str = field(default="1,1,1,1,1,1", metadata={
+        "help": "a cell in the problem's string form or as operation indices, or one of its "
+        "reference models"})
     preset: str = field(default="quick", metadata={"help": "training recipe: quick | full"})
     epochs: int = field(default=0, metadata={"help": "epochs (0: the preset's)"})
     RULES: ClassVar[tuple[Rule, ...]] = (

@@ -9,6 +9,11 @@ from solvers.problems.dtlz import DTLZ2
 from solvers.problems.jump import OneJumpZeroJump
 from solvers.problems.many_objective import ManyOneMinMax
 from solvers.problems.nb201 import NB201Problem
+from solvers.problems.pseudo_boolean import Jump, OneMax
+from solvers.problems.sequence_supernet import (
+    SentimentSupernetProblem,
+    SeriesSupernetProblem,
+)
 from solvers.problems.smooth import (
     DroriTeboulleHuber,
     IndefiniteQuadratic,
@@ -24,7 +29,8 @@ PROBLEMS: dict[str, type[Problem]] = {
     for cls in (OneMinMax, LOTZ, ZDT1, ZDT2, ZDT3, DTLZ2, Quadratic, IndefiniteQuadratic,
                 RotatedCauchy, Logistic, DroriTeboulleHuber, OneJumpZeroJump,
                 BilevelQuadratic, BilevelSoftplus, NB201Problem, SupernetProblem,
-                ManyOneMinMax)
+                ManyOneMinMax, OneMax, Jump, SentimentSupernetProblem,
+                SeriesSupernetProblem)
 }
 
 __all__ = ["PROBLEMS", "BinaryProblem", "Problem", "RealProblem", "SmoothProblem"]

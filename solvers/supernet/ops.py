@@ -23,6 +23,7 @@ updates moving averages (momentum 0.1 in PyTorch's convention, eps 1e-5).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -31,11 +32,18 @@ import tensorflow as tf
 from solvers.search_space import DARTS_OPS, NB201_OPS, PARAMETER_FREE_OPS
 from theory.errors import InvalidParameterError
 
-__all__ = ["ALL_OPS", "PARAMETER_FREE_OPS", "ConvUnit", "Op", "is_parameter_free", "make_op"]
+__all__ = ["ALL_OPS", "OP_FACTORIES", "PARAMETER_FREE_OPS", "ConvUnit", "Op",
+           "is_parameter_free", "make_op"]
 
 ALL_OPS = tuple(dict.fromkeys(NB201_OPS + DARTS_OPS))
 _BN_MOMENTUM = 0.1
 _BN_EPS = 1e-5
+
+
+#: operations defined in other modules, by name: factory(channels, affine, dtype) -> Op.
+#: :mod:`solvers.supernet.sequence` registers its 1-D operations here when imported, so
+#: :func:`make_op` (and the cells of :mod:`solvers.supernet.model`) build them too.
+OP_FACTORIES: dict[str, Callable[[int, bool, str], Op]] = {}
 
 
 class Op(keras.layers.Layer):
@@ -65,7 +73,7 @@ class Op(keras.layers.Layer):
     def _bn(self, x: tf.Tensor, index: int, training: bool | None) -> tf.Tensor:
         gamma, beta, moving_mean, moving_var = self._bns[index]
         if training:
-            mean, var = tf.nn.moments(x, axes=[0, 1, 2])
+            mean, var = tf.nn.moments(x, axes=list(range(len(x.shape) - 1)))
             moving_mean.assign((1 - _BN_MOMENTUM) * moving_mean + _BN_MOMENTUM * mean)
             moving_var.assign((1 - _BN_MOMENTUM) * moving_var + _BN_MOMENTUM * var)
         else:
@@ -146,6 +154,8 @@ def make_op(name: str, channels: int, affine: bool = False, *, pool_bn: bool = F
     """
     if channels < 1:
         raise InvalidParameterError("channels >= 1", f"channels={channels}")
+    if name in OP_FACTORIES:
+        return OP_FACTORIES[name](channels, affine, dtype)
     c = channels
     if name == "none":
         return Zero(dtype=dtype)
