@@ -83,13 +83,16 @@ def train_text_model(space: Any, model: str, cell: Sequence[int] | None, preset:
     else:
         from solvers.applications import text_references as refs
 
+        config = refs.TextCNNConfig(epochs=epochs or recipe["cnn_epochs"])
+
+        def cnn(train: list[str], labels: Any, test: list[str], s: int) -> Any:
+            return refs.text_cnn(train, labels, test, config=config, seed=s)[0]
+
+        predict: Any = None
         if model == "bow-logreg":
             predict = refs.bow_train_and_predict
         elif model == "text-cnn":
-            config = refs.TextCNNConfig(epochs=epochs or recipe["cnn_epochs"])
-
-            def predict(train: list[str], labels: Any, test: list[str], s: int) -> Any:
-                return refs.text_cnn(train, labels, test, config=config, seed=s)[0]
+            predict = cnn
         else:
             raise InvalidParameterError("model in {bow-logreg, text-cnn} or a cell",
                                         f"model={model!r}")
