@@ -99,5 +99,5 @@ def test_every_declared_run_group_joins_checks_that_share_runs() -> None:
 
     groups = Counter(check.run_group for check in all_checks() if check.run_group)
     assert set(groups) == {"nsga2-oneminmax-cover-runs", "emo-nsga2-ojzj-runs",
-                           "nsga2-extra-oneminmax-cover-runs"}
+                           "nsga2-extra-oneminmax-cover-runs", "eda-cga-onemax-runs"}
     assert all(count >= 2 for count in groups.values())

@@ -61,7 +61,7 @@ def test_bad_bound_and_check_input(capsys, argv: list[str], rule: str) -> None:
 
 @pytest.mark.parametrize(("params", "rule"), [
     (["nsga3", "--problem", "oneminmax"], "unknown solver 'nsga3'"),
-    (["nsga2", "--problem", "onemax"], "unknown problem 'onemax'"),
+    (["nsga2", "--problem", "onemx"], "unknown problem 'onemx'"),
     (["nsga2", "--problem", "oneminmax", "--n", "0"], "`n >= 1` must hold, got n=0"),
     (["nsga2", "--problem", "oneminmax", "--n", "ten"], "n is an integer"),
     (["nsga2", "--problem", "oneminmax", "--n", "50", "--pop", "51"],
