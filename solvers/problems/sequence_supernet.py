@@ -50,7 +50,7 @@ from numpy.typing import NDArray
 
 from solvers.config import Config, Rule, choices
 from solvers.problems.architecture import ArchitectureProblem, Cell
-from solvers.problems.supernet import _capture, _restore
+from solvers.problems.supernet import _capture, claim_shared
 from solvers.supernet.sequence_data import (
     SERIES_PROTOCOLS,
     params_table,
@@ -164,17 +164,8 @@ class _SequenceSupernet(ArchitectureProblem[Any]):
         shared = _SHARED.get(self._shared_key())
         if shared is None:
             shared = self._build()
-        elif shared["owner"]() is not self:
-            previous = shared["owner"]()
-            if previous is not None:
-                previous._saved = _capture(shared["variables"])
-            _restore(shared["variables"], self._saved if self._saved is not None
-                     else shared["warm"])
-            self._saved = None
-            if self._rng is None:
-                self._rng = np.random.Generator(type(shared["bit_generator"])())
-                self._rng.bit_generator.state = shared["warm_rng"]
-            shared["owner"] = weakref.ref(self)
+        else:
+            claim_shared(shared, self)
         return {**shared, "rng": self._rng}
 
     def _build(self) -> dict[str, Any]:

@@ -79,6 +79,25 @@ def _restore(variables: Sequence[Any], values: Sequence[NDArray[Any]]) -> None:
         var.assign(value)
 
 
+def claim_shared(shared: dict[str, Any], problem: Any) -> None:
+    """Hand a memoised supernet to ``problem``: the previous owner keeps a snapshot of its
+    state, ``problem`` gets its own back (or the warm one) and, on first use, a generator at
+    the warm-up's state (the module doc's memoised warm-up; shared by every supernet
+    problem)."""
+    if shared["owner"]() is problem:
+        return
+    previous = shared["owner"]()
+    if previous is not None:
+        previous._saved = _capture(shared["variables"])
+    _restore(shared["variables"], problem._saved if problem._saved is not None
+             else shared["warm"])
+    problem._saved = None
+    if problem._rng is None:
+        problem._rng = np.random.Generator(type(shared["bit_generator"])())
+        problem._rng.bit_generator.state = shared["warm_rng"]
+    shared["owner"] = weakref.ref(problem)
+
+
 @dataclass(frozen=True)
 class SupernetConfig(Config):
     dataset: str = field(default="mnist5k", metadata={
@@ -156,17 +175,8 @@ class SupernetProblem(ArchitectureProblem[SupernetConfig]):
         shared = _SHARED.get(self._shared_key())
         if shared is None:
             shared = self._build()
-        elif shared["owner"]() is not self:
-            previous = shared["owner"]()
-            if previous is not None:
-                previous._saved = _capture(shared["variables"])
-            _restore(shared["variables"], self._saved if self._saved is not None
-                     else shared["warm"])
-            self._saved = None
-            if self._rng is None:
-                self._rng = np.random.Generator(type(shared["bit_generator"])())
-                self._rng.bit_generator.state = shared["warm_rng"]
-            shared["owner"] = weakref.ref(self)
+        else:
+            claim_shared(shared, self)
         return {**shared, "rng": self._rng, "costs": self._cost_table()}
 
     def _cost_table(self) -> Any:
